@@ -1,0 +1,1 @@
+//! `supvisorsd --check-config`: load everything, print a summary or every error.

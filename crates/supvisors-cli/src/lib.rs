@@ -1,0 +1,6 @@
+//! Assembly of the `supvisorsd` binary: the only place that knows every other crate.
+//!
+//! `check_config` loads a configuration and renders its summary or its errors. The daemon
+//! runtime (`daemon`) and `supvisorsctl` (`ctl`) come with later issues.
+
+pub mod check_config;

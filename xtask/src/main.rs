@@ -1,0 +1,154 @@
+//! `cargo xtask <task>`: the project's entry points for people and CI.
+//!
+//! - `test`: format check, clippy with `-D warnings`, build every binary, then run every test.
+//! - `fuzz`: run the cargo-fuzz targets for a given time each (not in CI).
+//! - `bench`: run the criterion benchmarks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Check formatting and lints, then run every test of the workspace.
+    Test {
+        /// Skip the fmt and clippy checks (quicker local runs).
+        #[arg(long)]
+        no_lint: bool,
+    },
+    /// Run each fuzz target (needs cargo-fuzz; installs it if missing).
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// Only this target.
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// Run the criterion benchmarks.
+    Bench,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let root = workspace_root();
+    match cli.task {
+        Task::Test { no_lint } => test(&root, no_lint),
+        Task::Fuzz { seconds, target } => fuzz(&root, seconds, target.as_deref()),
+        Task::Bench => cargo(&root, &["bench", "--workspace"]),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn test(root: &Path, no_lint: bool) -> Result<()> {
+    if !no_lint {
+        cargo(root, &["fmt", "--all", "--", "--check"])?;
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )?;
+    }
+    // End-to-end tests run the real binaries, so they must exist first.
+    cargo(root, &["build", "--workspace", "--bins"])?;
+    if has_nextest(root) {
+        cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])?;
+        // nextest does not run doctests.
+        cargo(root, &["test", "--workspace", "--doc"])
+    } else {
+        cargo(root, &["test", "--workspace", "--no-fail-fast"])
+    }
+}
+
+fn has_nextest(root: &Path) -> bool {
+    Command::new("cargo")
+        .args(["nextest", "--version"])
+        .current_dir(root)
+        .output()
+        .map(|out| out.status.success())
+        .unwrap_or(false)
+}
+
+const FUZZ_TARGETS: &[&str] = &["ini_parser", "rules_parser"];
+
+fn fuzz(root: &Path, seconds: u64, only: Option<&str>) -> Result<()> {
+    let fuzz_dir = root.join("fuzz");
+    if !fuzz_dir.join("Cargo.toml").exists() {
+        bail!("no fuzz targets in {}", fuzz_dir.display());
+    }
+    let has_cargo_fuzz = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .map(|out| out.status.success())
+        .unwrap_or(false);
+    if !has_cargo_fuzz {
+        cargo(root, &["install", "cargo-fuzz", "--locked"])?;
+    }
+    let max_time = format!("-max_total_time={seconds}");
+    for target in FUZZ_TARGETS
+        .iter()
+        .filter(|t| only.is_none_or(|o| o == **t))
+    {
+        // cargo-fuzz needs nightly flags; the pinned stable toolchain accepts them with
+        // RUSTC_BOOTSTRAP, which avoids depending on a second toolchain.
+        let status = Command::new("cargo")
+            .args([
+                "fuzz",
+                "run",
+                "--sanitizer",
+                "none",
+                target,
+                "--",
+                &max_time,
+            ])
+            .current_dir(&fuzz_dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .status()
+            .with_context(|| format!("cannot run cargo fuzz for {target}"))?;
+        if !status.success() {
+            bail!("fuzz target {target} failed: {status}");
+        }
+    }
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    eprintln!("xtask: cargo {}", args.join(" "));
+    let status = Command::new("cargo")
+        .args(args)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("cannot run cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed: {status}", args.join(" "));
+    }
+    Ok(())
+}
