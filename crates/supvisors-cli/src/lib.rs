@@ -4,3 +4,4 @@
 //! runtime (`daemon`) and `supvisorsctl` (`ctl`) come with later issues.
 
 pub mod check_config;
+pub mod host;

@@ -19,7 +19,7 @@ pub struct UnknownName {
 }
 
 macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:expr),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:expr => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(i32)]
@@ -39,7 +39,7 @@ macro_rules! wire_enum {
             /// The name exchanged on the wire (upper case, as the reference spells it).
             pub const fn name(self) -> &'static str {
                 match self {
-                    $($name::$variant => stringify!($variant)),+
+                    $($name::$variant => $wire),+
                 }
             }
 
@@ -54,10 +54,10 @@ macro_rules! wire_enum {
             /// The variant with exactly this wire name (case-sensitive, as the reference).
             pub fn from_name(name: &str) -> Result<Self, UnknownName> {
                 match name {
-                    $(stringify!($variant) => Ok($name::$variant),)+
+                    $($wire => Ok($name::$variant),)+
                     _ => Err(UnknownName {
                         kind: stringify!($name),
-                        expected: [$(stringify!($variant)),+].join(", "),
+                        expected: [$($wire),+].join(", "),
                         found: name.to_owned(),
                     }),
                 }
@@ -76,23 +76,23 @@ wire_enum! {
     /// States of the Supvisors finite state machine.
     SupvisorsStates {
         /// Before Supervisor is running; also reported for unreachable instances.
-        OFF = 0,
+        Off = 0 => "OFF",
         /// Synchronization phase.
-        INITIALIZATION = 1,
+        Initialization = 1 => "INITIALIZATION",
         /// Automatic start of applications.
-        DEPLOYMENT = 2,
+        Deployment = 2 => "DEPLOYMENT",
         /// Nominal state.
-        OPERATION = 3,
+        Operation = 3 => "OPERATION",
         /// Conflicts being solved.
-        CONCILIATION = 4,
+        Conciliation = 4 => "CONCILIATION",
         /// Stopping all applications before a restart.
-        RESTARTING = 5,
+        Restarting = 5 => "RESTARTING",
         /// Final: restart requested.
-        RESTART = 6,
+        Restart = 6 => "RESTART",
         /// Stopping all applications before a shutdown.
-        SHUTTING_DOWN = 7,
+        ShuttingDown = 7 => "SHUTTING_DOWN",
         /// Final: shutdown requested.
-        SHUTDOWN = 8,
+        Shutdown = 8 => "SHUTDOWN",
     }
 }
 
@@ -100,17 +100,17 @@ wire_enum! {
     /// States of a Supvisors instance as seen by the local one.
     SupvisorsInstanceStates {
         /// Never heard of.
-        UNKNOWN = 0,
+        Unknown = 0 => "UNKNOWN",
         /// Handshake in progress.
-        CHECKING = 1,
+        Checking = 1 => "CHECKING",
         /// Active.
-        RUNNING = 2,
+        Running = 2 => "RUNNING",
         /// Stopped answering.
-        SILENT = 3,
+        Silent = 3 => "SILENT",
         /// Being isolated.
-        ISOLATING = 4,
+        Isolating = 4 => "ISOLATING",
         /// Isolated: ignored until restart.
-        ISOLATED = 5,
+        Isolated = 5 => "ISOLATED",
     }
 }
 
@@ -118,15 +118,15 @@ wire_enum! {
     /// States of an application.
     ApplicationStates {
         /// No process running.
-        STOPPED = 0,
+        Stopped = 0 => "STOPPED",
         /// Some process starting.
-        STARTING = 1,
+        Starting = 1 => "STARTING",
         /// Running.
-        RUNNING = 2,
+        Running = 2 => "RUNNING",
         /// Some process stopping.
-        STOPPING = 3,
+        Stopping = 3 => "STOPPING",
         /// Transient: the last process disappeared.
-        DELETED = 4,
+        Deleted = 4 => "DELETED",
     }
 }
 
@@ -134,21 +134,21 @@ wire_enum! {
     /// Process states of Supervisor, reused as-is by Supvisors.
     ProcessStates {
         /// Stopped (or never started).
-        STOPPED = 0,
+        Stopped = 0 => "STOPPED",
         /// Started, waiting for `startsecs`.
-        STARTING = 10,
+        Starting = 10 => "STARTING",
         /// Up for more than `startsecs`.
-        RUNNING = 20,
+        Running = 20 => "RUNNING",
         /// Exited too quickly, waiting to retry.
-        BACKOFF = 30,
+        Backoff = 30 => "BACKOFF",
         /// Stop requested, waiting for exit.
-        STOPPING = 40,
+        Stopping = 40 => "STOPPING",
         /// Exited from RUNNING.
-        EXITED = 100,
+        Exited = 100 => "EXITED",
         /// Could not be started.
-        FATAL = 200,
+        Fatal = 200 => "FATAL",
         /// Unknown (internal error).
-        UNKNOWN = 1000,
+        Unknown = 1000 => "UNKNOWN",
     }
 }
 
@@ -157,13 +157,13 @@ impl ProcessStates {
     pub const fn is_stopped(self) -> bool {
         matches!(
             self,
-            Self::STOPPED | Self::EXITED | Self::FATAL | Self::UNKNOWN
+            Self::Stopped | Self::Exited | Self::Fatal | Self::Unknown
         )
     }
 
     /// True for STARTING, RUNNING and BACKOFF.
     pub const fn is_running(self) -> bool {
-        matches!(self, Self::STARTING | Self::RUNNING | Self::BACKOFF)
+        matches!(self, Self::Starting | Self::Running | Self::Backoff)
     }
 }
 
@@ -171,17 +171,17 @@ wire_enum! {
     /// Strategies choosing the instance where a process starts.
     StartingStrategies {
         /// First candidate in configuration order.
-        CONFIG = 0,
+        Config = 0 => "CONFIG",
         /// Least loaded instance.
-        LESS_LOADED = 1,
+        LessLoaded = 1 => "LESS_LOADED",
         /// Most loaded instance that can still take the load.
-        MOST_LOADED = 2,
+        MostLoaded = 2 => "MOST_LOADED",
         /// The local instance only.
-        LOCAL = 3,
+        Local = 3 => "LOCAL",
         /// Least loaded node, then least loaded instance on it.
-        LESS_LOADED_NODE = 4,
+        LessLoadedNode = 4 => "LESS_LOADED_NODE",
         /// Most loaded node, then most loaded instance on it.
-        MOST_LOADED_NODE = 5,
+        MostLoadedNode = 5 => "MOST_LOADED_NODE",
     }
 }
 
@@ -189,17 +189,17 @@ wire_enum! {
     /// Strategies solving process conflicts.
     ConciliationStrategies {
         /// Keep the youngest process.
-        SENICIDE = 0,
+        Senicide = 0 => "SENICIDE",
         /// Keep the oldest process.
-        INFANTICIDE = 1,
+        Infanticide = 1 => "INFANTICIDE",
         /// Let the user decide.
-        USER = 2,
+        User = 2 => "USER",
         /// Stop all the duplicates.
-        STOP = 3,
+        Stop = 3 => "STOP",
         /// Stop all the duplicates and start one again.
-        RESTART = 4,
+        Restart = 4 => "RESTART",
         /// Apply the running failure strategy.
-        RUNNING_FAILURE = 5,
+        RunningFailure = 5 => "RUNNING_FAILURE",
     }
 }
 
@@ -207,11 +207,11 @@ wire_enum! {
     /// What to do when a required process fails to start.
     StartingFailureStrategies {
         /// Abort the application start.
-        ABORT = 0,
+        Abort = 0 => "ABORT",
         /// Stop the application.
-        STOP = 1,
+        Stop = 1 => "STOP",
         /// Carry on.
-        CONTINUE = 2,
+        Continue = 2 => "CONTINUE",
     }
 }
 
@@ -219,17 +219,17 @@ wire_enum! {
     /// What to do when a running process crashes or its instance is lost.
     RunningFailureStrategies {
         /// Do nothing.
-        CONTINUE = 0,
+        Continue = 0 => "CONTINUE",
         /// Restart the process.
-        RESTART_PROCESS = 1,
+        RestartProcess = 1 => "RESTART_PROCESS",
         /// Stop the application.
-        STOP_APPLICATION = 2,
+        StopApplication = 2 => "STOP_APPLICATION",
         /// Restart the application.
-        RESTART_APPLICATION = 3,
+        RestartApplication = 3 => "RESTART_APPLICATION",
         /// Shut Supvisors down.
-        SHUTDOWN = 4,
+        Shutdown = 4 => "SHUTDOWN",
         /// Restart Supvisors.
-        RESTART = 5,
+        Restart = 5 => "RESTART",
     }
 }
 
@@ -237,11 +237,11 @@ wire_enum! {
     /// How the processes of an application may be spread over instances.
     DistributionRules {
         /// Each process on any instance.
-        ALL_INSTANCES = 0,
+        AllInstances = 0 => "ALL_INSTANCES",
         /// All processes on one instance.
-        SINGLE_INSTANCE = 1,
+        SingleInstance = 1 => "SINGLE_INSTANCE",
         /// All processes on one node.
-        SINGLE_NODE = 2,
+        SingleNode = 2 => "SINGLE_NODE",
     }
 }
 
@@ -249,9 +249,9 @@ wire_enum! {
     /// External event publication link.
     EventLinks {
         /// No publication.
-        NONE = 0,
+        None = 0 => "NONE",
         /// ZeroMQ PUB socket.
-        ZMQ = 1,
+        Zmq = 1 => "ZMQ",
     }
 }
 
@@ -259,13 +259,13 @@ wire_enum! {
     /// Fault codes specific to Supvisors.
     SupvisorsFaults {
         /// Configuration error.
-        SUPVISORS_CONF_ERROR = 100,
+        SupvisorsConfError = 100 => "SUPVISORS_CONF_ERROR",
         /// Request not allowed in the current state.
-        BAD_SUPVISORS_STATE = 101,
+        BadSupvisorsState = 101 => "BAD_SUPVISORS_STATE",
         /// Application not managed by rules.
-        NOT_MANAGED = 102,
+        NotManaged = 102 => "NOT_MANAGED",
         /// Program disabled.
-        DISABLED = 103,
+        Disabled = 103 => "DISABLED",
     }
 }
 
@@ -279,10 +279,10 @@ mod tests {
             assert_eq!(StartingStrategies::from_code(s.code()), Some(*s));
             assert_eq!(StartingStrategies::from_name(s.name()), Ok(*s));
         }
-        assert_eq!(ProcessStates::from_code(1000), Some(ProcessStates::UNKNOWN));
-        assert_eq!(ProcessStates::BACKOFF.code(), 30);
-        assert_eq!(SupvisorsStates::SHUTDOWN.code(), 8);
-        assert_eq!(RunningFailureStrategies::RESTART.code(), 5);
+        assert_eq!(ProcessStates::from_code(1000), Some(ProcessStates::Unknown));
+        assert_eq!(ProcessStates::Backoff.code(), 30);
+        assert_eq!(SupvisorsStates::Shutdown.code(), 8);
+        assert_eq!(RunningFailureStrategies::Restart.code(), 5);
     }
 
     #[test]
@@ -294,9 +294,9 @@ mod tests {
 
     #[test]
     fn running_and_stopped_sets() {
-        assert!(ProcessStates::BACKOFF.is_running());
-        assert!(!ProcessStates::STOPPING.is_running());
-        assert!(!ProcessStates::STOPPING.is_stopped());
-        assert!(ProcessStates::FATAL.is_stopped());
+        assert!(ProcessStates::Backoff.is_running());
+        assert!(!ProcessStates::Stopping.is_running());
+        assert!(!ProcessStates::Stopping.is_stopped());
+        assert!(ProcessStates::Fatal.is_stopped());
     }
 }

@@ -39,14 +39,14 @@ impl ApplicationRules {
     pub fn unmanaged(starting_strategy: StartingStrategies) -> Self {
         ApplicationRules {
             managed: false,
-            distribution: DistributionRules::ALL_INSTANCES,
+            distribution: DistributionRules::AllInstances,
             identifiers: vec![ALL_IDENTIFIERS.to_owned()],
             hash_identifiers: Vec::new(),
             start_sequence: 0,
             stop_sequence: 0,
             starting_strategy,
-            starting_failure_strategy: StartingFailureStrategies::ABORT,
-            running_failure_strategy: RunningFailureStrategies::CONTINUE,
+            starting_failure_strategy: StartingFailureStrategies::Abort,
+            running_failure_strategy: RunningFailureStrategies::Continue,
         }
     }
 
@@ -54,7 +54,7 @@ impl ApplicationRules {
     pub fn without_engine() -> Self {
         ApplicationRules {
             stop_sequence: -1,
-            ..Self::unmanaged(StartingStrategies::CONFIG)
+            ..Self::unmanaged(StartingStrategies::Config)
         }
     }
 }
@@ -107,18 +107,18 @@ mod tests {
     fn no_engine_leaves_stop_sequence_unset() {
         let rules = ApplicationRules::without_engine();
         assert_eq!(rules.stop_sequence, -1);
-        assert_eq!(rules.starting_strategy, StartingStrategies::CONFIG);
+        assert_eq!(rules.starting_strategy, StartingStrategies::Config);
         assert!(!rules.managed);
     }
 
     #[test]
     fn process_rules_inherit_failure_strategies() {
-        let mut app = ApplicationRules::unmanaged(StartingStrategies::LESS_LOADED);
-        app.running_failure_strategy = RunningFailureStrategies::RESTART_APPLICATION;
+        let mut app = ApplicationRules::unmanaged(StartingStrategies::LessLoaded);
+        app.running_failure_strategy = RunningFailureStrategies::RestartApplication;
         let rules = ProcessRules::inherited(&app);
         assert_eq!(
             rules.running_failure_strategy,
-            RunningFailureStrategies::RESTART_APPLICATION
+            RunningFailureStrategies::RestartApplication
         );
         assert_eq!(rules.identifiers, vec!["*".to_owned()]);
     }
