@@ -1,1 +1,3 @@
-//! End-to-end tests.
+//! End-to-end tests: real binaries, real reference implementations.
+
+mod reference_configs;

@@ -12,7 +12,13 @@ pub fn binary(name: &str) -> PathBuf {
     if dir.ends_with("deps") {
         dir.pop();
     }
-    dir.join(name)
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the binaries first (cargo build --workspace --bins, as cargo xtask test does)",
+        path.display()
+    );
+    path
 }
 
 /// Runs a command and returns its output, panicking with everything useful if it cannot start.
@@ -31,4 +37,29 @@ pub fn describe(cmd: &Command, out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+/// Root of the workspace.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(PathBuf::from)
+        .expect("the tests crate sits inside the workspace")
+}
+
+/// Python interpreter of the project's venv, made by `scripts/setup-python.sh`.
+///
+/// Panics (never skips) when the venv is missing: the differential tests need the reference.
+pub fn venv_python() -> PathBuf {
+    let venv = std::env::var_os("SUPVISORS_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".venv"));
+    let python = venv.join("bin").join("python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup-python.sh (cargo xtask test does it)",
+        python.display()
+    );
+    python
 }

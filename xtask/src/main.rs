@@ -77,6 +77,8 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
             ],
         )?;
     }
+    // The differential tests compare with the Python reference implementations.
+    setup_python(root)?;
     // End-to-end tests run the real binaries, so they must exist first.
     cargo(root, &["build", "--workspace", "--bins"])?;
     if has_nextest(root) {
@@ -86,6 +88,20 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
     } else {
         cargo(root, &["test", "--workspace", "--no-fail-fast"])
     }
+}
+
+fn setup_python(root: &Path) -> Result<()> {
+    let script = root.join("scripts/setup-python.sh");
+    eprintln!("xtask: {}", script.display());
+    let status = Command::new("bash")
+        .arg(&script)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("cannot run {}", script.display()))?;
+    if !status.success() {
+        bail!("{} failed: {status}", script.display());
+    }
+    Ok(())
 }
 
 fn has_nextest(root: &Path) -> bool {
