@@ -10,5 +10,6 @@
 
 pub mod context;
 pub mod error;
+pub mod expand;
 pub mod ini;
 pub mod pystr;
