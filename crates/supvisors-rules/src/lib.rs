@@ -13,3 +13,7 @@ pub mod error;
 pub mod expand;
 pub mod ini;
 pub mod pystr;
+pub mod shlex;
+#[cfg(test)]
+mod testutil;
+pub mod values;
