@@ -14,6 +14,7 @@ pub mod expand;
 pub mod ini;
 pub mod pystr;
 pub mod shlex;
+pub mod supervisor;
 #[cfg(test)]
 mod testutil;
 pub mod values;
