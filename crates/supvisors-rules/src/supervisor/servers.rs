@@ -270,10 +270,10 @@ pub(crate) fn plugins(
         };
         let mut extras = Vec::new();
         for e in view.items(section) {
-            if e.key != factory_key {
-                if let Some(v) = r.get(&e.key, None, env) {
-                    extras.push((e.key.clone(), v, e.line));
-                }
+            if e.key != factory_key
+                && let Some(v) = r.get(&e.key, None, env)
+            {
+                extras.push((e.key.clone(), v, e.line));
             }
         }
         errors.append(&mut r.errors);

@@ -58,10 +58,10 @@ pub struct SupervisordConfig {
 /// Python's `tempfile.gettempdir()` as far as the environment decides it.
 fn temp_dir(ctx: &LoadContext<'_>) -> String {
     for var in ["TMPDIR", "TEMP", "TMP"] {
-        if let Some(dir) = ctx.env.get(var).filter(|d| !d.is_empty()) {
-            if ctx.cwd.join(dir).is_dir() {
-                return dir.clone();
-            }
+        if let Some(dir) = ctx.env.get(var).filter(|d| !d.is_empty())
+            && ctx.cwd.join(dir).is_dir()
+        {
+            return dir.clone();
         }
     }
     "/tmp".into()
