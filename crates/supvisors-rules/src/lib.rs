@@ -12,6 +12,7 @@ pub mod context;
 pub mod error;
 pub mod expand;
 pub mod ini;
+pub mod paths;
 pub mod pystr;
 pub mod shlex;
 pub mod supervisor;

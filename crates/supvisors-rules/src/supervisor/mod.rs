@@ -6,7 +6,9 @@
 //! reference (deprecated `syslog` log files, include patterns matching nothing, …) are returned
 //! as warnings in [`SupervisorConfig::warnings`].
 
+mod fcgi;
 mod groups;
+mod logs;
 mod programs;
 mod servers;
 mod supervisord;
@@ -15,12 +17,16 @@ mod view;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_files;
+#[cfg(test)]
 mod tests_groups;
 
 use std::path::{Path, PathBuf};
 
-pub use groups::{DEFAULT_RESULT_HANDLER, EVENT_TYPES, FcgiSocket, GroupConfig, GroupKind};
-pub use programs::{LogConfig, MAX_NUMPROCS, ProcessConfig, ProcessKind};
+pub use fcgi::FcgiSocket;
+pub use groups::{DEFAULT_RESULT_HANDLER, EVENT_TYPES, GroupConfig, GroupKind};
+pub use logs::LogConfig;
+pub use programs::{MAX_NUMPROCS, ProcessConfig, ProcessKind};
 pub use servers::{
     Credentials, InetHttpServerConfig, PluginSection, SupervisorctlConfig, UnixHttpServerConfig,
 };
