@@ -28,6 +28,10 @@ pub trait Accounts {
     fn group_by_name(&self, name: &str) -> Option<u32>;
     /// True when a group with this gid exists.
     fn group_exists(&self, gid: u32) -> bool;
+    /// The uid the daemon runs as (`os.getuid()`), when known; used for fcgi socket owners.
+    fn current_uid(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// What name resolution says about a host name or address.

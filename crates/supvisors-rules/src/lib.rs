@@ -10,3 +10,12 @@
 
 pub mod context;
 pub mod error;
+pub mod expand;
+pub mod ini;
+pub mod paths;
+pub mod pystr;
+pub mod shlex;
+pub mod supervisor;
+#[cfg(test)]
+mod testutil;
+pub mod values;
