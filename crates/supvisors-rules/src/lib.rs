@@ -10,3 +10,7 @@
 
 pub mod context;
 pub mod error;
+mod option_paths;
+mod option_values;
+pub mod supvisors_list;
+pub mod supvisors_options;
