@@ -12,5 +12,6 @@ pub mod context;
 pub mod error;
 mod option_paths;
 mod option_values;
+pub mod rules_xml;
 pub mod supvisors_list;
 pub mod supvisors_options;
