@@ -187,7 +187,7 @@ mod tests {
             py_expand("%(here)s/r.xml 100%%", &map, "x"),
             Ok("/etc/r.xml 100%".to_owned())
         );
-        let err = py_expand("%(nope)s", &map, "x").unwrap_err();
+        let err = py_expand("%(nope)s", &map, "x").expect_err("should fail");
         assert!(err.contains("cannot be expanded"), "{err}");
         assert!(py_expand("%(here)d", &map, "x").is_err());
         assert!(py_expand("50%", &map, "x").is_err());

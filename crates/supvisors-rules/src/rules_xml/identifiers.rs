@@ -205,12 +205,12 @@ mod tests {
         assert_eq!(application_hash_index("x-2_003"), Ok(2));
         assert!(
             application_hash_index("x_0")
-                .unwrap_err()
+                .expect_err("should fail")
                 .contains("must be > 0")
         );
         assert!(
             application_hash_index("x1")
-                .unwrap_err()
+                .expect_err("should fail")
                 .contains("incompatible")
         );
         assert!(application_hash_index("x_").is_err());

@@ -197,10 +197,10 @@ impl Loader<'_> {
             return;
         }
         // `findtext('reference')` may be '' and still name a model called ''.
-        if let Some(reference) = elt.findtext("reference") {
-            if let Some((model_path, model)) = self.engine.model(&reference.text) {
-                self.program(model_path, model, rules, loop_check - 1);
-            }
+        if let Some(reference) = elt.findtext("reference")
+            && let Some((model_path, model)) = self.engine.model(&reference.text)
+        {
+            self.program(model_path, model, rules, loop_check - 1);
         }
         if let Some((ids, hash)) = self.identifiers(path, elt) {
             // As in the reference, a non-`#` list leaves an inherited hash list in place.

@@ -184,14 +184,14 @@ impl Walker<'_, '_> {
                 self.error(node, msg);
             }
         }
-        if let Some(req) = required {
-            if node.attribute(req).is_none() {
-                let msg = format!(
-                    "Element '{}': The attribute '{req}' is required but missing.",
-                    node.tag_name().name()
-                );
-                self.error(node, msg);
-            }
+        if let Some(req) = required
+            && node.attribute(req).is_none()
+        {
+            let msg = format!(
+                "Element '{}': The attribute '{req}' is required but missing.",
+                node.tag_name().name()
+            );
+            self.error(node, msg);
         }
     }
 

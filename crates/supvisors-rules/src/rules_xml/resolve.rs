@@ -2,7 +2,7 @@
 //! to §3.10): stop sequence, `required` check, `autorestart` conflicts and `#` resolution.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use supvisors_core::enums::{RunningFailureStrategies, StartingStrategies};
 use supvisors_core::rules::{ApplicationRules, ProcessRules};
@@ -62,7 +62,7 @@ pub fn make_namespec(group: &str, process: &str) -> String {
 }
 
 fn post_report(path: Option<&Path>, section: String, problem: String) -> ConfigError {
-    let path = path.map(Path::to_path_buf).unwrap_or_else(PathBuf::new);
+    let path = path.map(Path::to_path_buf).unwrap_or_default();
     ConfigError::new(path, problem)
         .in_section(section)
         .warning()

@@ -193,11 +193,11 @@ mod tests {
     #[test]
     fn loading_is_0_to_100() {
         assert!(check_value("e", SimpleType::Loading, "100").is_ok());
-        let err = check_value("e", SimpleType::Loading, "101").unwrap_err();
+        let err = check_value("e", SimpleType::Loading, "101").expect_err("should fail");
         assert!(err.contains("maxInclusive"), "{err}");
         assert!(
             check_value("e", SimpleType::Loading, "-1")
-                .unwrap_err()
+                .expect_err("should fail")
                 .contains("minInclusive")
         );
         assert!(check_value("e", SimpleType::Loading, "fifty").is_err());
