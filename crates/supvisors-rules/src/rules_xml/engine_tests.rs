@@ -527,3 +527,61 @@ fn later_files_redefine_patterns_models_and_aliases_first_file_wins_names() {
     let x = e.process_rules("app", "x", &a, &abcd(), &[]).rules;
     assert_eq!(x.expected_load, 2, "the model of the later file is used");
 }
+
+#[test]
+fn application_hash_hash_d_b_gives_d_b_d_and_error_for_x_0() {
+    let e = engine(
+        r#"<root><application pattern="x_"><identifiers>#,d,b</identifiers><start_sequence>3</start_sequence></application></root>"#,
+    );
+    let rules = |name: &str| e.application_rules(name, &abcd(), StartingStrategies::CONFIG);
+    assert_eq!(rules("x_1").0.identifiers, s(&["d"]));
+    assert_eq!(rules("x_2").0.identifiers, s(&["b"]));
+    assert_eq!(rules("x_3").0.identifiers, s(&["d"]));
+    let (zero, reports) = rules("x_0");
+    assert_eq!((zero.start_sequence, zero.stop_sequence), (0, 3));
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.problem.contains("index of x_0 must be > 0"))
+    );
+    let (nohash, reports) = rules("x_a");
+    assert_eq!(nohash.start_sequence, 0);
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.problem.contains("incompatible with the use of #"))
+    );
+}
+
+#[test]
+fn stop_sequence_defaults_to_start_sequence_explicit_kept() {
+    let e = engine(
+        r#"<root><application name="a"><start_sequence>5</start_sequence>
+        <programs><program name="p"><start_sequence>2</start_sequence></program>
+        <program name="q"><start_sequence>2</start_sequence><stop_sequence>0</stop_sequence></program></programs>
+        </application></root>"#,
+    );
+    let (a, _) = e.application_rules("a", &abcd(), StartingStrategies::CONFIG);
+    assert_eq!((a.start_sequence, a.stop_sequence), (5, 5));
+    let rules = |p: &str| e.process_rules("a", p, &a, &abcd(), &[]).rules;
+    assert_eq!(
+        (rules("p").start_sequence, rules("p").stop_sequence),
+        (2, 2)
+    );
+    assert_eq!(
+        (rules("q").start_sequence, rules("q").stop_sequence),
+        (2, 0)
+    );
+}
+
+#[test]
+fn unknown_identifiers_are_dropped_with_a_warning_naming_them() {
+    let e = engine(
+        r#"<root><application name="a"><identifiers>c, zz, a</identifiers></application></root>"#,
+    );
+    let (a, reports) = e.application_rules("a", &abcd(), StartingStrategies::CONFIG);
+    assert_eq!(a.identifiers, s(&["c", "a"]));
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].problem.contains("identifier=zz invalid"));
+    assert_eq!(reports[0].line, Some(1));
+}
