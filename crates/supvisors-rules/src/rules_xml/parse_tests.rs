@@ -138,3 +138,17 @@ fn external_entities_are_refused() {
     let text = "<!DOCTYPE root [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><root><alias name=\"a\">&x;</alias></root>";
     assert!(first_error(text).1.contains("not well-formed"));
 }
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused_before_parsing() {
+    let text = format!(
+        "<root>\n{}{}</root>",
+        "<a x='>'>".repeat(100),
+        "</a>".repeat(100)
+    );
+    let (line, msg) = first_error(&text);
+    assert!(msg.contains("nested deeper than 64 levels"), "{msg}");
+    assert_eq!(line, 2);
+    let ok = format!("<root>{}</root>", "<!-- <a> --><a/>".repeat(100));
+    assert!(too_deep(&ok).is_none());
+}
