@@ -12,10 +12,15 @@ pub mod context;
 pub mod error;
 pub mod expand;
 pub mod ini;
+mod option_paths;
+mod option_values;
 pub mod paths;
 pub mod pystr;
+pub mod rules_xml;
 pub mod shlex;
 pub mod supervisor;
+pub mod supvisors_list;
+pub mod supvisors_options;
 #[cfg(test)]
 mod testutil;
 pub mod values;

@@ -1,0 +1,103 @@
+//! Shared helpers of the integration tests: a resolver table and option parsing.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::error::ConfigError;
+use supvisors_rules::supvisors_options::{SupvisorsOptions, parse_supvisors_options};
+
+/// Hosts of the tests; literal addresses resolve to themselves.
+pub struct TestResolver;
+
+impl Resolver for TestResolver {
+    fn resolve(&self, host: &str) -> Option<HostEntry> {
+        let table: &[(&str, &str, &[&str])] = &[
+            ("rocky51", "192.168.1.70", &["r51"]),
+            ("rocky52", "192.168.1.72", &[]),
+            ("rocky54", "192.168.1.74", &[]),
+            ("supv-01", "192.168.1.61", &[]),
+            ("supv-03", "192.168.1.63", &[]),
+        ];
+        if let Some((name, addr, aliases)) = table.iter().find(|(n, _, _)| *n == host) {
+            return Some(HostEntry {
+                canonical: (*name).to_owned(),
+                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+                addresses: vec![addr.parse().ok()?],
+            });
+        }
+        let addr: IpAddr = host.parse().ok()?;
+        Some(HostEntry {
+            canonical: host.to_owned(),
+            aliases: vec![],
+            addresses: vec![addr],
+        })
+    }
+}
+
+/// No user database.
+pub struct NoAccounts;
+
+impl Accounts for NoAccounts {
+    fn user_by_name(&self, _: &str) -> Option<UserAccount> {
+        None
+    }
+    fn user_by_id(&self, _: u32) -> Option<UserAccount> {
+        None
+    }
+    fn group_by_name(&self, _: &str) -> Option<u32> {
+        None
+    }
+    fn group_exists(&self, _: u32) -> bool {
+        false
+    }
+}
+
+/// Parses option entries on host `host_node_name` with Supervisor port 60000.
+pub fn options(
+    entries: &[(String, String, u32)],
+    host_node_name: &str,
+    path: &Path,
+) -> Result<SupvisorsOptions, Vec<ConfigError>> {
+    let ctx = LoadContext {
+        env: BTreeMap::new(),
+        host_node_name: host_node_name.to_owned(),
+        cwd: PathBuf::from("/"),
+        local_addresses: vec![],
+        accounts: &NoAccounts,
+        resolver: &TestResolver,
+    };
+    parse_supvisors_options(
+        entries,
+        path,
+        Path::new("/"),
+        "supervisor",
+        Some(60000),
+        &ctx,
+    )
+}
+
+/// Entries of a tiny INI text: `key = value` lines, indented continuation lines, comments.
+pub fn ini_entries(text: &str) -> Vec<(String, String, u32)> {
+    let mut entries: Vec<(String, String, u32)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let number = i as u32 + 1;
+        if line.starts_with('[') || line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = entries.last_mut() {
+                last.1.push('\n');
+                last.1.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((k, v)) = line.split_once(['=', ':']) {
+            entries.push((k.trim().to_lowercase(), v.trim().to_owned(), number));
+        }
+    }
+    entries
+}
