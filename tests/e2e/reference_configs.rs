@@ -106,6 +106,11 @@ fn compare(case: &Case, cwd: &Path, hosts: &Path) {
     ours.arg("--check-config").arg("--json");
     configure(&mut ours, case, cwd, hosts);
     let actual = normalize(json_of(&mut ours), cwd);
+    assert!(
+        expected["processes"].as_object().is_some_and(|p| !p.is_empty()),
+        "{}: the reference resolved no process",
+        case.config
+    );
 
     for key in [
         "instances",
@@ -117,6 +122,7 @@ fn compare(case: &Case, cwd: &Path, hosts: &Path) {
         "processes",
     ] {
         let (e, a) = (&expected[key], &actual[key]);
+        assert!(!e.is_null(), "the reference printed no '{key}'");
         assert!(
             e == a,
             "{} ({}): '{key}' differs\nreference: {}\nsupvisorsd: {}",

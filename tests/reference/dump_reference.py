@@ -40,7 +40,7 @@ def main():
     mapper_module.gethostname = lambda: args.host_node_name
     supvisors_options_module.gethostname = lambda: args.host_node_name
 
-    from supervisor.options import ServerOptions
+    from supervisor.options import ServerOptions, make_namespec
     from supvisors.application import ApplicationRules
     from supvisors.options import SupvisorsOptions, SupvisorsServerOptions
     from supvisors.process import ProcessRules
@@ -98,7 +98,7 @@ def main():
             'running_failure_strategy': app_rules.running_failure_strategy.name,
         }
         for process_name in sorted(groups[group_name].processes):
-            namespec = f'{group_name}:{process_name}'
+            namespec = make_namespec(group_name, process_name)
             rules = ProcessRules(supvisors)
             rules.starting_failure_strategy = app_rules.starting_failure_strategy
             rules.running_failure_strategy = app_rules.running_failure_strategy

@@ -12,6 +12,7 @@ pub mod context;
 pub mod error;
 pub mod expand;
 pub mod ini;
+pub mod loaded;
 mod option_paths;
 mod option_values;
 pub mod paths;
@@ -24,3 +25,5 @@ pub mod supvisors_options;
 #[cfg(test)]
 mod testutil;
 pub mod values;
+
+pub use loaded::{LoadedConfig, Overrides, SupvisorsConfig, load};
