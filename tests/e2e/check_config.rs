@@ -44,7 +44,10 @@ fn every_error_is_reported_once_with_its_place() {
     ] {
         assert!(stderr.contains(expected), "missing {expected:?}\n{text}");
     }
-    assert!(stderr.contains("configuration rejected: 3 errors"), "{text}");
+    assert!(
+        stderr.contains("configuration rejected: 3 errors"),
+        "{text}"
+    );
     assert!(out.stdout.is_empty(), "no summary on errors\n{text}");
 }
 
@@ -60,7 +63,10 @@ fn plain_supervisord_configuration_is_summarized() {
     let (out, text) = check(dir.path(), &["-c", "supervisord.conf"]);
     assert_eq!(out.status.code(), Some(0), "{text}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Supvisors: not configured (plain supervisord)"), "{text}");
+    assert!(
+        stdout.contains("Supvisors: not configured (plain supervisord)"),
+        "{text}"
+    );
     assert!(stdout.contains("web:web_0"), "{text}");
     assert!(stdout.contains("web:web_1"), "{text}");
 }
@@ -129,9 +135,14 @@ fn identifier_flag_selects_the_local_instance() {
     write(
         dir.path(),
         "supervisord.conf",
-        &format!("[supervisord]\nlogfile=%(here)s/s.log\n\n{SUPVISORS_SECTION}\n[program:x]\ncommand=/bin/true\n"),
+        &format!(
+            "[supervisord]\nlogfile=%(here)s/s.log\n\n{SUPVISORS_SECTION}\n[program:x]\ncommand=/bin/true\n"
+        ),
     );
-    let (out, text) = check(dir.path(), &["-c", "supervisord.conf", "-i", "beta", "--json"]);
+    let (out, text) = check(
+        dir.path(),
+        &["-c", "supervisord.conf", "-i", "beta", "--json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{text}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["local_identifier"], "beta", "{text}");

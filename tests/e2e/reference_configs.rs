@@ -58,7 +58,8 @@ fn configure(cmd: &mut Command, case: &Case, cwd: &Path, hosts: &Path) {
         cmd.arg("-i").arg(id);
     }
     // The use cases' start scripts export these for log file names.
-    cmd.env("CUR_DATE", "2026-11-25").env("CUR_TIME", "08-00-00");
+    cmd.env("CUR_DATE", "2026-11-25")
+        .env("CUR_TIME", "08-00-00");
     match case.env_identifier {
         Some(v) => cmd.env("IDENTIFIER", v),
         None => cmd.env_remove("IDENTIFIER"),
@@ -107,7 +108,9 @@ fn compare(case: &Case, cwd: &Path, hosts: &Path) {
     configure(&mut ours, case, cwd, hosts);
     let actual = normalize(json_of(&mut ours), cwd);
     assert!(
-        expected["processes"].as_object().is_some_and(|p| !p.is_empty()),
+        expected["processes"]
+            .as_object()
+            .is_some_and(|p| !p.is_empty()),
         "{}: the reference resolved no process",
         case.config
     );
@@ -258,8 +261,16 @@ fn gathering_server_and_console() {
     for (config, id, host) in [
         ("etc/supervisord_server.conf", "server_1", "rocky51"),
         ("etc/supervisord_console.conf", "console_2", "rocky52"),
-        ("etc/supervisord_server_localhost.conf", "server_1", "rocky51"),
-        ("etc/supervisord_console_localhost.conf", "console_1", "rocky51"),
+        (
+            "etc/supervisord_server_localhost.conf",
+            "server_1",
+            "rocky51",
+        ),
+        (
+            "etc/supervisord_console_localhost.conf",
+            "console_1",
+            "rocky51",
+        ),
     ] {
         check(&Case {
             cwd: "use_cases/gathering",

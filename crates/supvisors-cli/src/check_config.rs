@@ -90,7 +90,10 @@ fn check(options: &CheckOptions) -> Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             if options.json {
-                println!("{}", serde_json::to_string_pretty(&summary::to_json(&loaded))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary::to_json(&loaded))?
+                );
             } else {
                 print!("{}", summary::render(&loaded));
             }

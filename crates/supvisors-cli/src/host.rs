@@ -13,11 +13,17 @@ pub struct SystemAccounts;
 
 impl Accounts for SystemAccounts {
     fn user_by_name(&self, name: &str) -> Option<UserAccount> {
-        nix::unistd::User::from_name(name).ok().flatten().map(to_account)
+        nix::unistd::User::from_name(name)
+            .ok()
+            .flatten()
+            .map(to_account)
     }
 
     fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
-        nix::unistd::User::from_uid(uid.into()).ok().flatten().map(to_account)
+        nix::unistd::User::from_uid(uid.into())
+            .ok()
+            .flatten()
+            .map(to_account)
     }
 
     fn group_by_name(&self, name: &str) -> Option<u32> {
@@ -65,9 +71,10 @@ impl Resolver for SystemResolver {
             }
         }
         let first = *addresses.first()?;
-        let reverse = dns_lookup::getnameinfo(&SocketAddr::new(first, 0), 0x0008 /* NI_NAMEREQD */)
-            .ok()
-            .map(|(name, _)| name);
+        let reverse =
+            dns_lookup::getnameinfo(&SocketAddr::new(first, 0), 0x0008 /* NI_NAMEREQD */)
+                .ok()
+                .map(|(name, _)| name);
         let canonical = reverse
             .or(canonname.clone())
             .unwrap_or_else(|| host.to_owned());
@@ -99,8 +106,8 @@ impl TableResolver {
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read host table {}", path.display()))?;
-        let raw: BTreeMap<String, (String, Vec<String>, Vec<String>)> =
-            serde_json::from_str(&text).with_context(|| {
+        let raw: BTreeMap<String, (String, Vec<String>, Vec<String>)> = serde_json::from_str(&text)
+            .with_context(|| {
                 format!(
                     "{}: expected {{\"host\": [\"canonical\", [aliases], [addresses]]}}",
                     path.display()
@@ -112,7 +119,10 @@ impl TableResolver {
                 .iter()
                 .map(|a| {
                     a.parse::<IpAddr>().with_context(|| {
-                        format!("{}: host {host}: {a:?} is not an IP address", path.display())
+                        format!(
+                            "{}: host {host}: {a:?} is not an IP address",
+                            path.display()
+                        )
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;

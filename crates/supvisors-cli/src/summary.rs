@@ -160,11 +160,24 @@ pub fn render(loaded: &LoadedConfig) -> String {
     }
     let _ = writeln!(out, "Supervisor identifier: {}", sup.supervisord.identifier);
     for server in &sup.inet_http_servers {
-        let host = if server.host.is_empty() { "*" } else { &server.host };
-        let _ = writeln!(out, "HTTP server [{}]: {host}:{}", server.section, server.port);
+        let host = if server.host.is_empty() {
+            "*"
+        } else {
+            &server.host
+        };
+        let _ = writeln!(
+            out,
+            "HTTP server [{}]: {host}:{}",
+            server.section, server.port
+        );
     }
     for server in &sup.unix_http_servers {
-        let _ = writeln!(out, "HTTP server [{}]: {}", server.section, server.file.display());
+        let _ = writeln!(
+            out,
+            "HTTP server [{}]: {}",
+            server.section,
+            server.file.display()
+        );
     }
     match &loaded.supvisors {
         None => {

@@ -106,13 +106,17 @@ fn bench_parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     group.sample_size(20);
     group.bench_function("supervisord_conf_2000_programs", |b| {
-        b.iter(|| supvisors_rules::supervisor::load_supervisor_config(&conf, &ctx).map(|c| c.groups.len()))
+        b.iter(|| {
+            supvisors_rules::supervisor::load_supervisor_config(&conf, &ctx).map(|c| c.groups.len())
+        })
     });
     group.bench_function("rules_xml_500_applications", |b| {
         b.iter(|| supvisors_rules::rules_xml::load_rules(&rules).is_ok())
     });
     group.bench_function("check_config_everything", |b| {
-        b.iter(|| supvisors_rules::load(&conf, &ctx, &supvisors_rules::Overrides::default()).is_ok())
+        b.iter(|| {
+            supvisors_rules::load(&conf, &ctx, &supvisors_rules::Overrides::default()).is_ok()
+        })
     });
     group.finish();
 }
