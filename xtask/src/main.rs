@@ -82,9 +82,9 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
     // End-to-end tests run the real binaries, so they must exist first.
     cargo(root, &["build", "--workspace", "--bins"])?;
     if has_nextest(root) {
-        cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])?;
-        // nextest does not run doctests.
-        cargo(root, &["test", "--workspace", "--doc"])
+        // nextest does not run doctests; run them first so that its summary closes the output.
+        cargo(root, &["test", "--workspace", "--doc", "--quiet"])?;
+        cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])
     } else {
         cargo(root, &["test", "--workspace", "--no-fail-fast"])
     }
