@@ -2,3 +2,5 @@
 
 mod check_config;
 mod reference_configs;
+mod rules_schema;
+mod supervisor_config;
