@@ -10,3 +10,5 @@
 
 pub mod context;
 pub mod error;
+pub mod ini;
+pub mod pystr;
