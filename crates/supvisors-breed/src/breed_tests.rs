@@ -106,12 +106,19 @@ fn defaults_and_multi_line_values_are_rendered_like_configparser() {
 
 #[test]
 fn programs_may_come_from_defaults_and_their_absence_is_an_error() {
-    let dir = template(&[("g.ini", "[DEFAULT]\nprograms=d\n[group:a]\n[group:b]\nx=1\n")]);
+    let dir = template(&[(
+        "g.ini",
+        "[DEFAULT]\nprograms=d\n[group:a]\n[group:b]\nx=1\n",
+    )]);
     let mut breed = Breed::read(dir.path(), "*.ini").expect("read");
     breed
         .breed(&[("group:a".into(), 1)], false, None)
         .expect("breed");
-    assert!(written(&breed)[0].1.contains("[group:a_01]\nprograms = d\n"));
+    assert!(
+        written(&breed)[0]
+            .1
+            .contains("[group:a_01]\nprograms = d\n")
+    );
 
     let dir = template(&[("g.ini", "[group:a]\npriority=1\n")]);
     let mut breed = Breed::read(dir.path(), "*.ini").expect("read");

@@ -29,7 +29,10 @@ enum CharSet {
     /// `[!]`: matches any character.
     Any,
     /// Characters and inclusive ranges, possibly negated.
-    Items { negated: bool, ranges: Vec<(char, char)> },
+    Items {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
 }
 
 impl CharSet {
@@ -220,7 +223,9 @@ mod tests {
     use super::*;
 
     fn m(pattern: &str, name: &str) -> bool {
-        NamePattern::new(pattern).expect("valid pattern").matches(name)
+        NamePattern::new(pattern)
+            .expect("valid pattern")
+            .matches(name)
     }
 
     #[test]

@@ -31,7 +31,10 @@ enum Selector {
     /// A component with no wildcard; `dir_only` when more components follow.
     Precise { name: String, dir_only: bool },
     /// A component with wildcards.
-    Wildcard { pattern: NamePattern, dir_only: bool },
+    Wildcard {
+        pattern: NamePattern,
+        dir_only: bool,
+    },
     /// `**`.
     Recursive,
 }
@@ -231,8 +234,14 @@ mod tests {
     #[test]
     fn precise_and_wildcard_components() {
         let dir = tree();
-        assert_eq!(names(glob(dir.path(), "x/*/c.ini").expect("glob")), ["x/y/c.ini"]);
-        assert_eq!(names(glob(dir.path(), "x/../a.ini").expect("glob")), ["x/../a.ini"]);
+        assert_eq!(
+            names(glob(dir.path(), "x/*/c.ini").expect("glob")),
+            ["x/y/c.ini"]
+        );
+        assert_eq!(
+            names(glob(dir.path(), "x/../a.ini").expect("glob")),
+            ["x/../a.ini"]
+        );
         assert_eq!(names(glob(dir.path(), "*/").expect("glob")), ["x", "z"]);
         assert!(glob(dir.path(), "nope/*.ini").expect("glob").is_empty());
     }

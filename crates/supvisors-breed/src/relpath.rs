@@ -81,7 +81,15 @@ mod tests {
     #[test]
     fn sibling_replaces_the_last_component() {
         let p = RelPath::parse("player/group_player.ini");
-        assert_eq!(p.sibling("group_player_01.ini").to_string(), "player/group_player_01.ini");
-        assert_eq!(RelPath::parse("g.ini").sibling("group_a/b_01.ini").to_string(), "group_a/b_01.ini");
+        assert_eq!(
+            p.sibling("group_player_01.ini").to_string(),
+            "player/group_player_01.ini"
+        );
+        assert_eq!(
+            RelPath::parse("g.ini")
+                .sibling("group_a/b_01.ini")
+                .to_string(),
+            "group_a/b_01.ini"
+        );
     }
 }

@@ -206,7 +206,10 @@ mod tests {
         fs::create_dir_all(dest.join("b/x.ini")).expect("a directory in the way");
         let outputs = [out("a/x.ini", "[x]\n\n"), out("b/x.ini", "[y]\n\n")];
         let err = write_outputs(&dest.to_string_lossy(), &outputs, None);
-        assert!(matches!(err, Err(BreedError::Destination { .. })), "{err:?}");
+        assert!(
+            matches!(err, Err(BreedError::Destination { .. })),
+            "{err:?}"
+        );
         assert!(!dest.join("a").exists());
     }
 
