@@ -123,11 +123,17 @@ impl Staging {
             cur = d.parent();
         }
         for d in missing.into_iter().rev() {
-            fs::create_dir(&d).map_err(|e| BreedError::Destination {
-                path: d.clone(),
-                reason: e.to_string(),
-            })?;
-            self.created_dirs.push(d);
+            match fs::create_dir(&d) {
+                Ok(()) => self.created_dirs.push(d),
+                // `x/..` exists once `x` does, as `os.makedirs` accepts.
+                Err(_) if d.is_dir() => {}
+                Err(e) => {
+                    return Err(BreedError::Destination {
+                        path: d,
+                        reason: e.to_string(),
+                    });
+                }
+            }
         }
         Ok(())
     }
