@@ -75,7 +75,9 @@ impl Area {
         } else {
             binary("supvisors_breed")
         });
-        cmd.current_dir(self.path(side)).args(args).env_remove("COLUMNS");
+        cmd.current_dir(self.path(side))
+            .args(args)
+            .env_remove("COLUMNS");
         let out = run(&mut cmd);
         (cmd, out)
     }
@@ -177,18 +179,38 @@ fn reference_crashes_ours_fails_cleanly(area: &Area, args: &[&str], expected: &s
 #[test]
 fn scenario_2_templates_as_the_reference_breeds_them() {
     let area = Area::copy_of(&use_case_templates("scenario_2"));
-    same(&area, &["-d", "etc", "-b", "scen2_srv=3", "scen2_hci=3", "-x", "-v"]);
+    same(
+        &area,
+        &["-d", "etc", "-b", "scen2_srv=3", "scen2_hci=3", "-x", "-v"],
+    );
     same(&area, &["-d", "etc", "-b", "scen2_srv=3", "-x", "-v"]);
-    same(&area, &["-d", "etc/", "-b", "scen2_hci=12", "scen2_srv=2", "-v"]);
+    same(
+        &area,
+        &["-d", "etc/", "-b", "scen2_hci=12", "scen2_srv=2", "-v"],
+    );
     same(&area, &["-d", "out", "-b", "scen2_srv=1", "unknown=4"]);
 }
 
 #[test]
 fn scenario_3_templates_as_the_reference_breeds_them() {
     let area = Area::copy_of(&use_case_templates("scenario_3"));
-    same(&area, &["-d", "etc/scenario_3", "-b", "scen3_hci=5", "-x", "-v"]);
+    same(
+        &area,
+        &["-d", "etc/scenario_3", "-b", "scen3_hci=5", "-x", "-v"],
+    );
     same(&area, &["-d", "etc", "-b", "scen3_hci=100", "-v"]);
-    same(&area, &["-d", "etc", "-b", "scen3_hci=2", "-p", "console/group_*.ini", "-x"]);
+    same(
+        &area,
+        &[
+            "-d",
+            "etc",
+            "-b",
+            "scen3_hci=2",
+            "-p",
+            "console/group_*.ini",
+            "-x",
+        ],
+    );
 }
 
 /// The example of the specification: a group with a priority and two program files.
@@ -213,7 +235,17 @@ fn player_template() {
     same(&area, &["-d", "out1", "-b", "player=2", "-v"]);
     same(&area, &["-d", "out2", "-b", "player=3", "-x", "-v"]);
     same(&area, &["-d", "out3", "-b", "player=100"]);
-    same(&area, &["--templ=../tpl", "-vxd", "out4", "--breed", "player=02", "player=1"]);
+    same(
+        &area,
+        &[
+            "--templ=../tpl",
+            "-vxd",
+            "out4",
+            "--breed",
+            "player=02",
+            "player=1",
+        ],
+    );
 }
 
 /// DEFAULT sections, multi-line and empty values, comments, `:` delimiters, upper-case keys,
@@ -237,16 +269,35 @@ fn mixed_template_tree() {
              B=\"2\"\n\n  \t\n      C=3\nstdout_logfile = log/%(group_name)s.log\n\
              [program:p2]\ncommand=true\nemptyval=\nClé = café\n",
         ),
-        ("apps/dup/group_alpha_again.ini", "[group:alpha]\nprograms=p1\n"),
+        (
+            "apps/dup/group_alpha_again.ini",
+            "[group:alpha]\nprograms=p1\n",
+        ),
         ("apps/.hidden.ini", "[group:hidden]\nprograms=p1\n"),
         ("apps/notes.txt", "[group:ignored]\nprograms=p1\n"),
-        ("top.ini", "[group:x:y]\nprograms=p2\n[group:café]\nprograms=p1\n"),
+        (
+            "top.ini",
+            "[group:x:y]\nprograms=p2\n[group:café]\nprograms=p1\n",
+        ),
+        (
+            "apps/c/odd.ini",
+            "[program:crlf]\r\ncommand = a\r\n\tcontinued\r\n[program:cr]\rk=1\r\
+             [program:nbsp]\n\u{a0}k1=v\n  k2=w\n[ group:spaced ]\nprograms =  p1 , p2  \n\
+             \x20 [program:indented]\n\x20 k\t=\tv%%(x)s\n",
+        ),
     ]);
-    same(&area, &["-d", "o", "-b", "alpha=2", "beta=2", "gamma=4", "-v"]);
-    same(&area, &["-d", "o", "-b", "alpha=2", "beta=2", "hidden=1", "-x", "-v"]);
+    same(
+        &area,
+        &["-d", "o", "-b", "alpha=2", "beta=2", "gamma=4", "-v"],
+    );
+    same(
+        &area,
+        &["-d", "o", "-b", "alpha=2", "beta=2", "hidden=1", "-x", "-v"],
+    );
     same(&area, &["-d", "o", "-b", "beta=3", "beta_01=2", "-x", "-v"]);
     same(&area, &["-d", "o", "-b", "beta=3", "beta_01=2", "-v"]);
     same(&area, &["-d", "o", "-b", "x:y=2", "café=1", "-x", "-v"]);
+    same(&area, &["-d", "o", "-b", " spaced =2", "-v"]);
     for pattern in [
         "apps/*/*.ini",
         "**/group_*.ini",
@@ -259,7 +310,10 @@ fn mixed_template_tree() {
         "apps/b/../a/*.ini",
         "*.ini",
     ] {
-        same(&area, &["-d", "o", "-b", "alpha=1", "beta=1", "-p", pattern, "-v"]);
+        same(
+            &area,
+            &["-d", "o", "-b", "alpha=1", "beta=1", "-p", pattern, "-v"],
+        );
     }
 }
 
@@ -277,7 +331,10 @@ fn links_and_odd_entries() {
     same(&area, &["-d", "o", "-b", "r=2", "-v"]);
     same(&area, &["-d", "o", "-b", "r=2", "-x", "-v"]);
     same(&area, &["-d", "o", "-b", "r=2", "-p", "*/*.ini", "-v"]);
-    same(&area, &["-d", "o", "-b", "r=2", "-p", "link/g.ini", "-x", "-v"]);
+    same(
+        &area,
+        &["-d", "o", "-b", "r=2", "-p", "link/g.ini", "-x", "-v"],
+    );
 }
 
 /// With `-x`, a new file named like an existing template file replaces it; copies of a
@@ -287,7 +344,10 @@ fn new_files_colliding_with_template_files() {
     let area = Area::with_files(&[
         ("grp/group_app.ini", "[group:app]\nprograms=a\n"),
         ("grp/group_app_01.ini", "[program:a]\ncommand=ls\n"),
-        ("group_top.ini", "[group:top]\nprograms=a\n[program:b]\ncommand=ls\n"),
+        (
+            "group_top.ini",
+            "[group:top]\nprograms=a\n[program:b]\ncommand=ls\n",
+        ),
     ]);
     same(&area, &["-d", "o", "-b", "app=2", "top=2", "-x", "-v"]);
     same(&area, &["-d", "o", "-b", "app=2", "top=2", "-v"]);
@@ -317,7 +377,13 @@ fn argument_errors_match_argparse() {
     let (py_cmd, py) = area.run("py", &["-d", "o", "-t", "nowhere", "-b", "a=1"]);
     let (rs_cmd, rs) = area.run("rs", &["-d", "o", "-t", "nowhere", "-b", "a=1"]);
     assert_eq!(py.status.code(), Some(2), "{}", describe(&py_cmd, &py));
-    assert_eq!(py.stderr, rs.stderr, "{}\n{}", describe(&py_cmd, &py), describe(&rs_cmd, &rs));
+    assert_eq!(
+        py.stderr,
+        rs.stderr,
+        "{}\n{}",
+        describe(&py_cmd, &py),
+        describe(&rs_cmd, &rs)
+    );
     assert_eq!(rs.status.code(), Some(2));
 }
 
@@ -374,7 +440,11 @@ fn an_existing_destination_is_updated_in_place() {
 #[test]
 fn bred_configurations_load_with_check_config() {
     let cases: [(&str, &[&str], &str); 3] = [
-        ("scenario_2", &["scen2_srv=3", "scen2_hci=3", "-x"], "*/*.ini"),
+        (
+            "scenario_2",
+            &["scen2_srv=3", "scen2_hci=3", "-x"],
+            "*/*.ini",
+        ),
         ("scenario_2", &["scen2_srv=2", "scen2_hci=4"], "*/*.ini"),
         ("scenario_3", &["scen3_hci=5", "-x"], "*/*.ini"),
     ];
@@ -384,21 +454,33 @@ fn bred_configurations_load_with_check_config() {
         args.extend_from_slice(breed);
         let (cmd, out) = area.run("rs", &args);
         assert!(out.status.success(), "{}", describe(&cmd, &out));
-        assert_eq!(check_config(&area.path("rs"), include), Some(0), "{scenario} {breed:?}");
+        let (code, summary) = check_config(&area.path("rs"), include);
+        assert_eq!(code, Some(0), "{scenario} {breed:?}");
+        // The last copy of the first bred group, e.g. `scen2_srv_03`.
+        let (name, count) = breed[0].split_once('=').expect("name=count");
+        let group = format!("{name}_{count:0>2}");
+        assert!(
+            summary.contains(&group),
+            "{group} missing from the summary:\n{summary}"
+        );
     }
     // Negative control: groups whose programs are not included must be refused.
     let area = Area::copy_of(&use_case_templates("scenario_2"));
-    let (cmd, out) = area.run("rs", &["-t", "../tpl", "-d", "etc", "-b", "scen2_srv=2", "-x"]);
+    let (cmd, out) = area.run(
+        "rs",
+        &["-t", "../tpl", "-d", "etc", "-b", "scen2_srv=2", "-x"],
+    );
     assert!(out.status.success(), "{}", describe(&cmd, &out));
     assert_ne!(
-        check_config(&area.path("rs"), "server/group_*.ini"),
+        check_config(&area.path("rs"), "server/group_*.ini").0,
         Some(0),
         "supvisorsd --check-config accepted groups naming unknown programs"
     );
 }
 
-/// Runs `supvisorsd --check-config` on a small supervisord.conf including `etc/<include>`.
-fn check_config(cwd: &Path, include: &str) -> Option<i32> {
+/// Runs `supvisorsd --check-config` on a small supervisord.conf including `etc/<include>`;
+/// gives the exit status and the standard output.
+fn check_config(cwd: &Path, include: &str) -> (Option<i32>, String) {
     fs::create_dir_all(cwd.join("log")).expect("log dir");
     let conf = cwd.join("supervisord.conf");
     fs::write(
@@ -411,11 +493,14 @@ fn check_config(cwd: &Path, include: &str) -> Option<i32> {
     )
     .expect("write supervisord.conf");
     let mut cmd = Command::new(binary("supvisorsd"));
-    cmd.current_dir(cwd).arg("--check-config").arg("-c").arg(&conf);
+    cmd.current_dir(cwd)
+        .arg("--check-config")
+        .arg("-c")
+        .arg(&conf);
     let out = run(&mut cmd);
     let code = out.status.code();
     if code != Some(0) {
         eprintln!("{}", describe(&cmd, &out));
     }
-    code
+    (code, String::from_utf8_lossy(&out.stdout).into_owned())
 }

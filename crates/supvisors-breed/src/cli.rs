@@ -391,14 +391,14 @@ fn classify_one(arg: &str) -> Result<Kind, UsageError> {
     if arg.chars().count() == 1 {
         return Ok(Kind::Value);
     }
-    if let Some((option, explicit)) = arg.split_once('=') {
-        if let Some(act) = lookup(option) {
-            return Ok(Kind::Option(
-                Some(act),
-                option.to_string(),
-                Some(explicit.to_string()),
-            ));
-        }
+    if let Some((option, explicit)) = arg.split_once('=')
+        && let Some(act) = lookup(option)
+    {
+        return Ok(Kind::Option(
+            Some(act),
+            option.to_string(),
+            Some(explicit.to_string()),
+        ));
     }
     let mut tuples: Vec<(Act, &str, Option<String>)> = Vec::new();
     if arg.starts_with("--") {
@@ -508,10 +508,10 @@ pub fn usage(prog: &str, columns: usize) -> String {
         if !line.is_empty() {
             lines.push(format!("{indent}{}", line.join(" ")));
         }
-        if prefix.is_some() {
-            if let Some(first) = lines.first_mut() {
-                *first = first.chars().skip(indent_len).collect();
-            }
+        if prefix.is_some()
+            && let Some(first) = lines.first_mut()
+        {
+            *first = first.chars().skip(indent_len).collect();
         }
         lines
     };

@@ -151,10 +151,7 @@ fn parse_set(pat: &[char], i: usize, j: usize) -> Option<CharSet> {
         let mut chunks: Vec<Vec<char>> = Vec::new();
         let mut start = i;
         let mut k = if pat[i] == '!' { i + 2 } else { i + 1 };
-        loop {
-            let Some(pos) = (k..j).find(|&p| pat[p] == '-') else {
-                break;
-            };
+        while let Some(pos) = (k..j).find(|&p| pat[p] == '-') {
             chunks.push(pat[start..pos].to_vec());
             start = pos + 1;
             k = pos + 3;
