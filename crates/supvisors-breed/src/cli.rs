@@ -454,12 +454,14 @@ fn is_negative_number(arg: &str) -> bool {
     }
 }
 
-/// Terminal width as `shutil.get_terminal_size` finds it when `COLUMNS` is set, else 80.
-pub fn columns_from_env(value: Option<&str>) -> usize {
+/// Terminal width as `shutil.get_terminal_size` finds it: `COLUMNS` when it is a positive
+/// integer, else `terminal` (the width of the terminal on stdout, if any and not zero), else 80.
+pub fn columns_from_env(value: Option<&str>, terminal: Option<u16>) -> usize {
     value
         .and_then(|v| v.trim().parse::<i64>().ok())
         .filter(|&c| c > 0)
         .and_then(|c| usize::try_from(c).ok())
+        .or_else(|| terminal.filter(|&c| c > 0).map(usize::from))
         .unwrap_or(80)
 }
 

@@ -161,9 +161,10 @@ options:
 }
 
 #[test]
-fn columns_come_from_the_environment() {
-    assert_eq!(columns_from_env(None), 80);
-    assert_eq!(columns_from_env(Some("120")), 120);
-    assert_eq!(columns_from_env(Some("0")), 80);
-    assert_eq!(columns_from_env(Some("wide")), 80);
+fn columns_come_from_the_environment_then_the_terminal() {
+    assert_eq!(columns_from_env(None, None), 80);
+    assert_eq!(columns_from_env(Some("120"), Some(100)), 120);
+    assert_eq!(columns_from_env(Some("0"), None), 80);
+    assert_eq!(columns_from_env(Some("wide"), Some(100)), 100);
+    assert_eq!(columns_from_env(None, Some(0)), 80);
 }

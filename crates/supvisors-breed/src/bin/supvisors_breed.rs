@@ -18,7 +18,10 @@ fn main() -> ExitCode {
         .and_then(|p| Path::new(p).file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "supvisors_breed".to_string());
-    let columns = cli::columns_from_env(std::env::var("COLUMNS").ok().as_deref());
+    let terminal = rustix::termios::tcgetwinsize(io::stdout())
+        .ok()
+        .map(|size| size.ws_col);
+    let columns = cli::columns_from_env(std::env::var("COLUMNS").ok().as_deref(), terminal);
     let args: Result<Vec<String>, _> = argv.map(|a| a.into_string()).collect();
     let Ok(args) = args else {
         let err = cli::UsageError {
