@@ -353,6 +353,72 @@ fn new_files_colliding_with_template_files() {
     same(&area, &["-d", "o", "-b", "app=2", "top=2", "-v"]);
 }
 
+/// `fnmatch` sets, as `translate` rewrites them, select the same files.
+#[test]
+fn glob_sets_and_odd_names() {
+    let names = [
+        "a-b.ini", "]x.ini", "!.ini", "[.ini", "b.ini", "-.ini", "^.ini", "\\.ini", "z.ini",
+        "A.ini", "ab.ini", ".ini", "é.ini", "a.INI", "&.ini", "x]y.ini",
+    ];
+    let files: Vec<(String, String)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("d/{n}"), format!("[group:g{i}]\nprograms=p\n")))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let area = Area::with_files(&refs);
+    for pattern in [
+        "d/[a-c].ini",
+        "d/[!a-c].ini",
+        "d/[]x]*.ini",
+        "d/[!]x]*.ini",
+        "d/[a-].ini",
+        "d/[-a].ini",
+        "d/[c-a].ini",
+        "d/[b-a-z].ini",
+        "d/[\\].ini",
+        "d/[^].ini",
+        "d/[[].ini",
+        "d/[!!].ini",
+        "d/*[-]*.ini",
+        "d/[a-b-c].ini",
+        "d/?.ini",
+        "d/*.ini",
+        "d/[z-a-]*.ini",
+        "d/[]-a]*.ini",
+        "d/[a-c-e]*",
+        "d/[!-]*.ini",
+        "d/[&]*",
+        "d/x]*",
+        "d/[!]",
+        "d/*.[iI][nN][iI]",
+        "d/[à-ê]*",
+        "d/[z-a-b]*",
+    ] {
+        same(&area, &["-d", "o", "-b", "g1=1", "-p", pattern, "-v"]);
+    }
+}
+
+/// Group names holding `/`, `:` or quotes give the same files and trace.
+#[test]
+fn odd_group_names() {
+    let area = Area::with_files(&[
+        ("g/slash.ini", "[group:a/b]\nprograms=p\n"),
+        (
+            "g/quote.ini",
+            "[group:it's]\nprograms=p\n[group:%(x)s]\nprograms=%(y)s\n",
+        ),
+    ]);
+    same(
+        &area,
+        &["-d", "o", "-b", "a/b=2", "it's=2", "%(x)s=1", "-x", "-v"],
+    );
+    same(&area, &["-d", "o'q", "-b", "a/b=2", "it's=2", "-v"]);
+}
+
 #[test]
 fn argument_errors_match_argparse() {
     let area = Area::with_files(&[("g.ini", "[group:a]\nprograms=p\n")]);
