@@ -9,7 +9,7 @@
 //! [`glob`] walks the template folder as Python 3.11's `pathlib` does (the order matters:
 //! the last file defining a group holds it), [`breed::Breed`] reads each file with the
 //! `supvisors-rules` INI parser in its `configparser` dialect and replaces the groups, and
-//! [`write`] renders and writes the result without leaving a half-written tree. [`cli`]
+//! [`write`](mod@write) renders and writes the result without leaving a half-written tree. [`cli`]
 //! reproduces the reference's command line, argparse messages included, and [`usage`] its
 //! usage and help layout.
 //!
