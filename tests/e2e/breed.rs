@@ -235,6 +235,8 @@ fn player_template() {
     same(&area, &["-d", "out1", "-b", "player=2", "-v"]);
     same(&area, &["-d", "out2", "-b", "player=3", "-x", "-v"]);
     same(&area, &["-d", "out3", "-b", "player=100"]);
+    // An empty destination writes nested files into the working directory.
+    same(&area, &["-d", "", "-b", "player=2", "-x", "-v"]);
     same(
         &area,
         &[
@@ -472,6 +474,8 @@ fn crashes_of_the_reference_are_clean_errors_here() {
         fs::write(area.path(side).join("o"), "not a folder").expect("write");
     }
     reference_crashes_ours_fails_cleanly(&area, &["-d", "o", "-b", "a=2"], "not a directory");
+    // An empty destination with a top-level file (`os.makedirs('')`).
+    reference_crashes_ours_fails_cleanly(&area, &["-d", "", "-b", "a=2"], "empty destination");
     // A template group without programs.
     reference_crashes_ours_fails_cleanly(&area, &["-d", "p", "-b", "nop=2"], "no 'programs'");
     // A count with two '=': ours is an argument error (exit 2).

@@ -44,6 +44,11 @@ impl RelPath {
         parent
     }
 
+    /// Whether the path is a single component (a file at the top of the tree).
+    pub fn is_top_level(&self) -> bool {
+        self.parts.len() == 1
+    }
+
     /// This path below `base`.
     pub fn under(&self, base: &Path) -> PathBuf {
         let mut path = base.to_path_buf();

@@ -22,6 +22,19 @@ pub fn write_outputs(
     outputs: &[Output],
     mut trace: Option<&mut dyn Write>,
 ) -> Result<(), BreedError> {
+    if destination.is_empty() {
+        // `os.path.join('', 'g.ini')` has no folder and the reference's
+        // `os.makedirs('')` raises: refuse before writing anything.
+        if let Some(Output::Write { path, .. }) = outputs
+            .iter()
+            .find(|o| matches!(o, Output::Write { path, .. } if path.is_top_level()))
+        {
+            return Err(BreedError::Destination {
+                path: path.under(Path::new("")),
+                reason: "an empty destination cannot hold a top-level file".to_string(),
+            });
+        }
+    }
     let mut staging = Staging::default();
     let result = (|| {
         for output in outputs {
@@ -217,6 +230,15 @@ mod tests {
             "{err:?}"
         );
         assert!(!dest.join("a").exists());
+    }
+
+    #[test]
+    fn an_empty_destination_takes_only_nested_files() {
+        let err = write_outputs("", &[out("g.ini", "[x]\n\n")], None);
+        assert!(
+            matches!(err, Err(BreedError::Destination { .. })),
+            "{err:?}"
+        );
     }
 
     #[test]
