@@ -461,6 +461,14 @@ fn nothing_to_breed_and_nothing_found() {
     same(&area, &["-d", "o", "-b", "other=2", "-v"]);
     same(&area, &["-d", "o", "-b", "a=2", "-p", "*.conf", "-v"]);
     same(&area, &["-d", "o", "-b", "a=2", "-p", "*.conf"]);
+    // Same outcome as the reference, plus a warning on stderr.
+    let (cmd, out) = area.run("rs", &["-t", "../tpl", "-d", "o", "-b", "other=2", "a=1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "supvisors_breed: warning: no [group:other] section found in the templates\n",
+        "{}",
+        describe(&cmd, &out)
+    );
 }
 
 #[test]

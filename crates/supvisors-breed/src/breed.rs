@@ -98,16 +98,18 @@ impl Breed {
 
     /// Replaces each known `group:x` of `breeds` (section name, count) by `count` copies
     /// holding only its `programs` value, in the template's file or, with `extra`, each in a
-    /// new file next to it (step 3 and 4). Unknown groups are ignored. Trace lines go to
-    /// `trace` when given.
+    /// new file next to it (step 3 and 4). Unknown groups are skipped, as the reference does,
+    /// and returned so that the caller can say so. Trace lines go to `trace` when given.
     pub fn breed(
         &mut self,
         breeds: &[(String, u32)],
         extra: bool,
         mut trace: Option<&mut dyn Write>,
-    ) -> Result<(), BreedError> {
+    ) -> Result<Vec<String>, BreedError> {
+        let mut skipped = Vec::new();
         for (group, count) in breeds {
             let Some(template) = lookup(&self.groups, group) else {
+                skipped.push(group.clone());
                 continue;
             };
             let programs = self.models[template]
@@ -135,7 +137,7 @@ impl Breed {
             }
             self.models[template].sections.retain(|s| &s.name != group);
         }
-        Ok(())
+        Ok(skipped)
     }
 
     /// What to write, file by file, in the reference's order (step 5).

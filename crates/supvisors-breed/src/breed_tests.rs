@@ -31,9 +31,14 @@ fn copies_hold_only_programs_and_replace_the_template() {
     )]);
     let mut breed = Breed::read(dir.path(), "**/*.ini").expect("read");
     let mut trace = Vec::new();
-    breed
-        .breed(&[("group:app".into(), 2)], false, Some(&mut trace))
+    let skipped = breed
+        .breed(
+            &[("group:app".into(), 2), ("group:nope".into(), 3)],
+            false,
+            Some(&mut trace),
+        )
         .expect("breed");
+    assert_eq!(skipped, ["group:nope"]);
     assert_eq!(
         String::from_utf8(trace).expect("utf-8"),
         "New [group:app_01]\nNew [group:app_02]\n"

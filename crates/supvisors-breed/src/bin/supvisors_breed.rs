@@ -81,7 +81,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
         .iter()
         .map(|(name, count)| (format!("{GROUP_PREFIX}{name}"), *count))
         .collect();
-    breed.breed(&groups, args.extra, reborrow(&mut trace))?;
+    let skipped = breed.breed(&groups, args.extra, reborrow(&mut trace))?;
+    for group in skipped {
+        // The reference is silent; exit status and output stay the same, stderr tells why
+        // nothing was bred.
+        eprintln!("supvisors_breed: warning: no [{group}] section found in the templates");
+    }
     write_outputs(&args.destination, &breed.outputs(), reborrow(&mut trace))
         .with_context(|| format!("nothing written to {:?}", args.destination))?;
     Ok(())
