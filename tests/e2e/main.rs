@@ -1,5 +1,6 @@
 //! End-to-end tests: real binaries, real reference implementations.
 
+mod breed;
 mod check_config;
 mod reference_configs;
 mod rules_schema;

@@ -153,7 +153,8 @@ pub fn parse_ini(text: &str, path: &Path, dialect: Dialect) -> Result<RawIni, Ve
             }
             continue;
         }
-        let cur_indent = line.find(|c: char| !is_space(c)).unwrap_or(0);
+        // Python measures the indent in characters (`\S` search), not bytes.
+        let cur_indent = line.chars().take_while(|&c| is_space(c)).count();
         if cursect.is_some() && cur_opt.is_some() && cur_indent > indent_level {
             extend(&mut ini, cursect.as_ref(), cur_opt.as_deref(), value);
             continue;

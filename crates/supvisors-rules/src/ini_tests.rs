@@ -63,6 +63,15 @@ fn continuation_lines_join_with_newlines_and_keep_inner_blank_lines() {
 }
 
 #[test]
+fn indent_is_counted_in_characters() {
+    // A no-break space is one character of indent (two bytes): the next line, indented by
+    // two spaces, is deeper and continues the value.
+    let ini = sup("[s]\n\u{a0}k1=v\n  k2=w\n");
+    assert_eq!(value(&ini, "s", "k1").as_deref(), Some("v\nk2=w"));
+    assert!(value(&ini, "s", "k2").is_none());
+}
+
+#[test]
 fn deeper_indent_swallows_options_and_headers() {
     let ini = sup("[s]\na=1\n  b=2\n  [x]\nc : 3\n");
     assert_eq!(value(&ini, "s", "a").as_deref(), Some("1\nb=2\n[x]"));
