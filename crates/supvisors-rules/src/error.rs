@@ -82,7 +82,10 @@ impl fmt::Display for ConfigError {
             f.write_str(" warning:")?;
         }
         if let Some(section) = &self.section {
-            write!(f, " [{section}]")?;
+            // Some reference messages already start with the section (`[group:g] names …`).
+            if !self.problem.starts_with(&format!("[{section}]")) {
+                write!(f, " [{section}]")?;
+            }
         }
         write!(f, " {}", self.problem)?;
         match (&self.expected, &self.found) {
@@ -108,6 +111,17 @@ mod tests {
             err.to_string(),
             "/etc/s.conf:12: [program:x] invalid 'autorestart' value 'maybe' \
              (expected true, false or unexpected, found 'maybe')"
+        );
+    }
+
+    #[test]
+    fn section_is_not_repeated_when_the_message_names_it() {
+        let err = ConfigError::new("s.conf", "[group:g] names unknown program or fcgi-program y")
+            .at_line(3)
+            .in_section("group:g");
+        assert_eq!(
+            err.to_string(),
+            "s.conf:3: [group:g] names unknown program or fcgi-program y"
         );
     }
 
