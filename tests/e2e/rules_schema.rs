@@ -85,7 +85,10 @@ fn corpus_and_fixtures_get_the_reference_verdict() {
     files.sort();
     assert!(files.len() >= 20, "corpus too small: {files:?}");
     let accepted = compare(&files, DELIBERATE_DEVIATIONS);
-    assert!(accepted >= 2, "the valid reference fixtures must be accepted");
+    assert!(
+        accepted >= 2,
+        "the valid reference fixtures must be accepted"
+    );
 }
 
 /// A small deterministic generator (SplitMix64); the seed is in each file name.
@@ -115,10 +118,32 @@ const BYTES: &[&str] = &[
 ];
 const BOOLEANS: &[&str] = &["true", "false", "1", "0", " true ", "TRUE", "yes", "", "2"];
 const LOADINGS: &[&str] = &["0", "50", "100", " 7", "101", "-1", "+10", "abc", "0050"];
-const DISTRIBUTIONS: &[&str] = &["ALL_INSTANCES", "SINGLE_NODE", "SINGLE_INSTANCE", "single_node", " SINGLE_NODE", ""];
-const STARTING: &[&str] = &["CONFIG", "LESS_LOADED", "MOST_LOADED_NODE", "LOCAL", "config", "CONFIG ", "BEST"];
+const DISTRIBUTIONS: &[&str] = &[
+    "ALL_INSTANCES",
+    "SINGLE_NODE",
+    "SINGLE_INSTANCE",
+    "single_node",
+    " SINGLE_NODE",
+    "",
+];
+const STARTING: &[&str] = &[
+    "CONFIG",
+    "LESS_LOADED",
+    "MOST_LOADED_NODE",
+    "LOCAL",
+    "config",
+    "CONFIG ",
+    "BEST",
+];
 const STARTING_FAILURE: &[&str] = &["ABORT", "STOP", "CONTINUE", "abort", "RESTART"];
-const RUNNING_FAILURE: &[&str] = &["CONTINUE", "RESTART_PROCESS", "SHUTDOWN", "RESTART", "STOP", "restart"];
+const RUNNING_FAILURE: &[&str] = &[
+    "CONTINUE",
+    "RESTART_PROCESS",
+    "SHUTDOWN",
+    "RESTART",
+    "STOP",
+    "restart",
+];
 const TEXTS: &[&str] = &["*", "#", "a,b", "", " ", "x<!-- c -->y", "&amp;"];
 
 fn field(rng: &mut Rng, out: &mut String, tag: &str, values: &[&str]) {
@@ -209,7 +234,11 @@ fn document(rng: &mut Rng) -> String {
     for _ in 0..rng.below(4) {
         match rng.below(10) {
             0 => {
-                let attr = if rng.chance(85) { " name=\"servers\"" } else { "" };
+                let attr = if rng.chance(85) {
+                    " name=\"servers\""
+                } else {
+                    ""
+                };
                 let _ = write!(out, "<alias{attr}>{}</alias>", rng.pick(TEXTS));
             }
             1 | 2 => {

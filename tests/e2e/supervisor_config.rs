@@ -102,8 +102,8 @@ fn ours(file: &Path, cwd: &Path) -> Result<Value, Vec<String>> {
         accounts: &NoAccounts,
         resolver: &NoResolver,
     };
-    let config =
-        load_supervisor_config(file, &ctx).map_err(|e| e.iter().map(|e| e.problem.clone()).collect::<Vec<_>>())?;
+    let config = load_supervisor_config(file, &ctx)
+        .map_err(|e| e.iter().map(|e| e.problem.clone()).collect::<Vec<_>>())?;
     let groups: Vec<Value> = config
         .groups
         .iter()
@@ -144,27 +144,68 @@ const PROGRAM_OPTIONS: &[(&str, &[&str])] = &[
     ("numprocs", &["1", "2", "3", "0", "x"]),
     ("numprocs_start", &["0", "5", "-2"]),
     ("priority", &["1", "-5", "1_000", " 7 ", "abc", "20"]),
-    ("autostart", &["true", "false", "yes", "0", "On", "maybe", ""]),
-    ("autorestart", &["true", "false", "unexpected", "UNEXPECTED", "maybe"]),
+    (
+        "autostart",
+        &["true", "false", "yes", "0", "On", "maybe", ""],
+    ),
+    (
+        "autorestart",
+        &["true", "false", "unexpected", "UNEXPECTED", "maybe"],
+    ),
     ("startsecs", &["0", "10", "-1", "1.5"]),
     ("startretries", &["0", "5", "x"]),
     ("exitcodes", &["0", "0,2", "0, 255", "256", "", "a", "1,,2"]),
-    ("stopsignal", &["TERM", "sigkill", "9", " hup ", "RTMIN", "FOO", "0", "999", "usr2"]),
+    (
+        "stopsignal",
+        &[
+            "TERM", "sigkill", "9", " hup ", "RTMIN", "FOO", "0", "999", "usr2",
+        ],
+    ),
     ("stopwaitsecs", &["10", "0", "1e3"]),
     ("stopasgroup", &["true", "false"]),
     ("killasgroup", &["true", "false"]),
     ("redirect_stderr", &["true", "false", "1"]),
-    ("stdout_logfile", &["AUTO", "NONE", "off", "%(here)s/out_%(process_num)d.log", "/nonexistent/dir/x.log", "%(here)s/%(program_name)s.log"]),
-    ("stderr_logfile", &["AUTO", "none", "%(here)s/err.log", "syslog"]),
-    ("stdout_logfile_maxbytes", &["1MB", "50 mb", "0", "10xb", "1GB", "-1", "1.5MB", "2kb"]),
+    (
+        "stdout_logfile",
+        &[
+            "AUTO",
+            "NONE",
+            "off",
+            "%(here)s/out_%(process_num)d.log",
+            "/nonexistent/dir/x.log",
+            "%(here)s/%(program_name)s.log",
+        ],
+    ),
+    (
+        "stderr_logfile",
+        &["AUTO", "none", "%(here)s/err.log", "syslog"],
+    ),
+    (
+        "stdout_logfile_maxbytes",
+        &["1MB", "50 mb", "0", "10xb", "1GB", "-1", "1.5MB", "2kb"],
+    ),
     ("stdout_logfile_backups", &["0", "3", "x"]),
     ("stdout_capture_maxbytes", &["0", "1KB"]),
     ("stdout_events_enabled", &["true", "false"]),
     ("stderr_syslog", &["true", "false"]),
-    ("environment", &["A=\"1\",B=x", "A=1,B", "X=\"a b\"", "K=%(program_name)s", "A='q';B=r", "P=%(process_num)d", "Z=\"%%\""]),
+    (
+        "environment",
+        &[
+            "A=\"1\",B=x",
+            "A=1,B",
+            "X=\"a b\"",
+            "K=%(program_name)s",
+            "A='q';B=r",
+            "P=%(process_num)d",
+            "Z=\"%%\"",
+        ],
+    ),
     ("directory", &["/tmp", "%(here)s", "/nonexistent"]),
     ("umask", &["022", "0o77", "8", "x"]),
-    ("serverurl", &["AUTO", "http://127.0.0.1:9001", "unix:///tmp/x.sock"]),
+    (
+        "serverurl",
+        &["AUTO", "http://127.0.0.1:9001", "unix:///tmp/x.sock"],
+    ),
 ];
 
 const COMMANDS: &[&str] = &[

@@ -116,9 +116,12 @@ mod tests {
 
     #[test]
     fn section_is_not_repeated_when_the_message_names_it() {
-        let err = ConfigError::new("s.conf", "[group:g] names unknown program or fcgi-program y")
-            .at_line(3)
-            .in_section("group:g");
+        let err = ConfigError::new(
+            "s.conf",
+            "[group:g] names unknown program or fcgi-program y",
+        )
+        .at_line(3)
+        .in_section("group:g");
         assert_eq!(
             err.to_string(),
             "s.conf:3: [group:g] names unknown program or fcgi-program y"

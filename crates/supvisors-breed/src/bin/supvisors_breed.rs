@@ -82,10 +82,24 @@ fn run(args: &Args) -> anyhow::Result<()> {
         .map(|(name, count)| (format!("{GROUP_PREFIX}{name}"), *count))
         .collect();
     let skipped = breed.breed(&groups, args.extra, reborrow(&mut trace))?;
-    for group in skipped {
-        // The reference is silent; exit status and output stay the same, stderr tells why
-        // nothing was bred.
-        eprintln!("supvisors_breed: warning: no [{group}] section found in the templates");
+    if !skipped.is_empty() {
+        // Deliberate deviation: the reference silently ignores a group it cannot find and
+        // exits 0, which hides typos; issue #7 asks for an error, and nothing is written.
+        let known: Vec<&str> = breed.groups().collect();
+        anyhow::bail!(
+            "no {} section found in the templates of {:?} (template groups: {}); nothing written",
+            skipped
+                .iter()
+                .map(|g| format!("[{g}]"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            args.template,
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        );
     }
     write_outputs(&args.destination, &breed.outputs(), reborrow(&mut trace))
         .with_context(|| format!("nothing written to {:?}", args.destination))?;
