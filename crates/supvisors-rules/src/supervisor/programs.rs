@@ -49,7 +49,7 @@ pub struct ProcessConfig {
     pub directory: Option<String>,
     /// `umask`.
     pub umask: Option<u32>,
-    /// `priority` (default 999; -1 for event listeners).
+    /// `priority` (default 999, also for event listeners whose pool defaults to -1).
     pub priority: i64,
     /// `autostart` (default true).
     pub autostart: bool,
@@ -114,13 +114,9 @@ struct Once {
     umask: Option<u32>,
 }
 
-fn read_once(
-    r: &mut Reader<'_>,
-    names: &Names,
-    ctx: &LoadContext<'_>,
-    default_priority: &str,
-) -> Option<Once> {
-    let priority = r.typed("priority", default_priority, names, values::integer);
+fn read_once(r: &mut Reader<'_>, names: &Names, ctx: &LoadContext<'_>) -> Option<Once> {
+    // 999 even for event listeners: only their pool defaults to -1.
+    let priority = r.typed("priority", "999", names, values::integer);
     let autostart = r.typed("autostart", "true", names, values::boolean);
     let autorestart = r.typed("autorestart", "unexpected", names, values::auto_restart);
     let startsecs = r.typed("startsecs", "1", names, values::integer);
@@ -221,12 +217,7 @@ fn build(
     names.insert("program_name".into(), s(&program_name));
     names.insert("host_node_name".into(), s(&common.ctx.host_node_name));
     names.insert("group_name".into(), s(group_name));
-    let default_priority = if kind == ProcessKind::EventListener {
-        "-1"
-    } else {
-        "999"
-    };
-    let once = read_once(r, &names, common.ctx, default_priority);
+    let once = read_once(r, &names, common.ctx);
     let environment_str = r.get_raw("environment", Some("")).unwrap_or_default();
     let process_name = match values::process_or_group_name(
         &r.get_raw("process_name", Some("%(program_name)s"))
