@@ -179,3 +179,49 @@ fn empty_and_comment_only_text_has_no_sections() {
     let ini = sup("\n; hello\n   # indented comment\n");
     assert!(ini.sections.is_empty());
 }
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn written_sections_read_back(
+            sections in proptest::collection::vec(
+                ("[a-z][a-z0-9_:.-]{0,8}", proptest::collection::vec(("[a-z][a-z0-9_]{0,6}", "[a-zA-Z0-9_/.,=-]{0,12}"), 0..4)),
+                1..4,
+            )
+        ) {
+            let mut text = String::new();
+            for (name, entries) in &sections {
+                text.push_str(&format!("[{name}]\n"));
+                for (k, v) in entries {
+                    text.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            let ini = parse_ini(&text, Path::new("p"), Dialect::Supervisor);
+            prop_assert!(ini.is_ok());
+            let ini = ini.unwrap_or_else(|_| RawIni { path: "p".into(), defaults: vec![], sections: vec![] });
+            for (name, entries) in &sections {
+                for (k, v) in entries {
+                    // The last occurrence of a key anywhere in same-named sections wins.
+                    let last = sections.iter().filter(|(n, _)| n == name)
+                        .flat_map(|(_, e)| e.iter()).filter(|(kk, _)| kk == k).last().map(|(_, vv)| vv.clone());
+                    prop_assert_eq!(ini.get(name, k).map(|e| e.value.clone()), last);
+                    let _ = v;
+                }
+            }
+        }
+
+        #[test]
+        fn any_text_parses_or_reports_lines(text in "(\\PC|[\\n\\r\\t ;#=:\\[\\]]){0,200}") {
+            for dialect in [Dialect::Supervisor, Dialect::ConfigParser] {
+                if let Err(errs) = parse_ini(&text, Path::new("p"), dialect) {
+                    prop_assert!(!errs.is_empty());
+                    prop_assert!(errs.iter().all(|e| e.line.is_some()));
+                }
+            }
+        }
+    }
+}

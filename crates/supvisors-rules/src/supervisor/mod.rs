@@ -20,6 +20,8 @@ mod tests;
 mod tests_files;
 #[cfg(test)]
 mod tests_groups;
+#[cfg(test)]
+mod tests_options;
 
 use std::path::{Path, PathBuf};
 

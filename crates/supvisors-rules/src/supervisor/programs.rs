@@ -278,8 +278,9 @@ fn build(
         if r.raw("directory").is_some() && directory.is_none() {
             return None;
         }
-        let stdout = stream(r, "stdout", &once.caps[0], &exp, common, warnings)?;
-        let mut stderr = stream(r, "stderr", &once.caps[1], &exp, common, warnings)?;
+        let stdout = stream(r, "stdout", &once.caps[0], &exp, common, warnings);
+        let stderr = stream(r, "stderr", &once.caps[1], &exp, common, warnings);
+        let (stdout, mut stderr) = (stdout?, stderr?);
         if once.redirect_stderr {
             if !matches!(stderr.logfile, LogFile::Auto | LogFile::None) {
                 warnings.push(warning(r, "stderr_logfile", format!(
