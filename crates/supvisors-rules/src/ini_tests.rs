@@ -204,12 +204,11 @@ mod props {
             prop_assert!(ini.is_ok());
             let ini = ini.unwrap_or_else(|_| RawIni { path: "p".into(), defaults: vec![], sections: vec![] });
             for (name, entries) in &sections {
-                for (k, v) in entries {
+                for (k, _) in entries {
                     // The last occurrence of a key anywhere in same-named sections wins.
                     let last = sections.iter().filter(|(n, _)| n == name)
-                        .flat_map(|(_, e)| e.iter()).filter(|(kk, _)| kk == k).last().map(|(_, vv)| vv.clone());
+                        .flat_map(|(_, e)| e.iter()).rfind(|(kk, _)| kk == k).map(|(_, vv)| vv.clone());
                     prop_assert_eq!(ini.get(name, k).map(|e| e.value.clone()), last);
-                    let _ = v;
                 }
             }
         }
