@@ -68,6 +68,25 @@ pub struct SupervisorConfig {
     pub warnings: Vec<ConfigError>,
 }
 
+impl SupervisorConfig {
+    /// The URL given to children as `SUPERVISOR_SERVER_URL` when their `serverurl` is AUTO:
+    /// the first UNIX server, else the *last* inet server (the reference's loop has no
+    /// `break`), else none.
+    pub fn server_url(&self) -> Option<String> {
+        if let Some(u) = self.unix_http_servers.first() {
+            return Some(format!("unix://{}", u.file.display()));
+        }
+        self.inet_http_servers.last().map(|i| {
+            let host = if i.host.is_empty() {
+                "localhost"
+            } else {
+                i.host.as_str()
+            };
+            format!("http://{host}:{}", i.port)
+        })
+    }
+}
+
 /// Reads and validates the configuration file at `path`.
 pub fn load_supervisor_config(
     path: &Path,

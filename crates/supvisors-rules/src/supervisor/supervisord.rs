@@ -43,8 +43,10 @@ pub struct SupervisordConfig {
     pub nocleanup: bool,
     /// `childlogdir` (default the temp directory).
     pub childlogdir: PathBuf,
-    /// `user`, not resolved here (the reference resolves it when dropping privileges).
+    /// `user` as written.
     pub user: Option<String>,
+    /// `user` resolved to a uid (the reference checks it before starting).
+    pub uid: Option<u32>,
     /// `directory`, an existing directory.
     pub directory: Option<PathBuf>,
     /// `strip_ansi` (default false).
@@ -86,6 +88,12 @@ pub(crate) fn parse(
         None => Some(None),
     };
     let user = r.get("user", None, &names);
+    let uid = match &user {
+        Some(u) => r
+            .convert("user", u, |v| values::name_to_uid(v, ctx.accounts))
+            .map(Some),
+        None => Some(None),
+    };
     let umask = r.typed("umask", "022", &names, values::octal);
     let logfile = r.typed("logfile", "supervisord.log", &names, |v| {
         let path = values::existing_dirpath(v, ctx)?;
@@ -141,6 +149,7 @@ pub(crate) fn parse(
         nocleanup: nocleanup?,
         childlogdir: childlogdir?,
         user,
+        uid: uid?,
         directory: directory?,
         strip_ansi: strip_ansi?,
         environment: environment?,

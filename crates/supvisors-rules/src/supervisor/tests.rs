@@ -92,17 +92,19 @@ fn supervisord_defaults() {
 fn supervisord_values_and_errors() {
     let c = ok(
         "[supervisord]\nlogfile=syslog\nloglevel=BLATHER\numask=077\nnodaemon=true\n\
-                minfds=4_096\nidentifier=%(here)s-id\nlogfile_maxbytes=1KB\nuser=nobody\n",
+                minfds=4_096\nidentifier=%(here)s-id\nlogfile_maxbytes=1KB\nuser=bob\n",
     );
     assert_eq!(c.supervisord.logfile, MainLogFile::Syslog);
     assert_eq!(c.supervisord.loglevel, LogLevel::Blather);
     assert_eq!((c.supervisord.umask, c.supervisord.minfds), (0o77, 4096));
     assert!(c.supervisord.nodaemon);
     assert_eq!(c.supervisord.identifier, format!("{}-id", c.here.display()));
-    assert_eq!(c.supervisord.user.as_deref(), Some("nobody"));
+    assert_eq!(c.supervisord.user.as_deref(), Some("bob"));
+    assert_eq!(c.supervisord.uid, Some(1001));
     let e = errs(
-        "[supervisord]\nloglevel=warning\nminfds=x\nchildlogdir=/no/such/dir\nlogfile=/no/such/x.log\nnodaemon=maybe\n",
+        "[supervisord]\nloglevel=warning\nminfds=x\nchildlogdir=/no/such/dir\nlogfile=/no/such/x.log\nnodaemon=maybe\nuser=nobody\n",
     );
+    assert_err(&e, 7, "Invalid user name nobody");
     assert_err(&e, 2, "bad logging level name 'warning'");
     assert_err(&e, 3, "invalid literal for int() with base 10: 'x'");
     assert_err(&e, 4, "/no/such/dir is not an existing directory");

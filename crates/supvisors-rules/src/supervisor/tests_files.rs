@@ -152,3 +152,25 @@ fn supervisorctl_and_plugins() {
         "section [rpcinterface:x] does not specify a supervisor.rpcinterface_factory",
     );
 }
+
+#[test]
+fn server_url_prefers_unix_then_last_inet() {
+    let dir = tmp();
+    let c = load_in(
+        dir.path(),
+        "[supervisord]\n[inet_http_server]\nport=9001\n[inet_http_server:b]\nport=h:9002\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url().as_deref(), Some("http://h:9002"));
+    let c = load_in(
+        dir.path(),
+        "[supervisord]\n[inet_http_server]\nport=9001\n[unix_http_server]\nfile=/tmp/s.sock\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url().as_deref(), Some("unix:///tmp/s.sock"));
+    let c = load_in(dir.path(), "[supervisord]\n[inet_http_server]\nport=9001\n")
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url().as_deref(), Some("http://localhost:9001"));
+    let c = load_in(dir.path(), "[supervisord]\n").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url(), None);
+}
