@@ -149,6 +149,14 @@ fn every_bad_line_is_reported_with_its_number() {
 }
 
 #[test]
+fn empty_key_takes_no_continuation_lines() {
+    // Python keeps the '' option but, '' being falsy, the indented line is parsed on its own.
+    let errs = errors("[s]\r:v\r\t\tx\n", Dialect::Supervisor);
+    let lines: Vec<Option<u32>> = errs.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [Some(2), Some(3)]);
+}
+
+#[test]
 fn text_before_first_section_is_an_error() {
     let errs = errors("x=1\ny=2\n[s]\nbad\n", Dialect::Supervisor);
     assert_eq!(errs.len(), 2);
