@@ -156,6 +156,12 @@ fn urls() {
     assert_eq!(url("x"), Err("value 'x' is not a URL".into()));
     assert_eq!(url("http:"), Err("value 'http:' is not a URL".into()));
     assert!(url("1http://x").is_err());
+    // urlsplit drops leading blanks and removes tabs and newlines first.
+    assert!(url("\thttp\n://h").is_ok());
+    assert_eq!(
+        octal("-1"),
+        Err("-1 can not be converted to an octal type".into())
+    );
 }
 
 #[test]
