@@ -182,3 +182,19 @@ fn fcgi_program_in_group_becomes_a_plain_program() {
     assert_eq!(c.groups.len(), 1);
     assert_eq!(proc(&c, "g", "f").kind, ProcessKind::Program);
 }
+
+#[test]
+fn first_error_is_the_one_the_reference_stops_at() {
+    // Found by differential testing: the unknown member comes before p2's own problem.
+    let e = errs("[supervisord]\n[program:p2]\nstartsecs=1\n[group:g1]\nprograms=p1,p2\n");
+    assert!(
+        e[0].problem
+            .contains("[group:g1] names unknown program or fcgi-program p1"),
+        "{e:?}"
+    );
+    assert!(
+        e[1].problem
+            .contains("program section program:p2 does not specify a command"),
+        "{e:?}"
+    );
+}
