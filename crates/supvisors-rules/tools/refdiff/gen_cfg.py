@@ -1,11 +1,11 @@
 """Writes random supervisord.conf files to $REFDIFF_DIR/cfg/NNN.conf (argument: seed)."""
-import os, random, sys
+import os, random, shutil, sys
 
 random.seed(int(sys.argv[1]))
 out = os.path.join(os.environ['REFDIFF_DIR'], 'cfg')
 os.makedirs(out, exist_ok=True)
-for f in os.listdir(out):
-    os.remove(os.path.join(out, f))
+shutil.rmtree(out)
+os.makedirs(out)
 VALUES = {
     'command': ['ls', 'echo %(program_name)s', 'x %(process_num)02d', '%(ENV_HOME)s/bin', 'a %(nope)s',
                 'a %', 'b %(group_name)s-%(host_node_name)s', ''],
@@ -35,15 +35,14 @@ VALUES = {
     'buffer_size': ['10', '0'],
     'socket': ['tcp://h:1', 'unix:///tmp/%(program_name)s.s', 'unix://rel', 'bad'],
     'programs': ['p1', 'p1,p2', 'p2,zz', ''],
+    'stderr_logfile_maxbytes': ['0', '%(here)s'],
 }
 SECTIONS = ['program:p1', 'program:p2', 'program:p3', 'eventlistener:e1', 'fcgi-program:f1', 'group:g1',
             'group:g2']
 for i in range(250):
-    lines = ['[supervisord]']
-    if random.random() < 0.3:
-        lines.append('environment=A=%s' % random.choice(['1', '/tmp', '"a b"', '%(here)s']))
+    blocks = []
     for s in random.sample(SECTIONS, random.randint(1, 4)):
-        lines.append('[%s]' % s)
+        lines = ['[%s]' % s]
         keys = random.sample(list(VALUES), random.randint(1, 6))
         if s.startswith(('program', 'event', 'fcgi')) and random.random() < 0.8 and 'command' not in keys:
             keys.append('command')
@@ -51,5 +50,25 @@ for i in range(250):
             if s.startswith('group') and k not in ('programs', 'priority'):
                 continue
             lines.append('%s=%s' % (k, random.choice(VALUES[k])))
+        blocks.append(lines)
+    main = ['[supervisord]']
+    if random.random() < 0.3:
+        main.append('environment=A=%s' % random.choice(['1', '/tmp', '"a b"', '%(here)s']))
+    if random.random() < 0.2:
+        main[:0] = ['[DEFAULT]', random.choice(['autostart=false', 'stdout_logfile=%(here)s/d.log', 'priority=3'])]
+    # Half of the files move some sections into included files (sections may be split too).
+    if random.random() < 0.5:
+        inc = os.path.join(out, '%03d.d' % i)
+        os.makedirs(inc)
+        main += ['[include]', 'files=%s' % random.choice(['%03d.d/*.ini' % i, '%(here)s/' + '%03d.d/*.ini nomatch/*' % i])]
+        for n, lines in enumerate(blocks):
+            if random.random() < 0.6:
+                with open(os.path.join(inc, '%d.ini' % random.randint(0, 2)), 'a') as f:
+                    f.write('\n'.join(lines) + '\n')
+            else:
+                main += lines
+    else:
+        for lines in blocks:
+            main += lines
     with open(os.path.join(out, '%03d.conf' % i), 'w') as f:
-        f.write('\n'.join(lines) + '\n')
+        f.write('\n'.join(main) + '\n')

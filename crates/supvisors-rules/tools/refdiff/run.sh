@@ -13,12 +13,12 @@ for seed in ${*:-1 2 3}; do
   python3 "$here/gen_ini.py" "$seed"
   for dialect in sup cp; do
     python3 "$here/ref_ini.py" "$dialect" > "$REFDIFF_DIR/ref_ini.txt"
-    (cd "$root" && REFDIFF_DIALECT=$dialect cargo test -q -p supvisors-rules --test refdiff -- --ignored ini_dump >/dev/null)
+    (cd "$root" && REFDIFF_DIALECT=$dialect cargo test -q -p supvisors-rules --test refdiff -- --ignored ini_dump >"$REFDIFF_DIR/cargo.log" 2>&1) || { cat "$REFDIFF_DIR/cargo.log"; exit 2; }
     if diff "$REFDIFF_DIR/ref_ini.txt" "$REFDIFF_DIR/mine_ini.txt"; then echo "ini seed $seed $dialect: same"; else status=1; fi
   done
   python3 "$here/gen_cfg.py" "$seed"
   python3 "$here/ref_cfg.py"
-  (cd "$root" && cargo test -q -p supvisors-rules --test refdiff -- --ignored cfg_dump >/dev/null)
+  (cd "$root" && cargo test -q -p supvisors-rules --test refdiff -- --ignored cfg_dump >"$REFDIFF_DIR/cargo.log" 2>&1) || { cat "$REFDIFF_DIR/cargo.log"; exit 2; }
   python3 "$here/cmp_cfg.py" || status=1
 done
 exit $status
