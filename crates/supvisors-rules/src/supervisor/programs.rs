@@ -89,6 +89,17 @@ pub struct ProcessConfig {
     pub line: u32,
 }
 
+impl ProcessConfig {
+    /// The name clients use: `group:process`, or `process` when both names are equal.
+    pub fn namespec(&self) -> String {
+        if self.group_name == self.name {
+            self.name.clone()
+        } else {
+            format!("{}:{}", self.group_name, self.name)
+        }
+    }
+}
+
 fn s(v: &str) -> Value {
     Value::Str(v.to_string())
 }

@@ -180,6 +180,7 @@ fn program_defaults() {
     assert_eq!(p.stderr, p.stdout);
     assert_eq!((p.process_num, p.numprocs, p.procnumber), (0, 1, 0));
     assert_eq!(p.kind, ProcessKind::Program);
+    assert_eq!(p.namespec(), "x");
     assert_eq!(c.groups[0].kind, GroupKind::Homogeneous);
     assert_eq!(c.groups[0].priority, 999);
     assert_eq!((p.section.as_str(), p.line), ("program:x", 2));
@@ -310,6 +311,7 @@ fn checklist_13_numprocs_start_and_sorting() {
     assert_eq!(proc(&c, "p3", "p3-8").command, "echo 008");
     assert_eq!(proc(&c, "p3", "p3-10").procnumber, 0);
     assert_eq!(proc(&c, "p3", "p3-9").process_num, 9);
+    assert_eq!(proc(&c, "p3", "p3-9").namespec(), "p3:p3-9");
     let c = ok("[supervisord]\n[program:z]\ncommand=ls\nnumprocs=0\n");
     assert!(c.groups[0].processes.is_empty());
 }

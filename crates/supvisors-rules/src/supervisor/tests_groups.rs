@@ -21,6 +21,7 @@ fn heterogeneous_group_takes_members_in_list_order() {
     let names: Vec<&str> = g.processes.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["grp-b", "a"]);
     assert_eq!(proc(&c, "grp", "a").group_name, "grp");
+    assert_eq!(proc(&c, "grp", "a").namespec(), "grp:a");
 }
 
 #[test]
