@@ -17,7 +17,8 @@
 //! ```
 //!
 //! Modules for `supervisord.conf`:
-//! - [`ini`]: the raw INI stage (Python `configparser`, Supervisor's and the default dialect).
+//! - [`ini`]: the raw INI stage (Python `configparser`, Supervisor's and the default dialect);
+//!   [`ini_write`] edits it and writes it back as `ConfigParser.write` does.
 //! - [`expand`]: Python `%`-formatting against a dictionary, with the reference's messages.
 //! - [`values`] and [`paths`]: the value types of Supervisor's `datatypes.py`.
 //! - [`shlex`]: the non-POSIX `shlex` tokenizer behind `KEY=val,…` lists.
@@ -28,6 +29,7 @@ pub mod context;
 pub mod error;
 pub mod expand;
 pub mod ini;
+pub mod ini_write;
 pub mod paths;
 pub mod pystr;
 pub mod shlex;

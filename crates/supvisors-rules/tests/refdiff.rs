@@ -102,11 +102,17 @@ fn ini_dump() {
                         )
                     })
                     .collect();
-                format!(
+                let dump = format!(
                     "({{{}}}, [{}])",
                     secs.join(", "),
                     pairs(ini.defaults.iter().map(|e| (&e.key, &e.value)))
-                )
+                );
+                // The ConfigParser dialect is also written back, as supvisors_breed does.
+                if sup {
+                    dump
+                } else {
+                    format!("{dump} {}", repr(&ini.to_configparser_string()))
+                }
             }
             // Python stops at a missing header or a duplicate, and otherwise lists every bad line.
             Err(errs) => {

@@ -1,6 +1,6 @@
 """Prints, per file of $REFDIFF_DIR/ini, what Python's configparser makes of it (argument:
 sup for Supervisor's RawConfigParser settings, cp for ConfigParser defaults)."""
-import configparser, glob, os, sys
+import configparser, glob, io, os, sys
 
 for path in sorted(glob.glob(os.path.join(os.environ['REFDIFF_DIR'], 'ini', '*.ini'))):
     if sys.argv[1] == 'sup':
@@ -11,6 +11,10 @@ for path in sorted(glob.glob(os.path.join(os.environ['REFDIFF_DIR'], 'ini', '*.i
         with open(path) as f:
             p.read_file(f, path)
         out = repr(({s: list(p._sections[s].items()) for s in p._sections}, list(p._defaults.items())))
+        if sys.argv[1] == 'cp':
+            written = io.StringIO()
+            p.write(written)
+            out += ' ' + repr(written.getvalue())
     except configparser.MissingSectionHeaderError as e:
         out = 'ERR [%d]' % e.lineno
     except configparser.ParsingError as e:
