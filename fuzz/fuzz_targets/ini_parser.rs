@@ -14,10 +14,18 @@ struct FakeAccounts;
 
 impl Accounts for FakeAccounts {
     fn user_by_name(&self, name: &str) -> Option<UserAccount> {
-        (name == "root").then(|| UserAccount { name: "root".into(), uid: 0, gid: 0 })
+        (name == "root").then(|| UserAccount {
+            name: "root".into(),
+            uid: 0,
+            gid: 0,
+        })
     }
     fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
-        (uid == 0).then(|| UserAccount { name: "root".into(), uid: 0, gid: 0 })
+        (uid == 0).then(|| UserAccount {
+            name: "root".into(),
+            uid: 0,
+            gid: 0,
+        })
     }
     fn group_by_name(&self, name: &str) -> Option<u32> {
         (name == "root").then_some(0)
