@@ -152,12 +152,10 @@ pub fn load_supervisor_config_from_str(
         return Err(errors);
     };
     let mut r = Reader::new(&view, sup_section);
-    let supervisord = supervisord::parse(&mut r, ctx, &env, &here);
+    let (supervisord, global_env) = supervisord::parse(&mut r, ctx, &env, &here);
     errors.append(&mut r.errors);
-    if let Some(s) = &supervisord {
-        for (k, v) in &s.environment {
-            env.insert(format!("ENV_{k}"), Value::Str(v.clone()));
-        }
+    for (k, v) in &global_env {
+        env.insert(format!("ENV_{k}"), Value::Str(v.clone()));
     }
     let rpcinterfaces = servers::plugins(
         &view,

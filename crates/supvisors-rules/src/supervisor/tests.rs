@@ -334,6 +334,19 @@ fn checklist_15_global_environment_feeds_env_names_and_children() {
 }
 
 #[test]
+fn a_bad_supervisord_option_does_not_hide_its_environment_names() {
+    let e = errs("[supervisord]\nminfds=x\nenvironment=A=1\n[program:x]\ncommand=echo %(ENV_A)s\n");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_err(&e, 2, "invalid literal for int() with base 10: 'x'");
+    let e = errs("[supervisord]\nenvironment=A=1 B=2\nminfds=x\n");
+    assert!(e[0].problem.contains("invalid literal"), "{e:?}");
+    assert!(
+        e[1].problem.contains("Unexpected end of key/value pairs"),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn program_environment_names_reach_later_options() {
     let c = ok(
         "[supervisord]\n[program:x]\nenvironment=D=/tmp\ncommand=ls %(ENV_D)s\ndirectory=%(ENV_D)s\n",
