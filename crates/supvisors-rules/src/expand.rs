@@ -129,7 +129,7 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
             star(&mut pending)?;
             i += 1;
         } else {
-            spec.width = read_number(&chars, &mut i)?;
+            spec.width = read_number(&chars, &mut i, "width")?;
         }
         if chars.get(i) == Some(&'.') {
             i += 1;
@@ -137,7 +137,7 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
                 star(&mut pending)?;
                 i += 1;
             } else {
-                spec.precision = Some(read_number(&chars, &mut i)?);
+                spec.precision = Some(read_number(&chars, &mut i, "precision")?);
             }
         }
         // One length modifier is skipped (`%ld`); a second one is a conversion character.
@@ -173,14 +173,19 @@ enum Arg {
     Dict,
 }
 
-fn read_number(chars: &[char], i: &mut usize) -> Result<usize, FormatError> {
+/// Largest width or precision accepted. Python accepts anything that fits in memory and would
+/// build a string that large; a configuration value never needs more than this, and refusing
+/// keeps a typo like `%1839157684d` from allocating gigabytes.
+pub const MAX_WIDTH: usize = 4096;
+
+fn read_number(chars: &[char], i: &mut usize, what: &str) -> Result<usize, FormatError> {
     let mut n: usize = 0;
     while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
         n = n
             .checked_mul(10)
             .and_then(|n| n.checked_add(d as usize))
-            .filter(|n| *n <= i32::MAX as usize)
-            .ok_or_else(|| FormatError::Bad("width too big".into()))?;
+            .filter(|n| *n <= MAX_WIDTH)
+            .ok_or_else(|| FormatError::Bad(format!("{what} too big")))?;
         *i += 1;
     }
     Ok(n)
@@ -334,7 +339,6 @@ fn ascii(text: &str) -> String {
 
 /// Python's `%e`, `%f`, `%g` of a non-negative finite value.
 fn float_body(v: f64, conv: char, precision: usize, alt: bool) -> String {
-    let precision = precision.min(200);
     let exp_form = |p: usize| {
         let s = format!("{v:.p$e}");
         let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));

@@ -95,6 +95,8 @@ fn errors_match_python() {
         ("%s %s", "not enough arguments for format string"),
         ("%(a)s %s", "not enough arguments for format string"),
         ("%(n)*d", "not enough arguments for format string"),
+        ("%(n)1839157684d", "width too big"),
+        ("%(n).99999999d", "precision too big"),
         ("%(a)*s", "* wants int"),
         ("%.*d", "* wants int"),
         ("%(a)s% %", "not enough arguments for format string"),

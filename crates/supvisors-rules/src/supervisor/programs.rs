@@ -13,7 +13,7 @@ use crate::values::{self, AutoRestart, LogFile};
 
 /// Most processes a section may declare; the reference has no limit, we refuse to allocate
 /// millions of process entries from a typo.
-pub const MAX_NUMPROCS: i64 = 100_000;
+pub const MAX_NUMPROCS: i64 = 10_000;
 
 /// What kind of section a process came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
