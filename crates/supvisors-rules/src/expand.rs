@@ -74,9 +74,9 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    // Python hands the dict itself to the first unkeyed conversion; after any keyed one
-    // (or that first use) an unkeyed conversion has no argument left.
-    let mut dict_available = true;
+    // Python's argument cursor: the dict itself is the one argument until a key is looked
+    // up, then the looked-up value is; `*` and the conversion each consume it.
+    let mut pending: Option<Arg> = Some(Arg::Dict);
     let bad = |m: &str| FormatError::Bad(m.to_string());
     while i < chars.len() {
         let c = chars[i];
@@ -90,7 +90,6 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
             i += 1;
             continue;
         }
-        let mut key: Option<String> = None;
         if chars.get(i) == Some(&'(') {
             let mut depth = 1;
             let start = i + 1;
@@ -106,21 +105,14 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
             if depth > 0 {
                 return Err(bad("incomplete format key"));
             }
-            key = Some(chars[start..i - 1].iter().collect());
+            // Python looks the key up before reading the rest of the spec.
+            let key: String = chars[start..i - 1].iter().collect();
+            let value = names
+                .get(&key)
+                .cloned()
+                .ok_or(FormatError::MissingKey(key))?;
+            pending = Some(Arg::Value(value));
         }
-        // Python looks the key up before reading the rest of the spec.
-        let arg = match &key {
-            Some(k) => {
-                dict_available = false;
-                Some(
-                    names
-                        .get(k)
-                        .cloned()
-                        .ok_or_else(|| FormatError::MissingKey(k.clone()))?,
-                )
-            }
-            None => None,
-        };
         let mut spec = Spec::default();
         while let Some(&f) = chars.get(i) {
             match f {
@@ -134,34 +126,46 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
             i += 1;
         }
         if chars.get(i) == Some(&'*') {
-            return Err(bad("not enough arguments for format string"));
+            star(&mut pending)?;
+            i += 1;
+        } else {
+            spec.width = read_number(&chars, &mut i, "width")?;
         }
-        spec.width = read_number(&chars, &mut i)?;
         if chars.get(i) == Some(&'.') {
             i += 1;
             if chars.get(i) == Some(&'*') {
-                return Err(bad("not enough arguments for format string"));
+                star(&mut pending)?;
+                i += 1;
+            } else {
+                spec.precision = Some(read_number(&chars, &mut i, "precision")?);
             }
-            spec.precision = Some(read_number(&chars, &mut i)?);
         }
-        while matches!(chars.get(i), Some('h' | 'l' | 'L')) {
+        // One length modifier is skipped (`%ld`); a second one is a conversion character.
+        if matches!(chars.get(i), Some('h' | 'l' | 'L')) {
             i += 1;
         }
         let Some(&conv) = chars.get(i) else {
             return Err(bad("incomplete format"));
         };
         i += 1;
-        let arg = match arg {
-            Some(v) => Arg::Value(v),
-            None if dict_available => {
-                dict_available = false;
-                Arg::Dict
-            }
-            None => return Err(bad("not enough arguments for format string")),
-        };
+        let arg = pending
+            .take()
+            .ok_or_else(|| bad("not enough arguments for format string"))?;
         out.push_str(&convert(conv, i - 1, &arg, &spec, names)?);
     }
     Ok(out)
+}
+
+/// A `*` width or precision consumes the pending argument, which must be an integer. Its
+/// value never matters here: the conversion then lacks an argument and fails.
+fn star(pending: &mut Option<Arg>) -> Result<(), FormatError> {
+    match pending.take() {
+        None => Err(FormatError::Bad(
+            "not enough arguments for format string".into(),
+        )),
+        Some(Arg::Value(Value::Int(_))) => Ok(()),
+        Some(_) => Err(FormatError::Bad("* wants int".into())),
+    }
 }
 
 enum Arg {
@@ -169,14 +173,19 @@ enum Arg {
     Dict,
 }
 
-fn read_number(chars: &[char], i: &mut usize) -> Result<usize, FormatError> {
+/// Largest width or precision accepted. Python accepts anything that fits in memory and would
+/// build a string that large; a configuration value never needs more than this, and refusing
+/// keeps a typo like `%1839157684d` from allocating gigabytes.
+pub const MAX_WIDTH: usize = 4096;
+
+fn read_number(chars: &[char], i: &mut usize, what: &str) -> Result<usize, FormatError> {
     let mut n: usize = 0;
     while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
         n = n
             .checked_mul(10)
             .and_then(|n| n.checked_add(d as usize))
-            .filter(|n| *n <= i32::MAX as usize)
-            .ok_or_else(|| FormatError::Bad("width too big".into()))?;
+            .filter(|n| *n <= MAX_WIDTH)
+            .ok_or_else(|| FormatError::Bad(format!("{what} too big")))?;
         *i += 1;
     }
     Ok(n)
@@ -280,8 +289,12 @@ fn convert(
             Ok(pad(String::new(), ch.to_string(), spec, false))
         }
         other => Err(bad(format!(
-            "unsupported format character {} ({:#x}) at index {index}",
-            repr(&other.to_string()),
+            "unsupported format character '{}' ({:#x}) at index {index}",
+            if (31..=126).contains(&(other as u32)) {
+                other
+            } else {
+                '?'
+            },
             other as u32
         ))),
     }
@@ -326,7 +339,6 @@ fn ascii(text: &str) -> String {
 
 /// Python's `%e`, `%f`, `%g` of a non-negative finite value.
 fn float_body(v: f64, conv: char, precision: usize, alt: bool) -> String {
-    let precision = precision.min(200);
     let exp_form = |p: usize| {
         let s = format!("{v:.p$e}");
         let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));

@@ -95,6 +95,18 @@ fn errors_match_python() {
         ("%s %s", "not enough arguments for format string"),
         ("%(a)s %s", "not enough arguments for format string"),
         ("%(n)*d", "not enough arguments for format string"),
+        ("%(n)1839157684d", "width too big"),
+        ("%(n).99999999d", "precision too big"),
+        ("%(a)*s", "* wants int"),
+        ("%.*d", "* wants int"),
+        ("%(a)s% %", "not enough arguments for format string"),
+        ("%ll%", "unsupported format character 'l' (0x6c) at index 2"),
+        ("%'", "unsupported format character ''' (0x27) at index 1"),
+        ("%é", "unsupported format character '?' (0xe9) at index 1"),
+        (
+            "%\u{1f}",
+            "unsupported format character '\u{1f}' (0x1f) at index 1",
+        ),
         ("ab%(a)sé%y", "not enough arguments for format string"),
     ];
     for (f, want) in cases {

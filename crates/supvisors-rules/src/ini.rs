@@ -239,7 +239,9 @@ pub fn parse_ini(text: &str, path: &Path, dialect: Dialect) -> Result<RawIni, Ve
             }
             seen_options.push(pair);
         }
-        cur_opt = Some(key.clone());
+        // An empty key is stored (after its error) but, being falsy in Python, never takes
+        // continuation lines.
+        cur_opt = (!key.is_empty()).then(|| key.clone());
         let entry = RawEntry {
             key,
             value: val.to_string(),

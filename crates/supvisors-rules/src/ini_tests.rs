@@ -158,6 +158,14 @@ fn every_bad_line_is_reported_with_its_number() {
 }
 
 #[test]
+fn empty_key_takes_no_continuation_lines() {
+    // Python keeps the '' option but, '' being falsy, the indented line is parsed on its own.
+    let errs = errors("[s]\r:v\r\t\tx\n", Dialect::Supervisor);
+    let lines: Vec<Option<u32>> = errs.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [Some(2), Some(3)]);
+}
+
+#[test]
 fn text_before_first_section_is_an_error() {
     let errs = errors("x=1\ny=2\n[s]\nbad\n", Dialect::Supervisor);
     assert_eq!(errs.len(), 2);
@@ -187,4 +195,49 @@ fn strict_dialect_rejects_duplicates() {
 fn empty_and_comment_only_text_has_no_sections() {
     let ini = sup("\n; hello\n   # indented comment\n");
     assert!(ini.sections.is_empty());
+}
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn written_sections_read_back(
+            sections in proptest::collection::vec(
+                ("[a-z][a-z0-9_:.-]{0,8}", proptest::collection::vec(("[a-z][a-z0-9_]{0,6}", "[a-zA-Z0-9_/.,=-]{0,12}"), 0..4)),
+                1..4,
+            )
+        ) {
+            let mut text = String::new();
+            for (name, entries) in &sections {
+                text.push_str(&format!("[{name}]\n"));
+                for (k, v) in entries {
+                    text.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            let ini = parse_ini(&text, Path::new("p"), Dialect::Supervisor);
+            prop_assert!(ini.is_ok());
+            let ini = ini.unwrap_or_else(|_| RawIni { path: "p".into(), defaults: vec![], sections: vec![] });
+            for (name, entries) in &sections {
+                for (k, _) in entries {
+                    // The last occurrence of a key anywhere in same-named sections wins.
+                    let last = sections.iter().filter(|(n, _)| n == name)
+                        .flat_map(|(_, e)| e.iter()).rfind(|(kk, _)| kk == k).map(|(_, vv)| vv.clone());
+                    prop_assert_eq!(ini.get(name, k).map(|e| e.value.clone()), last);
+                }
+            }
+        }
+
+        #[test]
+        fn any_text_parses_or_reports_lines(text in "(\\PC|[\\n\\r\\t ;#=:\\[\\]]){0,200}") {
+            for dialect in [Dialect::Supervisor, Dialect::ConfigParser] {
+                if let Err(errs) = parse_ini(&text, Path::new("p"), dialect) {
+                    prop_assert!(!errs.is_empty());
+                    prop_assert!(errs.iter().all(|e| e.line.is_some()));
+                }
+            }
+        }
+    }
 }

@@ -7,11 +7,29 @@
 //! keys, line numbers), then a typed stage that expands `%(name)s` references and validates
 //! every value. Both stages keep going after an error, so one run reports every problem as a
 //! [`error::ConfigError`] carrying `file:line: [section] problem (expected …, found …)`.
+//!
+//! ```text
+//!  supervisord.conf ──► ini::parse_ini ──► RawIni ─┐   (+ [include] files, merged)
+//!                                                  ├─► supervisor::load_supervisor_config
+//!  LoadContext (env, host name, cwd, accounts) ────┘        │
+//!                                                           ▼
+//!                     SupervisorConfig (typed, expanded) + warnings, or Vec<ConfigError>
+//! ```
+//!
+//! Modules for `supervisord.conf`:
+//! - [`ini`]: the raw INI stage (Python `configparser`, Supervisor's and the default dialect);
+//!   [`ini_write`] edits it and writes it back as `ConfigParser.write` does.
+//! - [`expand`]: Python `%`-formatting against a dictionary, with the reference's messages.
+//! - [`values`] and [`paths`]: the value types of Supervisor's `datatypes.py`.
+//! - [`shlex`]: the non-POSIX `shlex` tokenizer behind `KEY=val,…` lists.
+//! - [`pystr`]: Python string semantics the others rely on (`repr`, `int()`, `strip`).
+//! - [`supervisor`]: the typed configuration and its loader.
 
 pub mod context;
 pub mod error;
 pub mod expand;
 pub mod ini;
+pub mod ini_write;
 pub mod loaded;
 mod option_paths;
 mod option_values;

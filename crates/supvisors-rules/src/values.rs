@@ -44,7 +44,8 @@ pub fn byte_size(s: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("byte size {s} is out of range"))
 }
 
-/// `octal_type`: Python's `int(v, 8)` (`022`, `0o22`).
+/// `octal_type`: Python's `int(v, 8)` (`022`, `0o22`). Unlike the reference, negative
+/// values are refused here: no mode or umask can be negative.
 pub fn octal(s: &str) -> Result<u32, String> {
     pystr::parse_octal(s)
         .and_then(|n| u32::try_from(n).ok())
@@ -245,10 +246,16 @@ pub fn inet_address(s: &str) -> Result<(String, u16), String> {
     Ok((if host == "*" { String::new() } else { host }, port))
 }
 
-/// `url`: Python's `urlparse` must find a scheme and a host or a path.
+/// `url`: Python's `urlparse` must find a scheme and a host or a path. As `urlsplit` does,
+/// leading controls and blanks are dropped and tabs and newlines removed before parsing.
 pub fn url(s: &str) -> Result<String, String> {
     let bad = || format!("value {} is not a URL", repr(s));
-    let (scheme, rest) = s.split_once(':').ok_or_else(bad)?;
+    let cleaned: String = s
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\r' | '\n'))
+        .collect();
+    let (scheme, rest) = cleaned.split_once(':').ok_or_else(bad)?;
     let scheme_ok = scheme
         .chars()
         .next()

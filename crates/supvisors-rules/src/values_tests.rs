@@ -156,6 +156,12 @@ fn urls() {
     assert_eq!(url("x"), Err("value 'x' is not a URL".into()));
     assert_eq!(url("http:"), Err("value 'http:' is not a URL".into()));
     assert!(url("1http://x").is_err());
+    // urlsplit drops leading blanks and removes tabs and newlines first.
+    assert!(url("\thttp\n://h").is_ok());
+    assert_eq!(
+        octal("-1"),
+        Err("-1 can not be converted to an octal type".into())
+    );
 }
 
 #[test]
@@ -245,4 +251,50 @@ fn names_and_lists() {
     );
     assert_eq!(list_of_strings(" a, b ,"), vec!["a", "b", ""]);
     assert!(list_of_strings("").is_empty());
+}
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn byte_size_suffixes_multiply(n in -1_000_000i64..1_000_000, unit in 0usize..4, upper: bool, blank: bool) {
+            let (suffix, mult) = [("", 1), ("kb", 1024), ("mb", 1 << 20), ("gb", 1 << 30)][unit];
+            let suffix = if upper { suffix.to_uppercase() } else { suffix.to_string() };
+            let sep = if blank && unit > 0 { " " } else { "" };
+            prop_assert_eq!(byte_size(&format!("{n}{sep}{suffix}")), Ok(n * mult));
+        }
+
+        #[test]
+        fn byte_size_never_panics(s in ".{0,12}") {
+            let _ = byte_size(&s);
+        }
+
+        #[test]
+        fn integers_round_trip(n: i64) {
+            prop_assert_eq!(integer(&n.to_string()), Ok(n));
+            prop_assert_eq!(integer(&format!("  {n}\t")), Ok(n));
+        }
+
+        #[test]
+        fn octal_round_trips(n in 0u32..0o7777_7777) {
+            prop_assert_eq!(octal(&format!("{n:o}")), Ok(n));
+            prop_assert_eq!(octal(&format!("0o{n:o}")), Ok(n));
+        }
+
+        #[test]
+        fn quoted_key_value_pairs_round_trip(pairs in proptest::collection::vec(("[A-Z][A-Z0-9_]{0,6}", "[^'\"]{0,10}"), 0..5)) {
+            let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+            let mut want: Vec<(String, String)> = Vec::new();
+            for (k, v) in &pairs {
+                match want.iter_mut().find(|(wk, _)| wk == k) {
+                    Some(slot) => slot.1 = v.clone(),
+                    None => want.push((k.clone(), v.clone())),
+                }
+            }
+            prop_assert_eq!(key_value_pairs(&text.join(",")), Ok(want));
+        }
+    }
 }

@@ -162,6 +162,8 @@ pub(crate) fn groups_from_view(
             };
             shown = member.name.clone();
             exclude.push(member.name.clone());
+            // Keep the reference's order: earlier members' problems come first.
+            errors.append(&mut r.errors);
             processes.extend(processes_from_section(
                 view,
                 member,

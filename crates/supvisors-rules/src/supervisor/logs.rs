@@ -43,14 +43,14 @@ pub(crate) fn stream(
     // Expanded twice: once by the getter, once more explicitly.
     let logfile = match r.get(&lf_key, None, exp) {
         Some(once) => match expand(&once, exp, &lf_key) {
-            Ok(twice) => r.convert(&lf_key, &twice, |v| values::logfile_name(v, common.ctx))?,
+            Ok(twice) => r.convert(&lf_key, &twice, |v| values::logfile_name(v, common.ctx)),
             Err(msg) => {
                 r.error(Some(&lf_key), msg, None);
-                return None;
+                None
             }
         },
-        None if r.raw(&lf_key).is_some() => return None,
-        None => LogFile::Auto,
+        None if r.raw(&lf_key).is_some() => None,
+        None => Some(LogFile::Auto),
     };
     let backups = r.typed(
         &format!("{which}_logfile_backups"),
@@ -66,7 +66,7 @@ pub(crate) fn stream(
     );
     let syslog = r.typed(&format!("{which}_syslog"), "false", exp, values::boolean);
     let mut cfg = LogConfig {
-        logfile,
+        logfile: logfile?,
         logfile_maxbytes: maxbytes?,
         logfile_backups: backups?,
         capture_maxbytes: caps.0,

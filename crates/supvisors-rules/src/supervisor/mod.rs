@@ -20,6 +20,8 @@ mod tests;
 mod tests_files;
 #[cfg(test)]
 mod tests_groups;
+#[cfg(test)]
+mod tests_options;
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +66,25 @@ pub struct SupervisorConfig {
     pub ctlplugins: Vec<PluginSection>,
     /// Conditions the reference logs at WARN (or at INFO for unreadable includes).
     pub warnings: Vec<ConfigError>,
+}
+
+impl SupervisorConfig {
+    /// The URL given to children as `SUPERVISOR_SERVER_URL` when their `serverurl` is AUTO:
+    /// the first UNIX server, else the *last* inet server (the reference's loop has no
+    /// `break`), else none.
+    pub fn server_url(&self) -> Option<String> {
+        if let Some(u) = self.unix_http_servers.first() {
+            return Some(format!("unix://{}", u.file.display()));
+        }
+        self.inet_http_servers.last().map(|i| {
+            let host = if i.host.is_empty() {
+                "localhost"
+            } else {
+                i.host.as_str()
+            };
+            format!("http://{host}:{}", i.port)
+        })
+    }
 }
 
 /// Reads and validates the configuration file at `path`.
@@ -131,12 +152,10 @@ pub fn load_supervisor_config_from_str(
         return Err(errors);
     };
     let mut r = Reader::new(&view, sup_section);
-    let supervisord = supervisord::parse(&mut r, ctx, &env, &here);
+    let (supervisord, global_env) = supervisord::parse(&mut r, ctx, &env, &here);
     errors.append(&mut r.errors);
-    if let Some(s) = &supervisord {
-        for (k, v) in &s.environment {
-            env.insert(format!("ENV_{k}"), Value::Str(v.clone()));
-        }
+    for (k, v) in &global_env {
+        env.insert(format!("ENV_{k}"), Value::Str(v.clone()));
     }
     let rpcinterfaces = servers::plugins(
         &view,

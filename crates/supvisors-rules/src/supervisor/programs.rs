@@ -13,7 +13,7 @@ use crate::values::{self, AutoRestart, LogFile};
 
 /// Most processes a section may declare; the reference has no limit, we refuse to allocate
 /// millions of process entries from a typo.
-pub const MAX_NUMPROCS: i64 = 100_000;
+pub const MAX_NUMPROCS: i64 = 10_000;
 
 /// What kind of section a process came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct ProcessConfig {
     pub directory: Option<String>,
     /// `umask`.
     pub umask: Option<u32>,
-    /// `priority` (default 999; -1 for event listeners).
+    /// `priority` (default 999, also for event listeners whose pool defaults to -1).
     pub priority: i64,
     /// `autostart` (default true).
     pub autostart: bool,
@@ -89,6 +89,17 @@ pub struct ProcessConfig {
     pub line: u32,
 }
 
+impl ProcessConfig {
+    /// The name clients use: `group:process`, or `process` when both names are equal.
+    pub fn namespec(&self) -> String {
+        if self.group_name == self.name {
+            self.name.clone()
+        } else {
+            format!("{}:{}", self.group_name, self.name)
+        }
+    }
+}
+
 fn s(v: &str) -> Value {
     Value::Str(v.to_string())
 }
@@ -114,13 +125,9 @@ struct Once {
     umask: Option<u32>,
 }
 
-fn read_once(
-    r: &mut Reader<'_>,
-    names: &Names,
-    ctx: &LoadContext<'_>,
-    default_priority: &str,
-) -> Option<Once> {
-    let priority = r.typed("priority", default_priority, names, values::integer);
+fn read_once(r: &mut Reader<'_>, names: &Names, ctx: &LoadContext<'_>) -> Option<Once> {
+    // 999 even for event listeners: only their pool defaults to -1.
+    let priority = r.typed("priority", "999", names, values::integer);
     let autostart = r.typed("autostart", "true", names, values::boolean);
     let autorestart = r.typed("autorestart", "unexpected", names, values::auto_restart);
     let startsecs = r.typed("startsecs", "1", names, values::integer);
@@ -221,12 +228,7 @@ fn build(
     names.insert("program_name".into(), s(&program_name));
     names.insert("host_node_name".into(), s(&common.ctx.host_node_name));
     names.insert("group_name".into(), s(group_name));
-    let default_priority = if kind == ProcessKind::EventListener {
-        "-1"
-    } else {
-        "999"
-    };
-    let once = read_once(r, &names, common.ctx, default_priority);
+    let once = read_once(r, &names, common.ctx);
     let environment_str = r.get_raw("environment", Some("")).unwrap_or_default();
     let process_name = match values::process_or_group_name(
         &r.get_raw("process_name", Some("%(program_name)s"))
@@ -287,8 +289,9 @@ fn build(
         if r.raw("directory").is_some() && directory.is_none() {
             return None;
         }
-        let stdout = stream(r, "stdout", &once.caps[0], &exp, common, warnings)?;
-        let mut stderr = stream(r, "stderr", &once.caps[1], &exp, common, warnings)?;
+        let stdout = stream(r, "stdout", &once.caps[0], &exp, common, warnings);
+        let stderr = stream(r, "stderr", &once.caps[1], &exp, common, warnings);
+        let (stdout, mut stderr) = (stdout?, stderr?);
         if once.redirect_stderr {
             if !matches!(stderr.logfile, LogFile::Auto | LogFile::None) {
                 warnings.push(warning(r, "stderr_logfile", format!(

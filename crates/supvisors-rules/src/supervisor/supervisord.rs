@@ -43,8 +43,10 @@ pub struct SupervisordConfig {
     pub nocleanup: bool,
     /// `childlogdir` (default the temp directory).
     pub childlogdir: PathBuf,
-    /// `user`, not resolved here (the reference resolves it when dropping privileges).
+    /// `user` as written.
     pub user: Option<String>,
+    /// `user` resolved to a uid (the reference checks it before starting).
+    pub uid: Option<u32>,
     /// `directory`, an existing directory.
     pub directory: Option<PathBuf>,
     /// `strip_ansi` (default false).
@@ -68,11 +70,52 @@ fn temp_dir(ctx: &LoadContext<'_>) -> String {
 }
 
 /// Reads `[supervisord]` in the reference's order. `env_names` holds `ENV_*` of the daemon.
+/// The `environment` comes back on its own too, so that later sections still see its `ENV_*`
+/// names when another option of the section is wrong (no cascade of bogus errors).
 pub(crate) fn parse(
     r: &mut Reader<'_>,
     ctx: &LoadContext<'_>,
     env_names: &Names,
     here: &str,
+) -> (Option<SupervisordConfig>, Vec<(String, String)>) {
+    let environment = read_environment(r, ctx, env_names, here);
+    // The reference reads `environment` last: its problems go after the other options'.
+    let env_errors = std::mem::take(&mut r.errors);
+    let config = parse_options(r, ctx, env_names, here, environment.clone());
+    r.errors.extend(env_errors);
+    (config, environment.unwrap_or_default())
+}
+
+fn read_environment(
+    r: &mut Reader<'_>,
+    ctx: &LoadContext<'_>,
+    env_names: &Names,
+    here: &str,
+) -> Option<Vec<(String, String)>> {
+    let mut names = env_names.clone();
+    names.insert("here".into(), Value::Str(here.into()));
+    // Expanded twice: once by the getter, once more with host_node_name available.
+    r.get("environment", Some(""), &names).and_then(|once| {
+        names.insert(
+            "host_node_name".into(),
+            Value::Str(ctx.host_node_name.clone()),
+        );
+        match expand(&once, &names, "environment") {
+            Ok(twice) => r.convert("environment", &twice, values::key_value_pairs),
+            Err(msg) => {
+                r.error(Some("environment"), msg, None);
+                None
+            }
+        }
+    })
+}
+
+fn parse_options(
+    r: &mut Reader<'_>,
+    ctx: &LoadContext<'_>,
+    env_names: &Names,
+    here: &str,
+    environment: Option<Vec<(String, String)>>,
 ) -> Option<SupervisordConfig> {
     let mut names = env_names.clone();
     names.insert("here".into(), Value::Str(here.into()));
@@ -86,6 +129,12 @@ pub(crate) fn parse(
         None => Some(None),
     };
     let user = r.get("user", None, &names);
+    let uid = match &user {
+        Some(u) => r
+            .convert("user", u, |v| values::name_to_uid(v, ctx.accounts))
+            .map(Some),
+        None => Some(None),
+    };
     let umask = r.typed("umask", "022", &names, values::octal);
     let logfile = r.typed("logfile", "supervisord.log", &names, |v| {
         let path = values::existing_dirpath(v, ctx)?;
@@ -111,22 +160,6 @@ pub(crate) fn parse(
     });
     let nocleanup = r.typed("nocleanup", "false", &names, values::boolean);
     let strip_ansi = r.typed("strip_ansi", "false", &names, values::boolean);
-    // Expanded twice: once by the getter, once more with host_node_name available.
-    let environment = r.get("environment", Some(""), &names).and_then(|once| {
-        let mut names2 = env_names.clone();
-        names2.insert("here".into(), Value::Str(here.into()));
-        names2.insert(
-            "host_node_name".into(),
-            Value::Str(ctx.host_node_name.clone()),
-        );
-        match expand(&once, &names2, "environment") {
-            Ok(twice) => r.convert("environment", &twice, values::key_value_pairs),
-            Err(msg) => {
-                r.error(Some("environment"), msg, None);
-                None
-            }
-        }
-    });
     Some(SupervisordConfig {
         logfile: logfile?,
         logfile_maxbytes: logfile_maxbytes?,
@@ -141,6 +174,7 @@ pub(crate) fn parse(
         nocleanup: nocleanup?,
         childlogdir: childlogdir?,
         user,
+        uid: uid?,
         directory: directory?,
         strip_ansi: strip_ansi?,
         environment: environment?,

@@ -92,17 +92,19 @@ fn supervisord_defaults() {
 fn supervisord_values_and_errors() {
     let c = ok(
         "[supervisord]\nlogfile=syslog\nloglevel=BLATHER\numask=077\nnodaemon=true\n\
-                minfds=4_096\nidentifier=%(here)s-id\nlogfile_maxbytes=1KB\nuser=nobody\n",
+                minfds=4_096\nidentifier=%(here)s-id\nlogfile_maxbytes=1KB\nuser=bob\n",
     );
     assert_eq!(c.supervisord.logfile, MainLogFile::Syslog);
     assert_eq!(c.supervisord.loglevel, LogLevel::Blather);
     assert_eq!((c.supervisord.umask, c.supervisord.minfds), (0o77, 4096));
     assert!(c.supervisord.nodaemon);
     assert_eq!(c.supervisord.identifier, format!("{}-id", c.here.display()));
-    assert_eq!(c.supervisord.user.as_deref(), Some("nobody"));
+    assert_eq!(c.supervisord.user.as_deref(), Some("bob"));
+    assert_eq!(c.supervisord.uid, Some(1001));
     let e = errs(
-        "[supervisord]\nloglevel=warning\nminfds=x\nchildlogdir=/no/such/dir\nlogfile=/no/such/x.log\nnodaemon=maybe\n",
+        "[supervisord]\nloglevel=warning\nminfds=x\nchildlogdir=/no/such/dir\nlogfile=/no/such/x.log\nnodaemon=maybe\nuser=nobody\n",
     );
+    assert_err(&e, 7, "Invalid user name nobody");
     assert_err(&e, 2, "bad logging level name 'warning'");
     assert_err(&e, 3, "invalid literal for int() with base 10: 'x'");
     assert_err(&e, 4, "/no/such/dir is not an existing directory");
@@ -178,6 +180,7 @@ fn program_defaults() {
     assert_eq!(p.stderr, p.stdout);
     assert_eq!((p.process_num, p.numprocs, p.procnumber), (0, 1, 0));
     assert_eq!(p.kind, ProcessKind::Program);
+    assert_eq!(p.namespec(), "x");
     assert_eq!(c.groups[0].kind, GroupKind::Homogeneous);
     assert_eq!(c.groups[0].priority, 999);
     assert_eq!((p.section.as_str(), p.line), ("program:x", 2));
@@ -308,6 +311,7 @@ fn checklist_13_numprocs_start_and_sorting() {
     assert_eq!(proc(&c, "p3", "p3-8").command, "echo 008");
     assert_eq!(proc(&c, "p3", "p3-10").procnumber, 0);
     assert_eq!(proc(&c, "p3", "p3-9").process_num, 9);
+    assert_eq!(proc(&c, "p3", "p3-9").namespec(), "p3:p3-9");
     let c = ok("[supervisord]\n[program:z]\ncommand=ls\nnumprocs=0\n");
     assert!(c.groups[0].processes.is_empty());
 }
@@ -326,6 +330,19 @@ fn checklist_15_global_environment_feeds_env_names_and_children() {
             ("SHARED".into(), "p".into()),
             ("OWN".into(), "v1-0".into())
         ]
+    );
+}
+
+#[test]
+fn a_bad_supervisord_option_does_not_hide_its_environment_names() {
+    let e = errs("[supervisord]\nminfds=x\nenvironment=A=1\n[program:x]\ncommand=echo %(ENV_A)s\n");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_err(&e, 2, "invalid literal for int() with base 10: 'x'");
+    let e = errs("[supervisord]\nenvironment=A=1 B=2\nminfds=x\n");
+    assert!(e[0].problem.contains("invalid literal"), "{e:?}");
+    assert!(
+        e[1].problem.contains("Unexpected end of key/value pairs"),
+        "{e:?}"
     );
 }
 

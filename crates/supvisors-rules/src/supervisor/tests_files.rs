@@ -152,3 +152,55 @@ fn supervisorctl_and_plugins() {
         "section [rpcinterface:x] does not specify a supervisor.rpcinterface_factory",
     );
 }
+
+#[test]
+fn server_url_prefers_unix_then_last_inet() {
+    let dir = tmp();
+    let c = load_in(
+        dir.path(),
+        "[supervisord]\n[inet_http_server]\nport=9001\n[inet_http_server:b]\nport=h:9002\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url().as_deref(), Some("http://h:9002"));
+    let c = load_in(
+        dir.path(),
+        "[supervisord]\n[inet_http_server]\nport=9001\n[unix_http_server]\nfile=/tmp/s.sock\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url().as_deref(), Some("unix:///tmp/s.sock"));
+    let c = load_in(dir.path(), "[supervisord]\n[inet_http_server]\nport=9001\n")
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url().as_deref(), Some("http://localhost:9001"));
+    let c = load_in(dir.path(), "[supervisord]\n").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(c.server_url(), None);
+}
+
+#[test]
+fn default_here_is_resolved_per_file_that_reads_it() {
+    // Found by differential testing against the reference: a [DEFAULT] value with %(here)s
+    // takes the directory of the file whose sections are being expanded.
+    let dir = tmp();
+    write(dir.path(), "inc/p.ini", "[program:inc]\ncommand=ls\n");
+    let text = "[DEFAULT]\nstdout_logfile=%(here)s/d.log\n[supervisord]\n[include]\nfiles=inc/*.ini\n\
+                [program:main]\ncommand=ls\n";
+    let c = load_in(dir.path(), text).unwrap_or_else(|e| panic!("{e:?}"));
+    let main = proc(&c, "main", "main").stdout.logfile.clone();
+    let inc = proc(&c, "inc", "inc").stdout.logfile.clone();
+    assert_eq!(main, crate::values::LogFile::Path(dir.path().join("d.log")));
+    assert_eq!(
+        inc,
+        crate::values::LogFile::Path(dir.path().join("inc/d.log"))
+    );
+}
+
+#[test]
+fn loading_from_text_matches_loading_the_file() {
+    let dir = tmp();
+    let text = "[supervisord]\n[program:x]\ncommand=%(here)s/x\n";
+    let from_file = load_in(dir.path(), text).unwrap_or_else(|e| panic!("{e:?}"));
+    let ctx = crate::testutil::ctx(dir.path());
+    let from_text =
+        super::load_supervisor_config_from_str(text, std::path::Path::new("s.conf"), &ctx)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(from_file, from_text);
+}

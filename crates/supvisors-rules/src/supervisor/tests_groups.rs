@@ -21,6 +21,7 @@ fn heterogeneous_group_takes_members_in_list_order() {
     let names: Vec<&str> = g.processes.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["grp-b", "a"]);
     assert_eq!(proc(&c, "grp", "a").group_name, "grp");
+    assert_eq!(proc(&c, "grp", "a").namespec(), "grp:a");
 }
 
 #[test]
@@ -81,7 +82,8 @@ fn event_listener_pool() {
         }
     );
     assert_eq!(proc(&c, "l", "l").kind, ProcessKind::EventListener);
-    assert_eq!(proc(&c, "l", "l").priority, -1);
+    // Only the pool defaults to -1; its processes keep the usual 999.
+    assert_eq!((g.priority, proc(&c, "l", "l").priority), (-1, 999));
 }
 
 #[test]
@@ -180,4 +182,20 @@ fn fcgi_program_in_group_becomes_a_plain_program() {
     let c = ok("[supervisord]\n[group:g]\nprograms=f\n[fcgi-program:f]\ncommand=ls\n");
     assert_eq!(c.groups.len(), 1);
     assert_eq!(proc(&c, "g", "f").kind, ProcessKind::Program);
+}
+
+#[test]
+fn first_error_is_the_one_the_reference_stops_at() {
+    // Found by differential testing: the unknown member comes before p2's own problem.
+    let e = errs("[supervisord]\n[program:p2]\nstartsecs=1\n[group:g1]\nprograms=p1,p2\n");
+    assert!(
+        e[0].problem
+            .contains("[group:g1] names unknown program or fcgi-program p1"),
+        "{e:?}"
+    );
+    assert!(
+        e[1].problem
+            .contains("program section program:p2 does not specify a command"),
+        "{e:?}"
+    );
 }
