@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::ConfigError;
 
 mod identifiers;
+mod limits;
 mod lookup;
 mod models;
 mod parse;
