@@ -585,3 +585,21 @@ fn unknown_identifiers_are_dropped_with_a_warning_naming_them() {
     assert!(reports[0].problem.contains("identifier=zz invalid"));
     assert_eq!(reports[0].line, Some(1));
 }
+
+#[test]
+fn latin1_declared_files_are_decoded_as_latin1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("latin1.xml");
+    let mut bytes =
+        b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<root><application name=\"caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b"\"><start_sequence>3</start_sequence></application></root>");
+    std::fs::write(&path, &bytes).expect("write");
+    let e = load_rules(std::slice::from_ref(&path)).expect("valid latin-1 file");
+    let (r, _) = e.application_rules("caf\u{e9}", &abcd(), StartingStrategies::CONFIG);
+    assert_eq!(r.start_sequence, 3);
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, [b'<', b'r', 0xFF, b'/', b'>']).expect("write");
+    let errors = load_rules(std::slice::from_ref(&bad)).expect_err("not UTF-8");
+    assert!(errors[0].problem.contains("not UTF-8"), "{errors:?}");
+}
