@@ -137,6 +137,8 @@ pub fn node_key(entry: &HostEntry) -> Option<String> {
 
 /// Names of the local host as the reference builds them: resolution of the host name gives
 /// addresses, canonical name and aliases; empty when the host name cannot be resolved.
+/// The interface addresses of `LoadContext::local_addresses` are deliberately not used: the
+/// reference (`get_node_names(gethostname())`) only knows what resolution says.
 pub fn local_node_references(resolver: &dyn Resolver, host_node_name: &str) -> Vec<String> {
     match resolver.resolve(host_node_name) {
         Some(entry) => entry
