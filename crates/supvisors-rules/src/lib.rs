@@ -24,6 +24,28 @@
 //! - [`shlex`]: the non-POSIX `shlex` tokenizer behind `KEY=val,…` lists.
 //! - [`pystr`]: Python string semantics the others rely on (`repr`, `int()`, `strip`).
 //! - [`supervisor`]: the typed configuration and its loader.
+//!
+//! The Supvisors part, in the order the daemon uses it:
+//!
+//! ```text
+//! [rpcinterface:supvisors] entries ──> supvisors_options::parse_supvisors_options
+//!        (key, value, line)              │  supvisors_list: grammar, identifiers, ports,
+//!        + LoadContext (env, resolver)   │  nodes, local instance; rules_files globs;
+//!                                        v  disabilities JSON
+//!                                 SupvisorsOptions (+ warnings) | Vec<ConfigError> (fatal)
+//!                                        │ rules_files
+//!                                        v
+//!                         rules_xml::load_rules ──> RulesEngine | Vec<ConfigError>
+//!                                        │           (any bad file: no engine at all)
+//!       local processes (LocalProcess) ──┤
+//!                                        v
+//!                         rules_xml::resolve_rules ──> ResolvedRules
+//!                (ApplicationRules / ProcessRules per group / namespec, autorestart to force
+//!                 off, reports); RulesEngine::{application_rules, process_rules} answer the
+//!                 engine later for applications and processes seen on other instances.
+//! ```
+//!
+//! [`loaded::load`] runs both parts in that order and is what `supvisorsd` calls.
 
 pub mod context;
 pub mod error;

@@ -137,6 +137,8 @@ pub fn node_key(entry: &HostEntry) -> Option<String> {
 
 /// Names of the local host as the reference builds them: resolution of the host name gives
 /// addresses, canonical name and aliases; empty when the host name cannot be resolved.
+/// The interface addresses of `LoadContext::local_addresses` are deliberately not used: the
+/// reference (`get_node_names(gethostname())`) only knows what resolution says.
 pub fn local_node_references(resolver: &dyn Resolver, host_node_name: &str) -> Vec<String> {
     match resolver.resolve(host_node_name) {
         Some(entry) => entry
@@ -148,6 +150,67 @@ pub fn local_node_references(resolver: &dyn Resolver, host_node_name: &str) -> V
             .collect(),
         None => Vec::new(),
     }
+}
+
+/// The port options and the local Supervisor port that item ports default to (§2.3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortOptions {
+    /// Port of the local `[inet_http_server]`.
+    pub local_http_port: u32,
+    /// Option `internal_port` (0 = derive).
+    pub internal_port: u32,
+    /// Option `event_port` (0 = derive).
+    pub event_port: u32,
+}
+
+/// Builds the instances (one per deduced identifier: a repeated identifier takes the later
+/// data at the first position) and the nodes; also returns the items that do not match the
+/// grammar or whose host does not resolve.
+pub fn build_instances(
+    items: &[String],
+    ports: PortOptions,
+    resolver: &dyn Resolver,
+) -> (Vec<SupvisorsInstance>, Vec<NodeGroup>, Vec<String>) {
+    let mut instances: Vec<SupvisorsInstance> = Vec::new();
+    let mut nodes: Vec<NodeGroup> = Vec::new();
+    let mut rejected = Vec::new();
+    for item in items {
+        let resolved = parse_item(item).and_then(|parsed| {
+            let ip_address = node_key(&resolver.resolve(&parsed.host)?)?;
+            let (http_port, internal_port, event_port) =
+                parsed.ports(ports.local_http_port, ports.internal_port, ports.event_port);
+            Some(SupvisorsInstance {
+                identifier: parsed.deduced_identifier(),
+                host_name: parsed.host,
+                http_port,
+                internal_port,
+                event_port,
+                ip_address,
+            })
+        });
+        let Some(instance) = resolved else {
+            rejected.push(item.clone());
+            continue;
+        };
+        match nodes
+            .iter_mut()
+            .find(|n| n.ip_address == instance.ip_address)
+        {
+            Some(node) => node.identifiers.push(instance.identifier.clone()),
+            None => nodes.push(NodeGroup {
+                ip_address: instance.ip_address.clone(),
+                identifiers: vec![instance.identifier.clone()],
+            }),
+        }
+        match instances
+            .iter_mut()
+            .find(|i| i.identifier == instance.identifier)
+        {
+            Some(existing) => *existing = instance,
+            None => instances.push(instance),
+        }
+    }
+    (instances, nodes, rejected)
 }
 
 /// Outcome of the local instance determination (§2.3.6).

@@ -13,10 +13,13 @@ use crate::context::LoadContext;
 use crate::error::ConfigError;
 use crate::option_paths::{existing_dirpath, expansions, read_disabilities, to_filepaths};
 pub use crate::option_values::LogLevel;
-use crate::option_values::{list_of_strings, py_boolean, py_byte_size, py_int, py_logging_level};
+use crate::option_values::{
+    list_of_strings, py_boolean, py_byte_size, py_int, py_logging_level, ranged, to_enum,
+    to_periods, to_port,
+};
 use crate::supvisors_list::{
-    LocalInstance, NodeGroup, SupvisorsInstance, find_local_identifier, local_node_references,
-    node_key, parse_item, split_supvisors_list,
+    LocalInstance, NodeGroup, PortOptions, SupvisorsInstance, build_instances,
+    find_local_identifier, local_node_references, split_supvisors_list,
 };
 
 /// Where Supvisors writes its log.
@@ -156,68 +159,6 @@ impl Reader<'_> {
     }
 }
 
-fn ranged(value: &str, key: &str, (min, max): (i64, i64), unit: &str) -> Result<u32, String> {
-    let v = py_int(value)?;
-    if (min..=max).contains(&v) {
-        Ok(v as u32)
-    } else {
-        Err(format!(
-            "invalid value for {key}: {v}. expected in [{min};{max}]{unit}"
-        ))
-    }
-}
-
-fn to_port(value: &str) -> Result<u32, String> {
-    let v = py_int(value)?;
-    if (0..=65535).contains(&v) {
-        Ok(v as u32)
-    } else {
-        Err(format!(
-            "invalid value for port ({v}), expected in [0;65535]"
-        ))
-    }
-}
-
-fn to_periods(value: &str) -> Result<Vec<u32>, String> {
-    let items = list_of_strings(value);
-    if items.is_empty() {
-        return Err("unexpected number of stats_periods: 0. minimum is 1".to_owned());
-    }
-    if items.len() > 3 {
-        return Err(format!(
-            "unexpected number of stats_periods: {}. maximum is 3",
-            items.len()
-        ));
-    }
-    let mut periods = Vec::new();
-    for item in &items {
-        let p = py_int(item)
-            .map_err(|_| format!("invalid value for stats_periods: {item}. expected integer"))?;
-        if !(5..=3600).contains(&p) {
-            return Err(format!(
-                "invalid value for stats_periods: {item}. expected in [5;3600] (seconds)"
-            ));
-        }
-        if p % 5 != 0 {
-            return Err(format!(
-                "invalid value for stats_periods: {p}. expected multiple of 5"
-            ));
-        }
-        periods.push(p as u32);
-    }
-    periods.sort_unstable();
-    Ok(periods)
-}
-
-fn to_enum<T>(
-    key: &str,
-    from: impl Fn(&str) -> Result<T, supvisors_core::enums::UnknownName>,
-) -> impl Fn(&str) -> Result<T, String> {
-    move |v| {
-        from(v).map_err(|e| format!("invalid value for {key}: {v}. expected in [{}]", e.expected))
-    }
-}
-
 /// Parses the section's entries (lower-cased key, raw value, line). `inet_http_port` is the
 /// port of `[inet_http_server]`, `None` when the section is absent; `here` is the directory of
 /// the main configuration file.
@@ -310,14 +251,7 @@ pub fn parse_supvisors_options(
     let stats_enabled = r.lenient("stats_enabled", true, py_boolean);
     let stats_periods = r.lenient("stats_periods", vec![10], to_periods);
     let stats_histo = r.lenient("stats_histo", 200, |v| {
-        let h = py_int(v)?;
-        if (10..=1500).contains(&h) {
-            Ok(h as u32)
-        } else {
-            Err(format!(
-                "invalid value for stats_histo: {v}. expected in [10;1500] (seconds)"
-            ))
-        }
+        ranged(v, "stats_histo", (10, 1500), " (seconds)")
     });
     let stats_irix_mode = r.lenient("stats_irix_mode", false, py_boolean);
     let tail_limit = r.lenient("tail_limit", 1024, py_byte_size);
@@ -341,49 +275,18 @@ pub fn parse_supvisors_options(
         Some(l) => e.at_line(l).in_section(SECTION),
         None => e.in_section(SECTION),
     };
-    let mut instances: Vec<SupvisorsInstance> = Vec::new();
-    let mut nodes: Vec<NodeGroup> = Vec::new();
-    for item in &supvisors_list {
-        let resolved = parse_item(item).and_then(|parsed| {
-            let entry = ctx.resolver.resolve(&parsed.host)?;
-            let ip_address = node_key(&entry)?;
-            let (http_port, internal_port, event_port) =
-                parsed.ports(local_http_port, internal_port, event_port);
-            Some(SupvisorsInstance {
-                identifier: parsed.deduced_identifier(),
-                host_name: parsed.host,
-                http_port,
-                internal_port,
-                event_port,
-                ip_address,
-            })
-        });
-        let Some(instance) = resolved else {
-            let problem = format!("could not define a Supvisors identification from \"{item}\"");
-            let expected = "[<identifier>]host[:[http_port]:[internal_port]] with a known host";
-            r.errors.push(at(
-                ConfigError::new(path, problem).expected_found(expected, item.clone())
-            ));
-            continue;
-        };
-        match nodes
-            .iter_mut()
-            .find(|n| n.ip_address == instance.ip_address)
-        {
-            Some(node) => node.identifiers.push(instance.identifier.clone()),
-            None => nodes.push(NodeGroup {
-                ip_address: instance.ip_address.clone(),
-                identifiers: vec![instance.identifier.clone()],
-            }),
-        }
-        // A repeated identifier replaces the data but keeps the first position.
-        match instances
-            .iter_mut()
-            .find(|i| i.identifier == instance.identifier)
-        {
-            Some(existing) => *existing = instance,
-            None => instances.push(instance),
-        }
+    let ports = PortOptions {
+        local_http_port,
+        internal_port,
+        event_port,
+    };
+    let (instances, nodes, rejected) = build_instances(&supvisors_list, ports, ctx.resolver);
+    for item in rejected {
+        let problem = format!("could not define a Supvisors identification from \"{item}\"");
+        let expected = "[<identifier>]host[:[http_port]:[internal_port]] with a known host";
+        r.errors.push(at(
+            ConfigError::new(path, problem).expected_found(expected, item)
+        ));
     }
     let mut local_identifier = String::new();
     if r.errors.is_empty() {

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use supvisors_core::enums::{
     DistributionRules, RunningFailureStrategies, StartingFailureStrategies, StartingStrategies,
 };
-use supvisors_rules::rules_xml::{LocalProcess, ResolvedRules, load_rules, resolve_rules};
+use supvisors_rules::error::Severity;
+use supvisors_rules::rules_xml::{
+    LocalProcess, ResolvedRules, load_rules, resolve_rules, rules_engine_for,
+};
 use supvisors_rules::supvisors_options::SupvisorsOptions;
 
 fn my_movies() -> PathBuf {
@@ -230,4 +233,25 @@ fn empty_rules_engine_makes_every_application_unmanaged() {
         (0, StartingStrategies::LessLoaded)
     );
     assert_eq!(r.processes["my_movies:manager"].stop_sequence, 0);
+}
+
+#[test]
+fn engine_from_options_none_when_unset_or_invalid() {
+    let mut opts = options();
+    assert!(opts.rules_files.is_none());
+    let (engine, reports) = rules_engine_for(&opts);
+    assert!(engine.is_none() && reports.is_empty());
+    opts.rules_files = Some(vec![my_movies()]);
+    let (engine, reports) = rules_engine_for(&opts);
+    assert!(engine.is_some() && reports.is_empty());
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid/rules/boolean_yes.xml");
+    opts.rules_files = Some(vec![my_movies(), bad]);
+    let (engine, reports) = rules_engine_for(&opts);
+    assert!(engine.is_none());
+    assert!(reports.iter().all(|r| r.severity == Severity::Warning));
+    assert!(
+        reports[0]
+            .problem
+            .starts_with("Supvisors: cannot parse rules files:")
+    );
 }

@@ -585,3 +585,55 @@ fn unknown_identifiers_are_dropped_with_a_warning_naming_them() {
     assert!(reports[0].problem.contains("identifier=zz invalid"));
     assert_eq!(reports[0].line, Some(1));
 }
+
+#[test]
+fn latin1_declared_files_are_decoded_as_latin1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("latin1.xml");
+    let mut bytes =
+        b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<root><application name=\"caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b"\"><start_sequence>3</start_sequence></application></root>");
+    std::fs::write(&path, &bytes).expect("write");
+    let e = load_rules(std::slice::from_ref(&path)).expect("valid latin-1 file");
+    let (r, _) = e.application_rules("caf\u{e9}", &abcd(), StartingStrategies::Config);
+    assert_eq!(r.start_sequence, 3);
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, [b'<', b'r', 0xFF, b'/', b'>']).expect("write");
+    let errors = load_rules(std::slice::from_ref(&bad)).expect_err("not UTF-8");
+    assert!(errors[0].problem.contains("not UTF-8"), "{errors:?}");
+}
+
+#[test]
+fn padded_values_follow_python_conversions_after_schema_collapse() {
+    // xs:boolean and xs:byte collapse whitespace, so the file is valid; then Python's int()
+    // accepts ' 7 ' while strtobool refuses ' true ' (warning, default kept).
+    let e = engine(
+        r#"<root><application name="a"><programs><program name="p">
+        <start_sequence> 7 </start_sequence><required> true </required><expected_loading> 9 </expected_loading>
+        </program></programs></application></root>"#,
+    );
+    let res = prg(&e, "a", "p", &[]);
+    assert_eq!((res.rules.start_sequence, res.rules.expected_load), (7, 9));
+    assert!(!res.rules.required);
+    assert!(res.reports.iter().any(|r| {
+        r.problem
+            .contains("not a boolean-like for p required:  true ")
+    }));
+    assert_eq!(res.reports[0].line, Some(2));
+}
+
+#[test]
+fn model_hash_survives_a_program_identifier_list_without_hash() {
+    let e = engine(
+        r#"<root><model name="m"><identifiers>#</identifiers></model>
+        <application name="a"><programs><program name="p_1"><reference>m</reference><identifiers>b</identifiers></program></programs></application></root>"#,
+    );
+    let res = prg(&e, "a", "p_1", &[local("a", "p_1", 2, true)]);
+    assert_eq!(res.rules.hash_identifiers, s(&["*"]));
+    assert_eq!(
+        res.rules.identifiers,
+        s(&["10.0.0.3"]),
+        "the # post-processing wins, as in the reference"
+    );
+}

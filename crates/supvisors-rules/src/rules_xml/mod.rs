@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::ConfigError;
 
 mod identifiers;
+mod limits;
 mod lookup;
 mod models;
 mod parse;
@@ -45,7 +46,10 @@ pub fn load_rules(files: &[PathBuf]) -> Result<RulesEngine, Vec<ConfigError>> {
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        match std::fs::read_to_string(path) {
+        let text = std::fs::read(path)
+            .map_err(|err| err.to_string())
+            .and_then(decode);
+        match text {
             Ok(text) => match parse_rules_text(&text, path) {
                 Ok(file) => parsed.push(file),
                 Err(mut errs) => errors.append(&mut errs),
@@ -60,6 +64,54 @@ pub fn load_rules(files: &[PathBuf]) -> Result<RulesEngine, Vec<ConfigError>> {
         return Err(errors);
     }
     RulesEngine::build(parsed)
+}
+
+/// The rules engine the options ask for, as the reference builds it at start-up: `None` when
+/// `rules_files` is unset or when any file is unreadable or invalid (the reference then warns
+/// `cannot parse rules files` and runs without rules, so the problems come back as warnings).
+pub fn rules_engine_for(
+    options: &crate::supvisors_options::SupvisorsOptions,
+) -> (Option<RulesEngine>, Vec<ConfigError>) {
+    let Some(files) = &options.rules_files else {
+        return (None, Vec::new());
+    };
+    match load_rules(files) {
+        Ok(engine) => (Some(engine), Vec::new()),
+        Err(errors) => {
+            let reports = errors
+                .into_iter()
+                .map(|e| {
+                    let problem = format!("Supvisors: cannot parse rules files: {}", e.problem);
+                    ConfigError { problem, ..e }.warning()
+                })
+                .collect();
+            (None, reports)
+        }
+    }
+}
+
+/// Decodes a rules file: ISO-8859-1 when its XML declaration says so (users of the reference
+/// may have such files), UTF-8 otherwise.
+fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_lowercase();
+    let body = head.strip_prefix('\u{feff}').unwrap_or(&head);
+    let declared = if body.starts_with("<?xml") {
+        body.split("?>").next().unwrap_or_default()
+    } else {
+        ""
+    };
+    let latin1 = ["iso-8859-1", "iso8859-1", "latin-1", "latin1"]
+        .iter()
+        .any(|name| {
+            declared.contains(&format!("encoding=\"{name}\""))
+                || declared.contains(&format!("encoding='{name}'"))
+        });
+    if latin1 {
+        // Every byte is the code point of the same value; the declaration must not be re-read
+        // by roxmltree as a mismatch, and it is not (roxmltree ignores `encoding`).
+        return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+    }
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))
 }
 
 /// Loads one rules file from memory (used by the fuzz target and tests).

@@ -8,17 +8,11 @@ use std::path::{Path, PathBuf};
 
 use roxmltree::{Document, Node, ParsingOptions};
 
+use super::limits::{DEPTH_LIMIT, NODES_LIMIT, too_deep};
 use super::schema::{
     APPLICATION_FIELDS, NAMING_ATTRIBUTES, PROGRAM_FIELDS, SimpleType, check_value,
 };
 use crate::error::ConfigError;
-
-/// Cap on XML nodes of one rules file, to bound memory on hostile input.
-const NODES_LIMIT: u32 = 500_000;
-
-/// Cap on element nesting, checked before `roxmltree` runs: its parser recurses per level and
-/// overflows the stack on deeply nested input. The schema never needs more than 5 levels.
-const DEPTH_LIMIT: usize = 64;
 
 /// The text of a leaf element and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,57 +144,6 @@ pub(crate) fn parse_rules_text(text: &str, path: &Path) -> Result<RulesFile, Vec
     } else {
         Err(walker.errors)
     }
-}
-
-/// Line of the first element opened deeper than [`DEPTH_LIMIT`], by a lexical scan that skips
-/// comments, CDATA, processing instructions and declarations, and honours quoted attributes.
-fn too_deep(text: &str) -> Option<u32> {
-    let bytes = text.as_bytes();
-    let skip_to = |from: usize, end: &str| {
-        text.get(from..)
-            .and_then(|rest| rest.find(end))
-            .map_or(bytes.len(), |p| from + p + end.len())
-    };
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'<' {
-            i += 1;
-            continue;
-        }
-        let rest = &bytes[i..];
-        if rest.starts_with(b"<!--") {
-            i = skip_to(i, "-->");
-        } else if rest.starts_with(b"<![CDATA[") {
-            i = skip_to(i, "]]>");
-        } else if rest.starts_with(b"<?") {
-            i = skip_to(i, "?>");
-        } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
-            depth = depth.saturating_sub(usize::from(rest.starts_with(b"</")));
-            i = skip_to(i, ">");
-        } else {
-            let start = i;
-            let mut quote = None;
-            i += 1;
-            while i < bytes.len() {
-                match (quote, bytes[i]) {
-                    (None, b'"' | b'\'') => quote = Some(bytes[i]),
-                    (Some(q), c) if c == q => quote = None,
-                    (None, b'>') => break,
-                    _ => {}
-                }
-                i += 1;
-            }
-            if bytes.get(i.wrapping_sub(1)) != Some(&b'/') {
-                depth += 1;
-                if depth > DEPTH_LIMIT {
-                    return Some(text[..start].matches('\n').count() as u32 + 1);
-                }
-            }
-            i += 1;
-        }
-    }
-    None
 }
 
 /// Text before the first child node (ElementTree `.text`), and all text (schema value).
