@@ -1,8 +1,5 @@
 //! Fuzz target: any bytes given as a rules file must give an engine or errors, never a panic,
 //! and a loaded engine must answer look-ups for arbitrary names.
-//!
-//! To be registered in `fuzz/Cargo.toml` as `[[bin]] name = "rules_parser"` (the ini
-//! engineer owns that file).
 
 #![no_main]
 

@@ -113,7 +113,21 @@ fn has_nextest(root: &Path) -> bool {
         .unwrap_or(false)
 }
 
-const FUZZ_TARGETS: &[&str] = &["ini_parser", "rules_parser"];
+/// Each fuzz target with the directories whose files seed it (besides its own corpus).
+const FUZZ_TARGETS: &[(&str, &[&str])] = &[
+    (
+        "ini_parser",
+        &["crates/supvisors-rules/tests/invalid/ini", "examples/demo"],
+    ),
+    (
+        "rules_parser",
+        &[
+            "crates/supvisors-rules/tests/invalid/rules",
+            "crates/supvisors-rules/tests/fixtures/reference",
+            "examples/demo/rules",
+        ],
+    ),
+];
 
 fn fuzz(root: &Path, seconds: u64, only: Option<&str>) -> Result<()> {
     let fuzz_dir = root.join("fuzz");
@@ -129,22 +143,23 @@ fn fuzz(root: &Path, seconds: u64, only: Option<&str>) -> Result<()> {
         cargo(root, &["install", "cargo-fuzz", "--locked"])?;
     }
     let max_time = format!("-max_total_time={seconds}");
-    for target in FUZZ_TARGETS
-        .iter()
-        .filter(|t| only.is_none_or(|o| o == **t))
-    {
+    for (target, seeds) in FUZZ_TARGETS.iter().filter(|t| only.is_none_or(|o| o == t.0)) {
+        let corpus = fuzz_dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus)
+            .with_context(|| format!("cannot create {}", corpus.display()))?;
+        let mut args: Vec<String> = ["fuzz", "run", "--sanitizer", "none", target]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        // libFuzzer writes new inputs into the first directory and reads the others as seeds.
+        args.push(corpus.display().to_string());
+        args.extend(seeds.iter().map(|s| root.join(s).display().to_string()));
+        args.push("--".to_owned());
+        args.push(max_time.clone());
         // cargo-fuzz needs nightly flags; the pinned stable toolchain accepts them with
         // RUSTC_BOOTSTRAP, which avoids depending on a second toolchain.
         let status = Command::new("cargo")
-            .args([
-                "fuzz",
-                "run",
-                "--sanitizer",
-                "none",
-                target,
-                "--",
-                &max_time,
-            ])
+            .args(&args)
             .current_dir(&fuzz_dir)
             .env("RUSTC_BOOTSTRAP", "1")
             .status()
