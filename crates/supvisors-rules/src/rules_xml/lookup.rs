@@ -14,15 +14,41 @@ use regex::Regex;
 pub(crate) struct PatternEntry<T> {
     /// The pattern as written.
     pub pattern: String,
-    /// The compiled `(<pattern>)`, as the reference builds it.
-    pub regex: Regex,
+    /// The compiled pattern.
+    pub regex: Matcher,
     /// The element designated (an index).
     pub target: T,
 }
 
+/// A compiled pattern. Most patterns in real rules files are plain names (`prg_`); those are
+/// searched as substrings, which gives the same leftmost match as a regex and avoids compiling
+/// hundreds of regexes (the dominant cost of loading a large rules file).
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    /// A pattern without regex metacharacters.
+    Literal(String),
+    /// The compiled `(<pattern>)`, as the reference builds it.
+    Regex(Regex),
+}
+
+impl Matcher {
+    /// The leftmost match in `name`, as `re.search` finds it.
+    pub fn find<'n>(&self, name: &'n str) -> Option<&'n str> {
+        match self {
+            Matcher::Literal(text) => name.find(text.as_str()).map(|at| &name[at..at + text.len()]),
+            Matcher::Regex(regex) => regex.find(name).map(|m| m.as_str()),
+        }
+    }
+}
+
 /// Compiles a pattern the way the reference uses it: `re.search(f'({pattern})', name)`.
-pub(crate) fn compile_pattern(pattern: &str) -> Result<Regex, String> {
-    Regex::new(&format!("({pattern})")).map_err(|e| e.to_string())
+pub(crate) fn compile_pattern(pattern: &str) -> Result<Matcher, String> {
+    if regex::escape(pattern) == pattern {
+        return Ok(Matcher::Literal(pattern.to_owned()));
+    }
+    Regex::new(&format!("({pattern})"))
+        .map(Matcher::Regex)
+        .map_err(|e| e.to_string())
 }
 
 /// Adds or redefines a pattern: a redefinition replaces the target and keeps the position.
@@ -42,7 +68,7 @@ pub(crate) fn best_pattern<'a, T>(
     let mut best: Option<(&PatternEntry<T>, usize)> = None;
     for entry in entries {
         if let Some(m) = entry.regex.find(name) {
-            let len = m.as_str().chars().count();
+            let len = m.chars().count();
             if best.is_none_or(|(_, best_len)| len > best_len) {
                 best = Some((entry, len));
             }
@@ -70,6 +96,26 @@ mod tests {
             );
         }
         out
+    }
+
+    #[test]
+    fn plain_names_are_searched_as_substrings_and_others_as_regexes() {
+        assert!(matches!(compile_pattern("prg_01"), Ok(Matcher::Literal(_))));
+        assert!(matches!(compile_pattern("^prg"), Ok(Matcher::Regex(_))));
+        assert!(matches!(compile_pattern("a.b"), Ok(Matcher::Regex(_))));
+        let literal = compile_pattern("prg_").expect("valid");
+        assert_eq!(literal.find("dummy_prg_2"), Some("prg_"));
+        assert_eq!(literal.find("dummy"), None);
+        assert!(compile_pattern("(unclosed").is_err());
+    }
+
+    #[test]
+    fn literal_and_regex_matchers_agree_on_plain_names() {
+        for (pattern, name) in [("é_", "xé_y"), ("ab", "aab"), ("", "x"), (" a", "b a")] {
+            let literal = compile_pattern(pattern).expect("valid");
+            let regex = Regex::new(&format!("({pattern})")).expect("valid");
+            assert_eq!(literal.find(name), regex.find(name).map(|m| m.as_str()), "{pattern}");
+        }
     }
 
     fn best(name: &str, patterns: &[&str]) -> Option<String> {

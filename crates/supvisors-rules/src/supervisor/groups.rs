@@ -2,6 +2,7 @@
 //! `[eventlistener:x]` pools and `[fcgi-program:x]` groups, in the reference's order and with
 //! its quirks (see `process_groups_from_parser` in Supervisor's `options.py`).
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::fcgi::{FcgiSocket, fcgi_group};
@@ -122,7 +123,7 @@ pub(crate) fn groups_from_view(
     let mut names: Names = common.env.clone();
     names.insert("here".into(), Value::Str(common.here.into()));
     let mut groups = Vec::new();
-    let mut exclude: Vec<String> = Vec::new();
+    let mut exclude: HashSet<String> = HashSet::new();
     let record = |r: Reader<'_>, errors: &mut Vec<ConfigError>| errors.extend(r.errors);
 
     for section in view
@@ -161,7 +162,7 @@ pub(crate) fn groups_from_view(
                 (Some(s), None) | (None, Some(s)) => s,
             };
             shown = member.name.clone();
-            exclude.push(member.name.clone());
+            exclude.insert(member.name.clone());
             // Keep the reference's order: earlier members' problems come first.
             errors.append(&mut r.errors);
             processes.extend(processes_from_section(

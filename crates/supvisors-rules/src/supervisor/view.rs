@@ -1,6 +1,7 @@
 //! The merged view of the main file and its includes (Supervisor's single parser object), and
 //! a per-section reader that expands, converts and records located errors.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::ConfigError;
@@ -32,6 +33,9 @@ pub(crate) struct Section {
 pub(crate) struct View {
     pub defaults: Vec<Entry>,
     pub sections: Vec<Section>,
+    /// Section name → position in `sections`: configurations with thousands of programs
+    /// would otherwise spend their time in linear name searches.
+    index: HashMap<String, usize>,
 }
 
 fn entry(e: &RawEntry, path: &Path) -> Entry {
@@ -57,8 +61,8 @@ impl View {
             set(&mut self.defaults, entry(d, &ini.path));
         }
         for s in &ini.sections {
-            let idx = match self.sections.iter().position(|x| x.name == s.name) {
-                Some(i) => i,
+            let idx = match self.index.get(&s.name) {
+                Some(&i) => i,
                 None => {
                     self.sections.push(Section {
                         name: s.name.clone(),
@@ -66,6 +70,7 @@ impl View {
                         line: s.line,
                         entries: Vec::new(),
                     });
+                    self.index.insert(s.name.clone(), self.sections.len() - 1);
                     self.sections.len() - 1
                 }
             };
@@ -76,7 +81,7 @@ impl View {
     }
 
     pub fn section(&self, name: &str) -> Option<&Section> {
-        self.sections.iter().find(|s| s.name == name)
+        self.index.get(name).map(|&i| &self.sections[i])
     }
 
     /// Python's `items(section)`: defaults first, section keys override in place.
