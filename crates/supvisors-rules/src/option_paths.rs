@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
-use crate::option_values::py_expand;
+use crate::expand::{Names, Value, expand};
 
 /// Lexical `os.path.abspath`: joins `cwd` when relative, then removes `.` and `..`.
 pub(crate) fn abspath(path: &Path, cwd: &Path) -> PathBuf {
@@ -57,7 +57,11 @@ pub(crate) fn to_filepaths(
     expansions: &BTreeMap<String, String>,
     cwd: &Path,
 ) -> Result<RulesFiles, String> {
-    let expanded = py_expand(value, expansions, "rpcinterface.supvisors.rules_files")?;
+    let names: Names = expansions
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
+        .collect();
+    let expanded = expand(value, &names, "rpcinterface.supvisors.rules_files")?;
     let mut found = BTreeSet::new();
     for token in expanded.split_whitespace() {
         let pattern = if Path::new(token).is_absolute() {
@@ -85,34 +89,6 @@ pub(crate) fn to_filepaths(
         none_found: !value.is_empty() && found.is_empty(),
         files: found.into_iter().collect(),
     })
-}
-
-/// Supervisor's `existing_dirpath`: `~` expanded with `HOME`; the directory part, if any,
-/// must exist. `~user` is left as written (no home directories in the account trait).
-pub(crate) fn existing_dirpath(
-    value: &str,
-    env: &BTreeMap<String, String>,
-    cwd: &Path,
-) -> Result<PathBuf, String> {
-    let expanded = match (value.strip_prefix('~'), env.get("HOME")) {
-        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
-            format!("{home}{rest}")
-        }
-        _ => value.to_owned(),
-    };
-    let path = PathBuf::from(&expanded);
-    let dir = match expanded.rfind('/') {
-        None => return Ok(path),
-        Some(0) => "/",
-        Some(pos) => &expanded[..pos],
-    };
-    if abspath(Path::new(dir), cwd).is_dir() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "The directory named as part of the path {value} does not exist"
-        ))
-    }
 }
 
 /// Reads the disabilities map: missing file → empty; a JSON object → its entries with
@@ -165,21 +141,6 @@ mod tests {
         let none = to_filepaths("%(here)s/nothing*.xml", &map, root).expect("expands");
         assert!(none.none_found && none.files.is_empty());
         assert!(to_filepaths("%(ENV_NOPE)s/x.xml", &map, root).is_err());
-    }
-
-    #[test]
-    fn existing_dirpath_needs_the_directory() {
-        let env: BTreeMap<String, String> = [("HOME".to_owned(), "/tmp".to_owned())].into();
-        let cwd = Path::new("/");
-        assert_eq!(
-            existing_dirpath("d.json", &env, cwd),
-            Ok(PathBuf::from("d.json"))
-        );
-        assert_eq!(
-            existing_dirpath("~/d.json", &env, cwd),
-            Ok(PathBuf::from("/tmp/d.json"))
-        );
-        assert!(existing_dirpath("/no/such/dir/d.json", &env, cwd).is_err());
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn item_regex() -> &'static Regex {
 /// Splits the option value: comma list, items stripped, empties removed, duplicates removed.
 pub fn split_supvisors_list(value: &str) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
-    for item in crate::option_values::list_of_strings(value) {
+    for item in crate::values::list_of_strings(value) {
         if !item.is_empty() && !items.contains(&item) {
             items.push(item);
         }

@@ -11,15 +11,17 @@ use supvisors_core::enums::{ConciliationStrategies, EventLinks, StartingStrategi
 
 use crate::context::LoadContext;
 use crate::error::ConfigError;
-use crate::option_paths::{existing_dirpath, expansions, read_disabilities, to_filepaths};
-pub use crate::option_values::LogLevel;
-use crate::option_values::{
-    list_of_strings, py_boolean, py_byte_size, py_int, py_logging_level, ranged, to_enum,
-    to_periods, to_port,
-};
+use crate::option_paths::{expansions, read_disabilities, to_filepaths};
+use crate::option_values::{ranged, to_enum, to_periods, to_port};
+use crate::paths::existing_dirpath;
 use crate::supvisors_list::{
     LocalInstance, NodeGroup, PortOptions, SupvisorsInstance, build_instances,
     find_local_identifier, local_node_references, split_supvisors_list,
+};
+pub use crate::values::LogLevel;
+use crate::values::{
+    boolean as py_boolean, byte_size as py_byte_size, integer as py_int, list_of_strings,
+    logging_level as py_logging_level,
 };
 
 /// Where Supvisors writes its log.
@@ -184,7 +186,7 @@ pub fn parse_supvisors_options(
             "auto" => SupvisorsLogFile::Auto,
             "none" | "off" => SupvisorsLogFile::None,
             "syslog" => SupvisorsLogFile::Syslog,
-            _ => SupvisorsLogFile::Path(existing_dirpath(v, env, cwd)?),
+            _ => SupvisorsLogFile::Path(existing_dirpath(v, ctx)?),
         })
     });
     let logfile_maxbytes = r.fatal("logfile_maxbytes", 50 << 20, py_byte_size);
@@ -236,7 +238,7 @@ pub fn parse_supvisors_options(
         })
         .unwrap_or_default();
     let disabilities_file = r.lenient("disabilities_file", None, |v| {
-        existing_dirpath(v, env, cwd).map(Some)
+        existing_dirpath(v, ctx).map(Some)
     });
     let conciliation_strategy = r.lenient(
         "conciliation_strategy",

@@ -1,7 +1,7 @@
 //! Identifier lists of the rules: alias expansion, `*`, `#` and filtering against the
 //! deduced identifiers (spec `supvisors-core.md` §3.6), and the `#` resolution (§3.7–3.8).
 
-use crate::option_values::list_of_strings;
+use crate::values::list_of_strings;
 
 /// The alias table: name → items, in declaration order (a redefinition keeps the position).
 pub(crate) type Aliases = Vec<(String, Vec<String>)>;

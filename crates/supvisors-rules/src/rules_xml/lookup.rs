@@ -35,7 +35,9 @@ impl Matcher {
     /// The leftmost match in `name`, as `re.search` finds it.
     pub fn find<'n>(&self, name: &'n str) -> Option<&'n str> {
         match self {
-            Matcher::Literal(text) => name.find(text.as_str()).map(|at| &name[at..at + text.len()]),
+            Matcher::Literal(text) => name
+                .find(text.as_str())
+                .map(|at| &name[at..at + text.len()]),
             Matcher::Regex(regex) => regex.find(name).map(|m| m.as_str()),
         }
     }
@@ -114,7 +116,11 @@ mod tests {
         for (pattern, name) in [("é_", "xé_y"), ("ab", "aab"), ("", "x"), (" a", "b a")] {
             let literal = compile_pattern(pattern).expect("valid");
             let regex = Regex::new(&format!("({pattern})")).expect("valid");
-            assert_eq!(literal.find(name), regex.find(name).map(|m| m.as_str()), "{pattern}");
+            assert_eq!(
+                literal.find(name),
+                regex.find(name).map(|m| m.as_str()),
+                "{pattern}"
+            );
         }
     }
 

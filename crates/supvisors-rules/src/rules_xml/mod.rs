@@ -133,7 +133,7 @@ impl RulesEngine {
         for (f, file) in files.iter().enumerate() {
             // Aliases with no text are skipped, as `if element.text` does.
             for alias in file.aliases.iter().filter(|a| !a.text.is_empty()) {
-                let items = crate::option_values::list_of_strings(&alias.text);
+                let items = crate::values::list_of_strings(&alias.text);
                 match engine.aliases.iter_mut().find(|(n, _)| *n == alias.name) {
                     Some(existing) => existing.1 = items,
                     None => engine.aliases.push((alias.name.clone(), items)),

@@ -53,7 +53,7 @@ impl Loader<'_> {
 
     fn sequence(&mut self, path: &Path, elt: &ElementDef, tag: &str, target: &mut i32) {
         let Some(field) = elt.value(tag) else { return };
-        match crate::option_values::py_int(&field.text) {
+        match crate::values::integer(&field.text) {
             Ok(v) if v >= 0 => *target = i32::try_from(v).unwrap_or(i32::MAX),
             Ok(v) => {
                 let msg = format!(
@@ -117,7 +117,7 @@ impl Loader<'_> {
         let Some(field) = elt.value("expected_loading") else {
             return;
         };
-        let msg = match crate::option_values::py_int(&field.text) {
+        let msg = match crate::values::integer(&field.text) {
             Ok(v) if (0..=100).contains(&v) => {
                 *target = v as u8;
                 return;
