@@ -1,10 +1,11 @@
-//! The Supvisors brain, as a deterministic library.
+//! The deterministic Supvisors engine.
 //!
-//! This crate never reads a clock, a socket, a thread or a file: time and events come in as
-//! arguments, decisions go out as values. For now it holds the vocabulary shared by every other
-//! crate: the enumerations with their wire codes ([`enums`]) and the rules attached to
-//! applications and programs ([`rules`]). The engine itself (context, FSM, Starter/Stopper,
-//! strategies) is the subject of issue #4.
+//! This crate never reads a clock, opens a socket, spawns a thread or touches a file: time and
+//! events come in as arguments, decisions go out as values.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod application;
 pub mod enums;
+pub mod messages;
+pub mod process;
 pub mod rules;
