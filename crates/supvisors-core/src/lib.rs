@@ -5,7 +5,15 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod application;
+pub mod boundary;
+pub mod commands;
+pub mod config;
+pub mod context;
+pub mod engine;
 pub mod enums;
+pub mod fsm;
+pub mod instance;
 pub mod messages;
 pub mod process;
 pub mod rules;
+pub mod rules_provider;

@@ -1,0 +1,87 @@
+//! What goes into the engine and what comes out of it.
+//!
+//! ```text
+//!   Input::LocalTick ──┐                       ┌─> Output::Broadcast(msg)   (to every instance, self included)
+//!   Input::Peer ───────┼─> Engine::handle(.., now) ─> Output::Request(req)  (handshake, start/stop, restart..)
+//!   Input::Handshake ──┤                       ├─> Output::Publish(pub)     (external event interface)
+//!   Input::Command ────┘                       └─> Output::Reply { id, .. } (answer to a command)
+//! ```
+
+use crate::commands::{Command, CommandError, CommandReply};
+use crate::messages::{DeferredRequest, HandshakeResult, Identifier, InternalMessage};
+
+/// Caller-chosen token that pairs a command with its reply.
+pub type CommandId = u64;
+
+/// One fact given to the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// The local Supervisor 5-second tick fired; the engine broadcasts a TICK.
+    LocalTick {
+        /// Local epoch seconds taken at emission.
+        when: f64,
+    },
+    /// A message published by an instance (possibly the local one).
+    Peer {
+        /// The sender.
+        from: Identifier,
+        /// What it published.
+        msg: InternalMessage,
+    },
+    /// The outcome of a `DeferredRequest::CheckInstance`.
+    Handshake {
+        /// The checked instance.
+        from: Identifier,
+        /// What the remote calls returned.
+        result: HandshakeResult,
+    },
+    /// A request from the XML-RPC `supvisors` namespace.
+    Command {
+        /// Token echoed in the reply.
+        id: CommandId,
+        /// The request.
+        cmd: Command,
+    },
+}
+
+/// Something the external event interface must publish; payloads are read from the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Publication {
+    /// The Supvisors status (FSM state and job flags) changed.
+    SupvisorsStatus,
+    /// An instance status changed.
+    Instance(Identifier),
+    /// An application status changed.
+    Application(String),
+    /// A process status changed (namespec).
+    Process(String),
+    /// A process was deleted (last status with state `DELETED`, namespec).
+    ProcessDeleted(String),
+    /// A process event was received from an instance (namespec; state −1 when removed).
+    ProcessEvent {
+        /// The instance the event is about.
+        identifier: Identifier,
+        /// The process.
+        namespec: String,
+        /// True when the process was removed from that instance.
+        deleted: bool,
+    },
+}
+
+/// One decision taken by the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Publish to every instance of `supvisors_list`, the local one included.
+    Broadcast(InternalMessage),
+    /// Perform a remote call on the engine's behalf.
+    Request(DeferredRequest),
+    /// Publish on the external event interface.
+    Publish(Publication),
+    /// Answer a command.
+    Reply {
+        /// The token of the command.
+        id: CommandId,
+        /// Its result.
+        result: Result<CommandReply, CommandError>,
+    },
+}

@@ -1,0 +1,214 @@
+//! Process bookkeeping in the context: loads, events, forced states, removals (spec §6.8–6.10, §9).
+
+use super::Context;
+use crate::application::ApplicationStatus;
+use crate::boundary::{Output, Publication};
+use crate::enums::{ApplicationStates, SupvisorsInstanceStates};
+use crate::messages::{ForcedProcessEvent, LocalProcessInfo, ProcessEvent};
+use crate::process::ProcessStatus;
+
+impl Context {
+    /// Loads the process list of an instance, creating entries on first sight (spec §6.8).
+    pub fn load_processes(
+        &mut self,
+        from: &str,
+        infos: Vec<LocalProcessInfo>,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) {
+        if self.instance(from).is_none() {
+            return;
+        }
+        for info in infos {
+            let namespec = info.namespec();
+            let index = self.setdefault_application(&info.group);
+            let app = &self.applications[index];
+            if app.process(&info.name).is_none() {
+                let rules = self
+                    .rules
+                    .process_rules(&info.group, &info.name, &app.rules);
+                let process = ProcessStatus::new(&info.group, &info.name, rules);
+                self.applications[index].add_process(process);
+            }
+            if let Some(p) = self.applications[index].process_mut(&info.name) {
+                p.add_info(from, info, now);
+            }
+            out.push(Output::Publish(Publication::Process(namespec)));
+        }
+        for app in &mut self.applications {
+            app.update_status();
+        }
+    }
+
+    fn setdefault_application(&mut self, name: &str) -> usize {
+        match self.applications.iter().position(|a| a.name == name) {
+            Some(index) => index,
+            None => {
+                let rules = self.rules.application_rules(name);
+                self.applications.push(ApplicationStatus::new(name, rules));
+                self.applications.len() - 1
+            }
+        }
+    }
+
+    /// Index of (application, process) if known and configured on `from` (when `check_source`).
+    fn find(&self, from: &str, group: &str, name: &str, check_source: bool) -> Option<usize> {
+        let index = self.applications.iter().position(|a| a.name == group)?;
+        let process = self.applications[index].process(name)?;
+        (!check_source || process.info(from).is_some()).then_some(index)
+    }
+
+    /// Unknown process from a RUNNING sender: ignored when closing, else the sender is invalidated.
+    fn unknown_event(&mut self, from: &str, closing: bool, out: &mut Vec<Output>) {
+        if !closing {
+            self.invalid(from, false, out);
+        }
+    }
+
+    /// Applies a process event (spec §6.10); returns the namespec when the model was updated.
+    pub fn on_process_event(
+        &mut self,
+        from: &str,
+        event: &ProcessEvent,
+        closing: bool,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) -> Option<String> {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return None;
+        }
+        let Some(index) = self.find(from, &event.group, &event.name, true) else {
+            self.unknown_event(from, closing, out);
+            return None;
+        };
+        let app = &mut self.applications[index];
+        let process = app.process_mut(&event.name)?;
+        process.update_info(from, event, now);
+        let namespec = process.namespec();
+        app.update_status();
+        out.push(Output::Publish(Publication::ProcessEvent {
+            identifier: from.to_owned(),
+            namespec: namespec.clone(),
+            deleted: false,
+        }));
+        out.push(Output::Publish(Publication::Process(namespec.clone())));
+        out.push(Output::Publish(Publication::Application(app.name.clone())));
+        Some(namespec)
+    }
+
+    /// Applies a forced event (spec §6.4); returns the namespec unless unknown or dismissed.
+    pub fn on_forced_event(
+        &mut self,
+        from: &str,
+        event: &ForcedProcessEvent,
+        closing: bool,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) -> Option<String> {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return None;
+        }
+        let Some(index) = self.find(from, &event.group, &event.name, false) else {
+            self.unknown_event(from, closing, out);
+            return None;
+        };
+        let app = &mut self.applications[index];
+        let process = app.process_mut(&event.name)?;
+        if !process.force_state(event, now) {
+            return None;
+        }
+        let namespec = process.namespec();
+        app.update_status();
+        out.push(Output::Publish(Publication::Process(namespec.clone())));
+        out.push(Output::Publish(Publication::Application(app.name.clone())));
+        Some(namespec)
+    }
+
+    /// Applies PROCESS_DISABILITY from `from` (spec §9.2).
+    pub fn on_process_disability(
+        &mut self,
+        from: &str,
+        info: &LocalProcessInfo,
+        closing: bool,
+        out: &mut Vec<Output>,
+    ) {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return;
+        }
+        let Some(index) = self.find(from, &info.group, &info.name, true) else {
+            self.unknown_event(from, closing, out);
+            return;
+        };
+        if let Some(p) = self.applications[index].process_mut(&info.name) {
+            p.update_disability(from, info.disabled);
+            out.push(Output::Publish(Publication::ProcessEvent {
+                identifier: from.to_owned(),
+                namespec: info.namespec(),
+                deleted: false,
+            }));
+        }
+    }
+
+    /// Applies PROCESS_REMOVED from `from`; `*` removes every process of the group there (§9.3).
+    pub fn on_process_removed(
+        &mut self,
+        from: &str,
+        group: &str,
+        name: &str,
+        closing: bool,
+        out: &mut Vec<Output>,
+    ) {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return;
+        }
+        let found = if name == "*" {
+            self.applications.iter().position(|a| a.name == group)
+        } else {
+            self.find(from, group, name, true)
+        };
+        let Some(index) = found else {
+            self.unknown_event(from, closing, out);
+            return;
+        };
+        let app = &mut self.applications[index];
+        let names: Vec<String> = app
+            .processes()
+            .iter()
+            .filter(|p| {
+                if name == "*" {
+                    p.info(from).is_some()
+                } else {
+                    p.process_name == name
+                }
+            })
+            .map(|p| p.process_name.clone())
+            .collect();
+        let mut impacted = false;
+        for process_name in names {
+            let namespec = format!("{group}:{process_name}");
+            out.push(Output::Publish(Publication::ProcessEvent {
+                identifier: from.to_owned(),
+                namespec: namespec.clone(),
+                deleted: true,
+            }));
+            if app
+                .process_mut(&process_name)
+                .is_some_and(|p| p.remove_identifier(from))
+            {
+                out.push(Output::Publish(Publication::ProcessDeleted(namespec)));
+                app.remove_process(&process_name);
+                impacted = true;
+            }
+        }
+        app.update_status();
+        if app.processes().is_empty() {
+            app.state = ApplicationStates::DELETED;
+        }
+        if impacted {
+            out.push(Output::Publish(Publication::Application(app.name.clone())));
+        }
+        if app.processes().is_empty() {
+            self.applications.remove(index);
+        }
+    }
+}

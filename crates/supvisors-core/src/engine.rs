@@ -1,0 +1,391 @@
+//! The engine: one instance's Supvisors logic, driven by `handle(input, now)` (spec §4–§5).
+//!
+//! `now` is the caller's wall clock in epoch seconds; the engine never reads a clock. All
+//! periodic behaviour is paced by `Input::LocalTick`, which the driver feeds every tick period.
+//!
+//! Not built yet (later sessions): Starter/Stopper jobs, the running-failure handler and the
+//! conciliation strategies. Until then no job is ever in progress, DEPLOYMENT starts nothing,
+//! and CONCILIATION waits for the conflicts to disappear.
+
+use crate::boundary::{CommandId, Input, Output, Publication};
+use crate::commands::{Command, CommandError, CommandReply};
+use crate::config::EngineConfig;
+use crate::context::Context;
+use crate::enums::{RunningFailureStrategies, SupvisorsStates};
+use crate::fsm::{self, RedeployMark};
+use crate::messages::{
+    DeferredRequest, HandshakeResult, Identifier, InternalMessage, StateModes, TickPayload,
+};
+use crate::rules_provider::RulesProvider;
+
+/// A command whose reply waits for a later state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waiter {
+    /// `restart_sequence(wait=True)`: DEPLOYMENT seen yet?
+    RestartSequence { deployment_seen: bool },
+}
+
+/// The Supvisors engine of one instance.
+pub struct Engine {
+    ctx: Context,
+    state: SupvisorsStates,
+    master_state: Option<SupvisorsStates>,
+    redeploy_mark: RedeployMark,
+    tick_counter: u64,
+    published_modes: Option<StateModes>,
+    waiters: Vec<(CommandId, Waiter)>,
+    out: Vec<Output>,
+}
+
+impl Engine {
+    /// An engine in state OFF; feed `Input::SupervisorRunning`-equivalent via [`Engine::start`].
+    pub fn new(config: EngineConfig, rules: Box<dyn RulesProvider + Send>) -> Self {
+        Engine {
+            ctx: Context::new(config, rules),
+            state: SupvisorsStates::OFF,
+            master_state: None,
+            redeploy_mark: RedeployMark::None,
+            tick_counter: 0,
+            published_modes: None,
+            waiters: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// The local Supervisor is RUNNING: OFF → INITIALIZATION.
+    pub fn start(&mut self, now: f64) -> Vec<Output> {
+        self.set_state(SupvisorsStates::INITIALIZATION, now);
+        std::mem::take(&mut self.out)
+    }
+
+    /// Applies one input and returns the decisions taken, in order.
+    pub fn handle(&mut self, input: Input, now: f64) -> Vec<Output> {
+        match input {
+            Input::LocalTick { when } => {
+                let tick = TickPayload {
+                    when,
+                    sequence_counter: self.tick_counter,
+                };
+                self.tick_counter += 1;
+                self.out
+                    .push(Output::Broadcast(InternalMessage::Tick(tick)));
+            }
+            Input::Peer { from, msg } => self.on_message(&from, msg, now),
+            Input::Handshake { from, result } => self.on_handshake(&from, result, now),
+            Input::Command { id, cmd } => self.on_command(id, cmd, now),
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// The local FSM state.
+    pub fn state(&self) -> SupvisorsStates {
+        self.state
+    }
+
+    /// The context (instances, applications, processes).
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// The master identifier ('' before election).
+    pub fn master(&self) -> &str {
+        &self.ctx.master
+    }
+
+    /// True when the local instance is the master.
+    pub fn is_master(&self) -> bool {
+        self.ctx.is_master()
+    }
+
+    /// The pending DEPLOYMENT mark.
+    pub fn redeploy_mark(&self) -> RedeployMark {
+        self.redeploy_mark
+    }
+
+    /// The last master state known by a non-master.
+    pub fn master_state(&self) -> Option<SupvisorsStates> {
+        self.master_state
+    }
+
+    /// The local state modes.
+    pub fn state_modes(&self) -> StateModes {
+        StateModes {
+            fsm_state: self.state,
+            starting_jobs: false,
+            stopping_jobs: false,
+        }
+    }
+
+    fn on_message(&mut self, from: &str, msg: InternalMessage, now: f64) {
+        let closing = fsm::is_closing(self.state);
+        let out = &mut self.out;
+        match msg {
+            InternalMessage::Tick(tick) => {
+                self.ctx.on_tick(from, tick, now, out);
+                if from == self.ctx.local_identifier() {
+                    self.periodic_check(tick, now);
+                }
+            }
+            InternalMessage::Process(event) => {
+                if let Some(namespec) = self.ctx.on_process_event(from, &event, closing, now, out) {
+                    self.crash_reaction(&namespec, false, now);
+                }
+            }
+            InternalMessage::ForcedProcess(event) => {
+                if let Some(namespec) = self.ctx.on_forced_event(from, &event, closing, now, out) {
+                    self.crash_reaction(&namespec, true, now);
+                }
+            }
+            InternalMessage::ProcessAdded(infos) => self.ctx.load_processes(from, infos, now, out),
+            InternalMessage::ProcessRemoved { group, name } => {
+                self.ctx
+                    .on_process_removed(from, &group, &name, closing, out);
+            }
+            InternalMessage::ProcessDisability(info) => {
+                self.ctx.on_process_disability(from, &info, closing, out);
+            }
+            InternalMessage::State(modes) => self.on_state_event(from, modes, now),
+        }
+    }
+
+    /// Periodic check at each local tick (spec §5.8).
+    fn periodic_check(&mut self, tick: TickPayload, now: f64) {
+        let (_lost, _failures) =
+            self.ctx
+                .check_inactivity(tick.sequence_counter, tick.when, now, &mut self.out);
+        self.fsm_next(now);
+        let isolated = self.ctx.handle_isolation(&mut self.out);
+        if !isolated.is_empty() {
+            self.out
+                .push(Output::Request(DeferredRequest::IsolateInstances(isolated)));
+        }
+    }
+
+    /// Crash reaction on the master (spec §5.9), for what exists so far: RESTART and SHUTDOWN.
+    fn crash_reaction(&mut self, namespec: &str, _forced: bool, now: f64) {
+        if !self.is_master() {
+            return;
+        }
+        let Some((group, name)) = namespec.split_once(':') else {
+            return;
+        };
+        let Some(process) = self.ctx.application(group).and_then(|a| a.process(name)) else {
+            return;
+        };
+        if !process.crashed() {
+            return;
+        }
+        match process.rules.running_failure_strategy {
+            RunningFailureStrategies::RESTART => self.on_restart(now),
+            RunningFailureStrategies::SHUTDOWN => self.on_shutdown(now),
+            _ => {}
+        }
+    }
+
+    fn on_state_event(&mut self, from: &str, modes: StateModes, now: f64) {
+        self.ctx.on_state_modes(from, modes, &mut self.out);
+        if !self.is_master()
+            && from == self.ctx.master
+            && self.master_state != Some(modes.fsm_state)
+        {
+            self.master_state = Some(modes.fsm_state);
+            let next = self.next_state(now);
+            if let Some(next) = next {
+                self.set_state(next, now);
+            }
+        }
+    }
+
+    fn on_handshake(&mut self, from: &str, result: HandshakeResult, now: f64) {
+        if self
+            .ctx
+            .on_authorization(from, result.authorized, &mut self.out)
+        {
+            if self.is_master()
+                && matches!(
+                    self.state,
+                    SupvisorsStates::DEPLOYMENT
+                        | SupvisorsStates::OPERATION
+                        | SupvisorsStates::CONCILIATION
+                )
+            {
+                self.redeploy_mark = RedeployMark::Requested;
+            }
+            if !result.master.is_empty() {
+                if self.ctx.master.is_empty() {
+                    self.ctx.master.clone_from(&result.master);
+                }
+                if result.master != self.ctx.master {
+                    self.set_state(SupvisorsStates::INITIALIZATION, now);
+                }
+            }
+        }
+        self.on_state_event(from, result.state_modes, now);
+        if !result.processes.is_empty() {
+            self.ctx
+                .load_processes(from, result.processes, now, &mut self.out);
+        }
+    }
+
+    fn on_command(&mut self, id: CommandId, cmd: Command, now: f64) {
+        if let Err(err) = cmd.guard().check(self.state) {
+            self.reply(id, Err(err));
+            return;
+        }
+        match cmd {
+            Command::Restart => {
+                self.on_restart(now);
+                self.reply(id, Ok(CommandReply::Done));
+            }
+            Command::Shutdown => {
+                self.on_shutdown(now);
+                self.reply(id, Ok(CommandReply::Done));
+            }
+            Command::RestartSequence { wait } => {
+                if self.is_master() {
+                    self.redeploy_mark = RedeployMark::Forced;
+                } else {
+                    self.forward(DeferredRequest::RestartSequence);
+                }
+                if wait {
+                    let waiter = Waiter::RestartSequence {
+                        deployment_seen: false,
+                    };
+                    self.waiters.push((id, waiter));
+                } else {
+                    self.reply(id, Ok(CommandReply::Done));
+                }
+            }
+        }
+    }
+
+    fn reply(&mut self, id: CommandId, result: Result<CommandReply, CommandError>) {
+        self.out.push(Output::Reply { id, result });
+    }
+
+    fn forward(&mut self, request: fn(Identifier) -> DeferredRequest) {
+        let master = self.ctx.master.clone();
+        self.out.push(Output::Request(request(master)));
+    }
+
+    fn on_restart(&mut self, now: f64) {
+        if self.is_master() {
+            self.set_state(SupvisorsStates::RESTARTING, now);
+        } else {
+            self.forward(DeferredRequest::RestartAll);
+        }
+    }
+
+    fn on_shutdown(&mut self, now: f64) {
+        if self.is_master() {
+            self.set_state(SupvisorsStates::SHUTTING_DOWN, now);
+        } else {
+            self.forward(DeferredRequest::ShutdownAll);
+        }
+    }
+
+    /// `fsm.next()`: (Starter/Stopper checks when they exist) then the state's own evaluation.
+    fn fsm_next(&mut self, now: f64) {
+        if let Some(next) = self.next_state(now) {
+            self.set_state(next, now);
+        }
+    }
+
+    /// `set_state` of spec §5.2.
+    fn set_state(&mut self, target: SupvisorsStates, now: f64) {
+        let mut target = Some(target);
+        while let Some(to) = target.filter(|t| *t != self.state) {
+            if self.is_master() && !fsm::transition_allowed(self.state, to) {
+                // CRITICAL in the reference: the transition is refused.
+                break;
+            }
+            self.exit_state();
+            self.state = to;
+            self.publish_state_modes();
+            self.enter_state(now);
+            target = self.next_state(now);
+        }
+    }
+
+    fn exit_state(&mut self) {
+        if self.state == SupvisorsStates::INITIALIZATION {
+            let running = self.ctx.running_identifiers();
+            let core = self.ctx.config().core_identifiers.clone();
+            self.ctx.master = fsm::elect_master(&self.ctx.master, &running, &core);
+        }
+    }
+
+    fn enter_state(&mut self, now: f64) {
+        use SupvisorsStates::*;
+        match self.state {
+            INITIALIZATION => {
+                self.ctx.reset(now);
+                // Q10: a stale master state must not be replayed after the next election.
+                self.master_state = None;
+            }
+            DEPLOYMENT if self.is_master() => self.redeploy_mark = RedeployMark::None,
+            RESTART => self.out.push(Output::Request(DeferredRequest::Restart)),
+            SHUTDOWN => self.out.push(Output::Request(DeferredRequest::Shutdown)),
+            _ => {}
+        }
+        self.update_waiters();
+    }
+
+    /// The evaluation of the current state (spec §5.4), None to stay.
+    fn next_state(&self, now: f64) -> Option<SupvisorsStates> {
+        use SupvisorsStates::*;
+        let ok = fsm::instances_ok(&self.ctx);
+        let master = self.is_master();
+        match self.state {
+            OFF | RESTART | SHUTDOWN => None,
+            INITIALIZATION => fsm::initialization_next(&self.ctx, now),
+            DEPLOYMENT | OPERATION | CONCILIATION if !ok => Some(INITIALIZATION),
+            RESTARTING if !ok || master => Some(RESTART),
+            SHUTTING_DOWN if !ok || master => Some(SHUTDOWN),
+            DEPLOYMENT if master => Some(OPERATION),
+            OPERATION if master => {
+                if !self.ctx.conflicts().is_empty() {
+                    Some(CONCILIATION)
+                } else if self.redeploy_mark != RedeployMark::None {
+                    Some(DEPLOYMENT)
+                } else {
+                    None
+                }
+            }
+            CONCILIATION if master => self.ctx.conflicts().is_empty().then_some(OPERATION),
+            _ => self.master_state,
+        }
+    }
+
+    fn publish_state_modes(&mut self) {
+        let modes = self.state_modes();
+        if self.published_modes != Some(modes) {
+            self.published_modes = Some(modes);
+            self.ctx.set_local_state_modes(modes);
+            self.out
+                .push(Output::Broadcast(InternalMessage::State(modes)));
+            self.out.push(Output::Publish(Publication::SupvisorsStatus));
+        }
+    }
+
+    fn update_waiters(&mut self) {
+        let state = self.state;
+        let mut done = Vec::new();
+        for (id, waiter) in &mut self.waiters {
+            let Waiter::RestartSequence { deployment_seen } = waiter;
+            if state == SupvisorsStates::DEPLOYMENT {
+                *deployment_seen = true;
+            } else if state == SupvisorsStates::OPERATION && *deployment_seen {
+                done.push(*id);
+            }
+        }
+        self.waiters.retain(|(id, _)| !done.contains(id));
+        for id in done {
+            self.reply(id, Ok(CommandReply::Done));
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;
