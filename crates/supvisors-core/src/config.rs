@@ -65,6 +65,15 @@ pub struct EngineConfig {
     pub conciliation_strategy: ConciliationStrategies,
     /// Seconds between two ticks (divisor of startsecs/stopwaitsecs).
     pub tick_period: u32,
+    /// Deviation from 0.15 (quirks Q13, Q15): TICKs carry the sender's master and state modes.
+    ///
+    /// A RUNNING peer's state modes are refreshed at each of its ticks (a STATE message lost
+    /// while a link was briefly down no longer leaves a non-master behind its master), and an
+    /// operating instance that sees a RUNNING peer declare another master, RUNNING here too,
+    /// re-synchronizes (two instances electing at different times with different views no
+    /// longer keep different masters forever). Both problems were found by the simulation.
+    /// False gives the reference behaviour.
+    pub tick_status: bool,
 }
 
 impl EngineConfig {
@@ -100,6 +109,7 @@ impl EngineConfig {
             starting_strategy: StartingStrategies::CONFIG,
             conciliation_strategy: ConciliationStrategies::USER,
             tick_period: TICK_PERIOD,
+            tick_status: true,
         })
     }
 

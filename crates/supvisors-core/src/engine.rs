@@ -15,6 +15,7 @@ use crate::enums::{RunningFailureStrategies, SupvisorsStates};
 use crate::fsm::{self, RedeployMark};
 use crate::messages::{
     DeferredRequest, HandshakeResult, Identifier, InternalMessage, StateModes, TickPayload,
+    TickStatus,
 };
 use crate::rules_provider::RulesProvider;
 
@@ -29,7 +30,6 @@ enum Waiter {
 pub struct Engine {
     ctx: Context,
     state: SupvisorsStates,
-    master_state: Option<SupvisorsStates>,
     redeploy_mark: RedeployMark,
     tick_counter: u64,
     published_modes: Option<StateModes>,
@@ -43,7 +43,6 @@ impl Engine {
         Engine {
             ctx: Context::new(config, rules),
             state: SupvisorsStates::OFF,
-            master_state: None,
             redeploy_mark: RedeployMark::None,
             tick_counter: 0,
             published_modes: None,
@@ -62,9 +61,14 @@ impl Engine {
     pub fn handle(&mut self, input: Input, now: f64) -> Vec<Output> {
         match input {
             Input::LocalTick { when } => {
+                let status = self.ctx.config().tick_status.then(|| TickStatus {
+                    master: self.ctx.master.clone(),
+                    state_modes: self.state_modes(),
+                });
                 let tick = TickPayload {
                     when,
                     sequence_counter: self.tick_counter,
+                    status,
                 };
                 self.tick_counter += 1;
                 self.out
@@ -102,9 +106,24 @@ impl Engine {
         self.redeploy_mark
     }
 
-    /// The last master state known by a non-master.
+    /// The master's last reported state, as a non-master follows it (None on the master).
+    ///
+    /// Deviation from 0.15 (quirks Q10, Q14): the reference keeps a separate `master_state`
+    /// updated only by STATE messages received while the sender already is the master, so a
+    /// late instance electing a master that reached OPERATION earlier stays in DEPLOYMENT until
+    /// the master changes state again (found by the simulation). Here the state reported by the
+    /// master instance (STATE messages and handshakes) is used; OFF and INITIALIZATION are not
+    /// followed.
     pub fn master_state(&self) -> Option<SupvisorsStates> {
-        self.master_state
+        if self.is_master() {
+            return None;
+        }
+        let state = self.ctx.instance(&self.ctx.master)?.state_modes.fsm_state;
+        (!matches!(
+            state,
+            SupvisorsStates::OFF | SupvisorsStates::INITIALIZATION
+        ))
+        .then_some(state)
     }
 
     /// The local state modes.
@@ -121,9 +140,11 @@ impl Engine {
         let out = &mut self.out;
         match msg {
             InternalMessage::Tick(tick) => {
-                self.ctx.on_tick(from, tick, now, out);
+                self.ctx.on_tick(from, &tick, now, out);
                 if from == self.ctx.local_identifier() {
-                    self.periodic_check(tick, now);
+                    self.periodic_check(&tick, now);
+                } else if let Some(status) = &tick.status {
+                    self.on_tick_status(from, status, now);
                 }
             }
             InternalMessage::Process(event) => {
@@ -148,8 +169,34 @@ impl Engine {
         }
     }
 
+    /// `tick_status` deviation (Q13, Q15): refresh a RUNNING peer's state modes, then re-sync
+    /// if it declares another master that is RUNNING here.
+    ///
+    /// A master that is not RUNNING here (e.g. isolated by us only) could not be adopted, so
+    /// re-synchronizing would only loop.
+    fn on_tick_status(&mut self, from: &str, status: &TickStatus, now: f64) {
+        if !self.ctx.config().tick_status || !self.ctx.instance(from).is_some_and(|i| i.running()) {
+            return;
+        }
+        self.on_state_event(from, status.state_modes, now);
+        let operating = matches!(
+            self.state,
+            SupvisorsStates::DEPLOYMENT
+                | SupvisorsStates::OPERATION
+                | SupvisorsStates::CONCILIATION
+        );
+        let master = status.master.as_str();
+        if operating
+            && !master.is_empty()
+            && master != self.ctx.master
+            && self.ctx.instance(master).is_some_and(|i| i.running())
+        {
+            self.set_state(SupvisorsStates::INITIALIZATION, now);
+        }
+    }
+
     /// Periodic check at each local tick (spec §5.8).
-    fn periodic_check(&mut self, tick: TickPayload, now: f64) {
+    fn periodic_check(&mut self, tick: &TickPayload, now: f64) {
         let (_lost, _failures) =
             self.ctx
                 .check_inactivity(tick.sequence_counter, tick.when, now, &mut self.out);
@@ -183,12 +230,9 @@ impl Engine {
     }
 
     fn on_state_event(&mut self, from: &str, modes: StateModes, now: f64) {
+        let before = self.master_state();
         self.ctx.on_state_modes(from, modes, &mut self.out);
-        if !self.is_master()
-            && from == self.ctx.master
-            && self.master_state != Some(modes.fsm_state)
-        {
-            self.master_state = Some(modes.fsm_state);
+        if !self.is_master() && from == self.ctx.master && self.master_state() != before {
             let next = self.next_state(now);
             if let Some(next) = next {
                 self.set_state(next, now);
@@ -318,11 +362,7 @@ impl Engine {
     fn enter_state(&mut self, now: f64) {
         use SupvisorsStates::*;
         match self.state {
-            INITIALIZATION => {
-                self.ctx.reset(now);
-                // Q10: a stale master state must not be replayed after the next election.
-                self.master_state = None;
-            }
+            INITIALIZATION => self.ctx.reset(now),
             DEPLOYMENT if self.is_master() => self.redeploy_mark = RedeployMark::None,
             RESTART => self.out.push(Output::Request(DeferredRequest::Restart)),
             SHUTDOWN => self.out.push(Output::Request(DeferredRequest::Shutdown)),
@@ -353,7 +393,7 @@ impl Engine {
                 }
             }
             CONCILIATION if master => self.ctx.conflicts().is_empty().then_some(OPERATION),
-            _ => self.master_state,
+            _ => self.master_state(),
         }
     }
 

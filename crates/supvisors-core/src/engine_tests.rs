@@ -33,6 +33,7 @@ fn tick(e: &mut Engine, from: &str, counter: u64, now: f64) -> Vec<Output> {
     let msg = InternalMessage::Tick(TickPayload {
         when: now,
         sequence_counter: counter,
+        status: None,
     });
     e.handle(
         Input::Peer {
@@ -464,10 +465,9 @@ fn guard_refuses_commands_in_initialization() {
 
 #[test]
 fn local_tick_broadcasts_counter() {
-    let mut e = Engine::new(
-        EngineConfig::new("a", &["a"]).unwrap(),
-        Box::new(NoRulesEngine),
-    );
+    let mut config = EngineConfig::new("a", &["a"]).unwrap();
+    config.tick_status = false;
+    let mut e = Engine::new(config, Box::new(NoRulesEngine));
     assert_eq!(e.state(), OFF);
     let out = e.handle(Input::LocalTick { when: 5.0 }, 5.0);
     let out2 = e.handle(Input::LocalTick { when: 10.0 }, 10.0);
@@ -475,14 +475,80 @@ fn local_tick_broadcasts_counter() {
         out,
         [Output::Broadcast(InternalMessage::Tick(TickPayload {
             when: 5.0,
-            sequence_counter: 0
+            sequence_counter: 0,
+            status: None,
         }))]
     );
     assert_eq!(
         out2,
         [Output::Broadcast(InternalMessage::Tick(TickPayload {
             when: 10.0,
-            sequence_counter: 1
+            sequence_counter: 1,
+            status: None,
         }))]
     );
+}
+
+fn tick_with_master(e: &mut Engine, from: &str, counter: u64, now: f64, master: &str) {
+    let msg = InternalMessage::Tick(TickPayload {
+        when: now,
+        sequence_counter: counter,
+        status: Some(TickStatus {
+            master: master.into(),
+            state_modes: StateModes {
+                fsm_state: OPERATION,
+                starting_jobs: false,
+                stopping_jobs: false,
+            },
+        }),
+    });
+    e.handle(
+        Input::Peer {
+            from: from.into(),
+            msg,
+        },
+        now,
+    );
+}
+
+#[test]
+fn q13_tick_status_detects_split_brain() {
+    let mut e = operating("a");
+    let out = e.handle(Input::LocalTick { when: 11.0 }, 11.0);
+    assert!(
+        matches!(&out[..], [Output::Broadcast(InternalMessage::Tick(t))] if t.status.as_ref().is_some_and(|s| s.master == "a"))
+    );
+    tick_with_master(&mut e, "b", 3, 12.0, "a");
+    tick_with_master(&mut e, "c", 3, 12.0, "");
+    assert_eq!(e.state(), OPERATION, "same or no master: nothing");
+    tick_with_master(&mut e, "b", 4, 13.0, "b");
+    assert_eq!((e.state(), e.master()), (INITIALIZATION, ""));
+}
+
+#[test]
+fn q13_reference_behaviour_keeps_split_brain() {
+    let mut e = engine_with("a", &["a", "b", "c"], |c| c.tick_status = false);
+    join(&mut e, &["a", "b", "c"], 5.0);
+    tick(&mut e, "a", 2, 10.0);
+    assert_eq!(e.state(), OPERATION);
+    let out = e.handle(Input::LocalTick { when: 11.0 }, 11.0);
+    assert!(
+        matches!(&out[..], [Output::Broadcast(InternalMessage::Tick(t))] if t.status.is_none())
+    );
+    tick_with_master(&mut e, "b", 4, 13.0, "b");
+    assert_eq!((e.state(), e.master()), (OPERATION, "a"));
+}
+
+#[test]
+fn q15_tick_status_recovers_a_lost_state_message() {
+    let mut e = engine("b", &["a", "b", "c"]);
+    join(&mut e, &["b", "a", "c"], 5.0);
+    tick(&mut e, "b", 2, 10.0);
+    assert_eq!(
+        (e.state(), e.master()),
+        (DEPLOYMENT, "a"),
+        "waiting for the master state"
+    );
+    tick_with_master(&mut e, "a", 3, 11.0, "a");
+    assert_eq!(e.state(), OPERATION);
 }

@@ -10,12 +10,25 @@ use crate::enums::{ProcessStates, SupvisorsStates};
 pub type Identifier = String;
 
 /// Payload of a TICK: the sender's wall clock and its own tick counter.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TickPayload {
     /// Sender's epoch seconds at emission.
     pub when: f64,
     /// 0 for the first tick after the sender started, +1 per tick.
     pub sequence_counter: u64,
+    /// The sender's master and state modes; None in the 0.15 payload.
+    ///
+    /// See `EngineConfig::tick_status`.
+    pub status: Option<TickStatus>,
+}
+
+/// What a TICK carries beyond the 0.15 payload (see `EngineConfig::tick_status`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TickStatus {
+    /// The sender's master ('' when none).
+    pub master: Identifier,
+    /// The sender's FSM state and job flags.
+    pub state_modes: StateModes,
 }
 
 /// A real process state change reported by the Supervisor of the sender.

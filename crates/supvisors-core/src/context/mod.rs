@@ -157,7 +157,7 @@ impl Context {
     }
 
     /// Applies a TICK from `from` (spec §4.4 steps 1–5).
-    pub fn on_tick(&mut self, from: &str, tick: TickPayload, now: f64, out: &mut Vec<Output>) {
+    pub fn on_tick(&mut self, from: &str, tick: &TickPayload, now: f64, out: &mut Vec<Output>) {
         let local_running = self
             .instance(self.local_identifier())
             .is_some_and(InstanceStatus::running);

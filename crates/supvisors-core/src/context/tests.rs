@@ -13,6 +13,7 @@ fn ctx(ids: &[&str]) -> Context {
 
 fn tick(counter: u64, when: f64) -> TickPayload {
     TickPayload {
+        status: None,
         when,
         sequence_counter: counter,
     }
@@ -22,7 +23,7 @@ fn tick(counter: u64, when: f64) -> TickPayload {
 fn run(c: &mut Context, ids: &[&str]) {
     let mut out = Vec::new();
     for id in ids {
-        c.on_tick(id, tick(1, 5.0), 5.0, &mut out);
+        c.on_tick(id, &tick(1, 5.0), 5.0, &mut out);
         assert!(c.on_authorization(id, Some(true), &mut out));
     }
 }
@@ -31,11 +32,11 @@ fn run(c: &mut Context, ids: &[&str]) {
 fn item_33_remote_tick_ignored_until_local_running() {
     let mut c = ctx(&["a", "b"]);
     let mut out = Vec::new();
-    c.on_tick("b", tick(3, 5.0), 5.0, &mut out);
+    c.on_tick("b", &tick(3, 5.0), 5.0, &mut out);
     assert_eq!(c.instance_state("b"), UNKNOWN);
     assert!(out.is_empty());
     run(&mut c, &["a"]);
-    c.on_tick("b", tick(3, 5.0), 5.0, &mut out);
+    c.on_tick("b", &tick(3, 5.0), 5.0, &mut out);
     assert_eq!(c.instance_state("b"), CHECKING);
 }
 
@@ -44,7 +45,7 @@ fn item_34_tick_from_unknown_or_silent_requests_one_check() {
     let mut c = ctx(&["a", "b"]);
     run(&mut c, &["a"]);
     let mut out = Vec::new();
-    c.on_tick("b", tick(3, 15.0), 15.0, &mut out);
+    c.on_tick("b", &tick(3, 15.0), 15.0, &mut out);
     let checks = |out: &[Output]| {
         out.iter()
             .filter(|o| matches!(o, Output::Request(DeferredRequest::CheckInstance(t)) if t == "b"))
@@ -52,7 +53,7 @@ fn item_34_tick_from_unknown_or_silent_requests_one_check() {
     };
     assert_eq!(checks(&out), 1);
     out.clear();
-    c.on_tick("b", tick(4, 20.0), 20.0, &mut out);
+    c.on_tick("b", &tick(4, 20.0), 20.0, &mut out);
     assert_eq!(checks(&out), 0, "CHECKING: times only");
     assert_eq!(
         c.instance("b").map(|i| (i.sequence_counter, i.remote_time)),
@@ -61,7 +62,7 @@ fn item_34_tick_from_unknown_or_silent_requests_one_check() {
     c.invalid("b", false, &mut out);
     assert_eq!(c.instance_state("b"), SILENT);
     out.clear();
-    c.on_tick("b", tick(5, 25.0), 25.0, &mut out);
+    c.on_tick("b", &tick(5, 25.0), 25.0, &mut out);
     assert_eq!((c.instance_state("b"), checks(&out)), (CHECKING, 1));
 }
 
@@ -71,10 +72,10 @@ fn item_35_stealth_restart() {
     run(&mut c, &["a", "b"]);
     let mut out = Vec::new();
     c.local_counter = 7;
-    c.on_tick("b", tick(102, 50.0), 50.0, &mut out);
+    c.on_tick("b", &tick(102, 50.0), 50.0, &mut out);
     assert_eq!(c.instance("b").map(|i| i.local_sequence_counter), Some(7));
     out.clear();
-    c.on_tick("b", tick(2, 55.0), 55.0, &mut out);
+    c.on_tick("b", &tick(2, 55.0), 55.0, &mut out);
     let b = c.instance("b").unwrap();
     assert_eq!(
         (b.state(), b.local_sequence_counter, b.sequence_counter),
@@ -89,11 +90,11 @@ fn item_36_inactivity_counted_in_ticks() {
     run(&mut c, &["a", "b", "c"]);
     let mut out = Vec::new();
     c.local_counter = 30;
-    c.on_tick("b", tick(40, 100.0), 100.0, &mut out);
+    c.on_tick("b", &tick(40, 100.0), 100.0, &mut out);
     c.local_counter = 29;
-    c.on_tick("c", tick(40, 100.0), 100.0, &mut out);
+    c.on_tick("c", &tick(40, 100.0), 100.0, &mut out);
     c.local_counter = 32;
-    c.on_tick("a", tick(40, 100.0), 100.0, &mut out);
+    c.on_tick("a", &tick(40, 100.0), 100.0, &mut out);
     let (lost, _) = c.check_inactivity(32, 100.0, 100.0, &mut out);
     assert_eq!(lost, ["c"]);
     assert_eq!(
@@ -150,7 +151,7 @@ fn item_39_authorization_outcomes() {
         let mut c = Context::new(config, Box::new(NoRulesEngine));
         run(&mut c, &["a"]);
         let mut out = Vec::new();
-        c.on_tick("b", tick(1, 5.0), 5.0, &mut out);
+        c.on_tick("b", &tick(1, 5.0), 5.0, &mut out);
         assert_eq!(c.on_authorization("b", auth, &mut out), auth == Some(true));
         assert_eq!(
             c.instance_state("b"),
@@ -255,7 +256,7 @@ fn item_45_lost_instance_fails_processes_running_only_there() {
     process_event(&mut c, "b", "q", ProcessStates::RUNNING);
     c.local_counter = 10;
     let mut out = Vec::new();
-    c.on_tick("a", tick(10, 100.0), 100.0, &mut out);
+    c.on_tick("a", &tick(10, 100.0), 100.0, &mut out);
     let (lost, failures) = c.check_inactivity(12, 100.0, 100.0, &mut out);
     assert_eq!(lost, ["b"]);
     assert_eq!(failures, ["app:p"]);

@@ -1,0 +1,233 @@
+//! Deterministic simulation of several engines under faults (ARCHITECTURE.md, "The sans-IO core").
+//!
+//! `SIM_SEED=n` replays one seed; `SIM_SEEDS=N` runs seeds `0..N` (default 16). A failure prints
+//! its seed.
+
+#[path = "sim/harness.rs"]
+mod harness;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use harness::{Cluster, Ms};
+use supvisors_core::commands::Command;
+use supvisors_core::config::EngineConfig;
+use supvisors_core::enums::{SupvisorsInstanceStates, SupvisorsStates};
+
+const NAMES: [&str; 4] = ["n1", "n2", "n3", "n4"];
+const TICK: Ms = 5_000;
+
+fn seeds() -> Vec<u64> {
+    if let Some(seed) = std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
+        return vec![seed];
+    }
+    let count = std::env::var("SIM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(16);
+    (0..count).collect()
+}
+
+fn config(auto_fence: bool) -> impl Fn(&str) -> EngineConfig {
+    move |local| {
+        let mut config = EngineConfig::new(local, &NAMES).expect("valid sim config");
+        config.auto_fence = auto_fence;
+        config
+    }
+}
+
+/// Checked after every step: nothing unbounded, no running state without a master.
+fn step_invariants(c: &Cluster) -> Result<(), String> {
+    if c.max_queue > 10_000 {
+        return Err(format!("event queue grew to {}", c.max_queue));
+    }
+    if c.max_outputs > 500 {
+        return Err(format!("one step produced {} outputs", c.max_outputs));
+    }
+    for node in c.nodes.iter().filter(|n| n.up) {
+        let e = &node.engine;
+        let operating = matches!(
+            e.state(),
+            SupvisorsStates::DEPLOYMENT
+                | SupvisorsStates::OPERATION
+                | SupvisorsStates::CONCILIATION
+        );
+        if operating && e.master().is_empty() {
+            return Err(format!("{} is {} without master", node.name, e.state()));
+        }
+        let local = e.context().instance_state(&node.name);
+        if matches!(
+            local,
+            SupvisorsInstanceStates::ISOLATING | SupvisorsInstanceStates::ISOLATED
+        ) {
+            return Err(format!("{} isolated itself", node.name));
+        }
+    }
+    Ok(())
+}
+
+/// (a) Two up nodes with the same RUNNING view (each in the other's) agree on the master.
+///
+/// With auto_fence, isolation is not transitive (n4 may run with n1 and n3 that isolated each
+/// other): no single master can suit everyone, so only nodes sharing a view are compared.
+fn master_agreement(c: &Cluster) -> Result<(), String> {
+    let view = |e: &supvisors_core::engine::Engine| e.context().running_identifiers();
+    for x in c.nodes.iter().filter(|n| n.up) {
+        for y in c.nodes.iter().filter(|n| n.up && n.name != x.name) {
+            let sees =
+                x.engine.context().instance_state(&y.name) == SupvisorsInstanceStates::RUNNING;
+            let same_view = view(&x.engine) == view(&y.engine);
+            if sees && same_view && x.engine.master() != y.engine.master() {
+                return Err(format!(
+                    "{} has master {:?} but {} has {:?}",
+                    x.name,
+                    x.engine.master(),
+                    y.name,
+                    y.engine.master()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Without fencing, a healed cluster is whole: everyone OPERATION, everyone RUNNING everywhere.
+fn whole_cluster(c: &Cluster) -> Result<(), String> {
+    let master = c.nodes[0].engine.master().to_owned();
+    for x in &c.nodes {
+        let e = &x.engine;
+        if !x.up || e.state() != SupvisorsStates::OPERATION || e.master() != master {
+            return Err(format!(
+                "{} up={} in {} with master {:?}",
+                x.name,
+                x.up,
+                e.state(),
+                e.master()
+            ));
+        }
+        for i in e.context().instances() {
+            if i.state() != SupvisorsInstanceStates::RUNNING {
+                return Err(format!("{} sees {} {}", x.name, i.identifier(), i.state()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_seeds(name: &str, scenario: impl Fn(u64) -> Result<(), String>) {
+    let mut failures = Vec::new();
+    for seed in seeds() {
+        let outcome = catch_unwind(AssertUnwindSafe(|| scenario(seed)));
+        let message = match outcome {
+            Ok(Ok(())) => continue,
+            Ok(Err(message)) => message,
+            Err(panic) => panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default(),
+        };
+        eprintln!("{name}: seed {seed} failed: {message} (replay with SIM_SEED={seed})");
+        failures.push(seed);
+    }
+    assert!(failures.is_empty(), "{name}: failing seeds {failures:?}");
+}
+
+/// Quiet phase: heal, wait for everything to settle, then check (a) at 3 consecutive ticks.
+fn settle(c: &mut Cluster, whole: bool) -> Result<(), String> {
+    c.heal();
+    let settle_at = c.now + 30 * TICK;
+    c.run_until(settle_at, step_invariants)?;
+    for k in 1..=3 {
+        c.run_until(settle_at + k * TICK, step_invariants)?;
+        master_agreement(c)?;
+        if whole {
+            whole_cluster(c)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn quiet_cluster_elects_lowest_identifier() {
+    run_seeds("quiet", |seed| {
+        let mut c = Cluster::new(seed, &NAMES, config(false));
+        c.run_until(20 * TICK, step_invariants)?;
+        whole_cluster(&c)?;
+        match c.nodes[0].engine.master() {
+            "n1" => Ok(()),
+            other => Err(format!("master {other:?}, expected n1")),
+        }
+    });
+}
+
+fn faults(c: &mut Cluster, duration: Ms) -> Result<(), String> {
+    let end = c.now + duration;
+    while c.now < end {
+        let at = c.now + 1_000;
+        let n = c.nodes.len() as u64;
+        if c.rng.chance(20) {
+            let i = c.rng.below(n) as usize;
+            let down = 1_000 + c.rng.below(40_000);
+            c.crash(i, down);
+        }
+        if c.rng.chance(20) {
+            let (a, b) = (c.rng.below(n) as usize, c.rng.below(n) as usize);
+            c.partition(a, b);
+        }
+        if c.rng.chance(15) {
+            c.heal();
+        }
+        c.run_until(at, step_invariants)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn crashes_and_partitions_then_quiet_agree_on_master() {
+    run_seeds("faults", |seed| {
+        let mut c = Cluster::new(seed, &NAMES, config(false));
+        c.run_until(10 * TICK, step_invariants)?;
+        faults(&mut c, 120 * TICK)?;
+        settle(&mut c, true)
+    });
+}
+
+#[test]
+fn auto_fence_groups_agree_on_master() {
+    run_seeds("fence", |seed| {
+        let mut c = Cluster::new(seed, &NAMES, config(true));
+        c.run_until(10 * TICK, step_invariants)?;
+        faults(&mut c, 120 * TICK)?;
+        settle(&mut c, false)
+    });
+}
+
+#[test]
+fn restart_request_on_non_master_restarts_every_instance() {
+    run_seeds("restart", |seed| {
+        let mut c = Cluster::new(seed, &NAMES, config(false));
+        c.run_until(20 * TICK, step_invariants)?;
+        whole_cluster(&c)?;
+        let target = 1 + c.rng.below(3) as usize;
+        c.command(target, Command::Restart, 10);
+        c.run_until(c.now + 2 * TICK, step_invariants)?;
+        if let Some(n) = c.nodes.iter().find(|n| n.generation != 2) {
+            return Err(format!("{} booted {} times", n.name, n.generation));
+        }
+        settle(&mut c, true)
+    });
+}
+
+#[test]
+fn shutdown_request_stops_every_instance() {
+    run_seeds("shutdown", |seed| {
+        let mut c = Cluster::new(seed, &NAMES, config(false));
+        c.run_until(20 * TICK, step_invariants)?;
+        c.command(0, Command::Shutdown, 10);
+        c.run_until(c.now + 2 * TICK, step_invariants)?;
+        match c.nodes.iter().find(|n| n.up) {
+            Some(n) => Err(format!("{} still up in {}", n.name, n.engine.state())),
+            None => Ok(()),
+        }
+    });
+}

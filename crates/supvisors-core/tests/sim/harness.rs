@@ -1,0 +1,405 @@
+//! A deterministic cluster: N engines, an in-memory network, a simulated clock, seeded faults.
+//!
+//! Links are FIFO per (sender, receiver) pair like the reference TCP links; a partition cuts a
+//! pair both ways and loses what is published meanwhile. Time is integer milliseconds.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use supvisors_core::boundary::{Input, Output};
+use supvisors_core::commands::Command;
+use supvisors_core::config::EngineConfig;
+use supvisors_core::engine::Engine;
+use supvisors_core::enums::SupvisorsInstanceStates;
+use supvisors_core::messages::{DeferredRequest, HandshakeResult, InternalMessage};
+use supvisors_core::rules_provider::NoRulesEngine;
+
+/// SplitMix64: tiny, seedable, good enough for fault schedules.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// True with probability `p` per mille.
+    pub fn chance(&mut self, per_mille: u64) -> bool {
+        self.below(1000) < per_mille
+    }
+}
+
+/// Milliseconds of simulated time.
+pub type Ms = u64;
+
+const TICK_MS: Ms = 5_000;
+
+#[derive(Debug, Clone)]
+enum Event {
+    /// The node's Supervisor tick fires.
+    Tick(usize),
+    /// A published message reaches a node.
+    Deliver {
+        to: usize,
+        from: usize,
+        msg: InternalMessage,
+    },
+    /// A handshake call issued by `caller` reaches `target`.
+    HandshakeCall { caller: usize, target: usize },
+    /// A handshake result comes back to `caller`.
+    HandshakeDone {
+        caller: usize,
+        target: usize,
+        result: HandshakeResult,
+    },
+    /// A command reaches a node.
+    Command { to: usize, cmd: Command },
+    /// A crashed or restarting node comes back with a fresh engine.
+    Boot(usize),
+    /// A node stops (its Supervisor restarts or shuts down), back after the delay if any.
+    Stop(usize, Option<Ms>),
+}
+
+/// One simulated instance.
+pub struct Node {
+    pub name: String,
+    pub engine: Engine,
+    pub up: bool,
+    /// Instances this node closed its links to (ISOLATE_INSTANCES).
+    pub isolated: BTreeSet<usize>,
+    /// Number of boots so far; also drops stale ticks of a previous life.
+    pub generation: u64,
+    phase: Ms,
+}
+
+/// The simulated cluster.
+pub struct Cluster {
+    pub nodes: Vec<Node>,
+    pub now: Ms,
+    pub rng: Rng,
+    config: Box<dyn Fn(&str) -> EngineConfig>,
+    queue: BTreeMap<(Ms, u64), (u64, Event)>,
+    seq: u64,
+    partitions: BTreeSet<(usize, usize)>,
+    link_clock: BTreeMap<(usize, usize), Ms>,
+    /// Largest queue length seen.
+    pub max_queue: usize,
+    /// Largest number of outputs of one `handle`.
+    pub max_outputs: usize,
+    /// Number of inputs handled.
+    pub steps: u64,
+    /// Print every input that changes a node (SIM_TRACE set).
+    pub trace: bool,
+}
+
+impl Cluster {
+    /// Boots `names.len()` nodes with random tick phases.
+    pub fn new(seed: u64, names: &[&str], config: impl Fn(&str) -> EngineConfig + 'static) -> Self {
+        let mut rng = Rng::new(seed);
+        let config: Box<dyn Fn(&str) -> EngineConfig> = Box::new(config);
+        let nodes = names
+            .iter()
+            .map(|n| Node {
+                name: (*n).to_owned(),
+                engine: Engine::new(config(n), Box::new(NoRulesEngine)),
+                up: false,
+                isolated: BTreeSet::new(),
+                generation: 0,
+                phase: rng.below(TICK_MS),
+            })
+            .collect();
+        let mut cluster = Cluster {
+            nodes,
+            now: 0,
+            rng,
+            config,
+            queue: BTreeMap::new(),
+            seq: 0,
+            partitions: BTreeSet::new(),
+            link_clock: BTreeMap::new(),
+            max_queue: 0,
+            max_outputs: 0,
+            steps: 0,
+            trace: std::env::var_os("SIM_TRACE").is_some(),
+        };
+        for i in 0..cluster.nodes.len() {
+            let at = cluster.rng.below(2_000);
+            cluster.schedule(at, Event::Boot(i));
+        }
+        cluster
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.name == name)
+    }
+
+    fn schedule(&mut self, at: Ms, event: Event) {
+        self.seq += 1;
+        let generation = match &event {
+            Event::Tick(i) => self.nodes[*i].generation,
+            _ => 0,
+        };
+        self.queue.insert((at, self.seq), (generation, event));
+        self.max_queue = self.max_queue.max(self.queue.len());
+    }
+
+    /// True when `a` and `b` can talk (both up, not partitioned).
+    pub fn linked(&self, a: usize, b: usize) -> bool {
+        self.nodes[a].up && self.nodes[b].up && !self.partitions.contains(&(a.min(b), a.max(b)))
+    }
+
+    /// Cuts the link between two nodes.
+    pub fn partition(&mut self, a: usize, b: usize) {
+        if self.trace {
+            eprintln!("{:>8} partition {a} {b}", self.now);
+        }
+        if a != b {
+            self.partitions.insert((a.min(b), a.max(b)));
+        }
+    }
+
+    /// Repairs every partition.
+    pub fn heal(&mut self) {
+        if self.trace && !self.partitions.is_empty() {
+            eprintln!("{:>8} heal", self.now);
+        }
+        self.partitions.clear();
+    }
+
+    /// Stops a node now; it boots again with a fresh engine after `down_ms`.
+    pub fn crash(&mut self, i: usize, down_ms: Ms) {
+        if self.nodes[i].up {
+            self.nodes[i].up = false;
+            self.schedule(self.now + down_ms, Event::Boot(i));
+        }
+    }
+
+    /// True when no event is pending before `until`.
+    pub fn run_until(
+        &mut self,
+        until: Ms,
+        mut check: impl FnMut(&Cluster) -> Result<(), String>,
+    ) -> Result<(), String> {
+        while let Some((&(at, seq), _)) = self.queue.iter().next() {
+            if at > until {
+                break;
+            }
+            let Some((generation, event)) = self.queue.remove(&(at, seq)) else {
+                break;
+            };
+            self.now = at;
+            self.dispatch(generation, event);
+            check(self)?;
+        }
+        self.now = until;
+        Ok(())
+    }
+
+    fn secs(&self) -> f64 {
+        self.now as f64 / 1000.0
+    }
+
+    fn dispatch(&mut self, generation: u64, event: Event) {
+        match event {
+            Event::Boot(i) => {
+                if self.trace {
+                    eprintln!("{:>8} {} boots", self.now, self.nodes[i].name);
+                }
+                let name = self.nodes[i].name.clone();
+                let node = &mut self.nodes[i];
+                node.engine = Engine::new((self.config)(&name), Box::new(NoRulesEngine));
+                node.up = true;
+                node.isolated.clear();
+                node.generation += 1;
+                let now = self.secs();
+                let outputs = self.nodes[i].engine.start(now);
+                self.apply(i, outputs);
+                let first =
+                    self.now + (self.nodes[i].phase + TICK_MS - self.now % TICK_MS) % TICK_MS;
+                self.schedule(first.max(self.now + 1), Event::Tick(i));
+            }
+            Event::Stop(i, back) => match back {
+                Some(down) => self.crash(i, down),
+                None => self.nodes[i].up = false,
+            },
+            Event::Tick(i) => {
+                if !self.nodes[i].up || generation != self.nodes[i].generation {
+                    return;
+                }
+                let when = self.secs();
+                self.input(i, Input::LocalTick { when });
+                self.schedule(self.now + TICK_MS, Event::Tick(i));
+            }
+            Event::Deliver { to, from, msg } => {
+                if self.linked(from, to) && !self.nodes[to].isolated.contains(&from) {
+                    let from = self.nodes[from].name.clone();
+                    self.input(to, Input::Peer { from, msg });
+                }
+            }
+            Event::HandshakeCall { caller, target } => {
+                let result = if self.linked(caller, target) {
+                    let t = &self.nodes[target].engine;
+                    let caller_state = t.context().instance_state(&self.nodes[caller].name);
+                    HandshakeResult {
+                        authorized: Some(!matches!(
+                            caller_state,
+                            SupvisorsInstanceStates::ISOLATING | SupvisorsInstanceStates::ISOLATED
+                        )),
+                        master: t.master().to_owned(),
+                        state_modes: t.state_modes(),
+                        processes: Vec::new(),
+                    }
+                } else {
+                    HandshakeResult::failed()
+                };
+                let delay = 1 + self.rng.below(50);
+                self.schedule(
+                    self.now + delay,
+                    Event::HandshakeDone {
+                        caller,
+                        target,
+                        result,
+                    },
+                );
+            }
+            Event::HandshakeDone {
+                caller,
+                target,
+                result,
+            } => {
+                if self.nodes[caller].up {
+                    let from = self.nodes[target].name.clone();
+                    self.input(caller, Input::Handshake { from, result });
+                }
+            }
+            Event::Command { to, cmd } => {
+                if self.nodes[to].up {
+                    self.input(to, Input::Command { id: self.seq, cmd });
+                }
+            }
+        }
+    }
+
+    fn input(&mut self, i: usize, input: Input) {
+        let now = self.secs();
+        if self.trace {
+            let before = (
+                self.nodes[i].engine.state(),
+                self.nodes[i].engine.master().to_owned(),
+            );
+            let outputs = self.nodes[i].engine.handle(input.clone(), now);
+            let e = &self.nodes[i].engine;
+            let views: Vec<String> = e
+                .context()
+                .instances()
+                .iter()
+                .map(|x| format!("{}", x.state().code()))
+                .collect();
+            if !matches!(
+                input,
+                Input::Peer {
+                    msg: InternalMessage::Tick(_),
+                    ..
+                }
+            ) || before != (e.state(), e.master().to_owned())
+            {
+                eprintln!(
+                    "{:>8} {} {:?} -> {} {:?} [{}] after {:?}",
+                    self.now,
+                    self.nodes[i].name,
+                    before,
+                    e.state(),
+                    e.master(),
+                    views.join(""),
+                    input
+                );
+            }
+            self.steps += 1;
+            self.apply(i, outputs);
+            return;
+        }
+        let outputs = self.nodes[i].engine.handle(input, now);
+        self.steps += 1;
+        self.max_outputs = self.max_outputs.max(outputs.len());
+        self.apply(i, outputs);
+    }
+
+    fn apply(&mut self, i: usize, outputs: Vec<Output>) {
+        for output in outputs {
+            match output {
+                Output::Broadcast(msg) => {
+                    for to in 0..self.nodes.len() {
+                        if !self.linked(i, to) {
+                            continue;
+                        }
+                        let latency = if to == i { 1 } else { 1 + self.rng.below(200) };
+                        let clock = self.link_clock.entry((i, to)).or_default();
+                        let at = (self.now + latency).max(*clock);
+                        *clock = at;
+                        self.schedule(
+                            at,
+                            Event::Deliver {
+                                to,
+                                from: i,
+                                msg: msg.clone(),
+                            },
+                        );
+                    }
+                }
+                Output::Request(request) => self.request(i, request),
+                Output::Publish(_) | Output::Reply { .. } => {}
+            }
+        }
+    }
+
+    fn request(&mut self, i: usize, request: DeferredRequest) {
+        let latency = 1 + self.rng.below(100);
+        match request {
+            DeferredRequest::CheckInstance(target) => {
+                if let Some(target) = self.index(&target) {
+                    self.schedule(
+                        self.now + latency,
+                        Event::HandshakeCall { caller: i, target },
+                    );
+                }
+            }
+            DeferredRequest::IsolateInstances(ids) => {
+                let ids: Vec<usize> = ids.iter().filter_map(|id| self.index(id)).collect();
+                self.nodes[i].isolated.extend(ids);
+            }
+            DeferredRequest::Restart => self.schedule(self.now + 500, Event::Stop(i, Some(1_000))),
+            DeferredRequest::Shutdown => self.schedule(self.now + 500, Event::Stop(i, None)),
+            DeferredRequest::RestartAll(m) => self.forward(i, &m, Command::Restart, latency),
+            DeferredRequest::ShutdownAll(m) => self.forward(i, &m, Command::Shutdown, latency),
+            DeferredRequest::RestartSequence(m) => {
+                self.forward(i, &m, Command::RestartSequence { wait: false }, latency);
+            }
+            DeferredRequest::StartProcess { .. } | DeferredRequest::StopProcess { .. } => {}
+        }
+    }
+
+    fn forward(&mut self, i: usize, master: &str, cmd: Command, latency: Ms) {
+        if let Some(to) = self.index(master)
+            && self.linked(i, to)
+        {
+            self.schedule(self.now + latency, Event::Command { to, cmd });
+        }
+    }
+
+    /// Sends a command to a node after `delay`.
+    pub fn command(&mut self, to: usize, cmd: Command, delay: Ms) {
+        self.schedule(self.now + delay, Event::Command { to, cmd });
+    }
+}
