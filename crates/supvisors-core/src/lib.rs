@@ -17,3 +17,4 @@ pub mod messages;
 pub mod process;
 pub mod rules;
 pub mod rules_provider;
+pub mod strategy;
