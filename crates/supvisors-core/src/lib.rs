@@ -6,6 +6,7 @@
 
 pub mod application;
 pub mod boundary;
+pub mod command;
 pub mod commands;
 pub mod config;
 pub mod context;
