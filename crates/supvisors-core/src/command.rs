@@ -171,7 +171,10 @@ mod tests {
             ignore_wait_exit: false,
         };
         assert_eq!(wait.timed_out(RUNNING, t, 99), (EXITED, InProgress));
-        assert_eq!(timeout_reason(RUNNING), "process RUNNING event not received in time");
+        assert_eq!(
+            timeout_reason(RUNNING),
+            "process RUNNING event not received in time"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod fsm;
 pub mod instance;
 pub mod messages;
 pub mod process;
+pub mod queries;
 pub mod rules;
 pub mod rules_provider;
 pub mod strategy;

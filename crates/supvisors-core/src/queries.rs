@@ -1,0 +1,413 @@
+//! Read-only requests of the `supvisors` namespace (interfaces §1.5–1.7.1), with their guards.
+//!
+//! Results are typed; `supvisors-rpc` turns them into XML-RPC structures.
+
+use crate::commands::{CommandError, Guard};
+use crate::engine::Engine;
+use crate::enums::{
+    ApplicationStates, ConciliationStrategies, ProcessStates, StartingStrategies,
+    SupvisorsInstanceStates,
+};
+use crate::messages::{Identifier, StateModes};
+use crate::process::ProcessStatus;
+use crate::rules::{ApplicationRules, ProcessRules};
+
+/// The version string returned by `get_api_version`.
+pub const API_VERSION: &str = "0.15";
+
+/// `get_supvisors_state`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupvisorsStatus {
+    /// Local FSM state and flags.
+    pub state_modes: StateModes,
+    /// Instances whose Starter has jobs, in `supvisors_list` order.
+    pub starting_jobs: Vec<Identifier>,
+    /// Instances whose Stopper has jobs, in `supvisors_list` order.
+    pub stopping_jobs: Vec<Identifier>,
+}
+
+/// `get_strategies`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Strategies {
+    /// `auto-fencing`.
+    pub auto_fencing: bool,
+    /// `starting`.
+    pub starting: StartingStrategies,
+    /// `conciliation`.
+    pub conciliation: ConciliationStrategies,
+}
+
+/// `get_instance_info`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceInfo {
+    /// Identifier.
+    pub identifier: Identifier,
+    /// Host name as declared.
+    pub node_name: String,
+    /// Supervisor HTTP port.
+    pub port: u16,
+    /// Instance state.
+    pub state: SupvisorsInstanceStates,
+    /// Last TICK counter received from it.
+    pub sequence_counter: u64,
+    /// Date of its last TICK, its clock.
+    pub remote_time: f64,
+    /// Date of its last TICK, local clock.
+    pub local_time: f64,
+    /// Σ expected_loading of the processes running there.
+    pub loading: u32,
+    /// Its FSM state and job flags as last reported.
+    pub state_modes: StateModes,
+}
+
+/// `get_application_info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationInfo {
+    /// Group name.
+    pub application_name: String,
+    /// Declared in rules.
+    pub managed: bool,
+    /// Application state.
+    pub state: ApplicationStates,
+    /// Major failure flag.
+    pub major_failure: bool,
+    /// Minor failure flag.
+    pub minor_failure: bool,
+}
+
+/// `get_process_info` (synthetic view over all instances).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessStatusInfo {
+    /// Group name.
+    pub application_name: String,
+    /// Process name.
+    pub process_name: String,
+    /// Synthetic state (forced state first).
+    pub state: ProcessStates,
+    /// False when the last exit was unexpected.
+    pub expected_exit: bool,
+    /// Local date of the last information received.
+    pub last_event_time: f64,
+    /// Instances where it is in a running state.
+    pub identifiers: Vec<Identifier>,
+    /// Extra arguments currently applied.
+    pub extra_args: String,
+}
+
+impl From<&ProcessStatus> for ProcessStatusInfo {
+    fn from(p: &ProcessStatus) -> Self {
+        ProcessStatusInfo {
+            application_name: p.application_name.clone(),
+            process_name: p.process_name.clone(),
+            state: p.state(),
+            expected_exit: p.expected_exit,
+            last_event_time: p.last_event_time,
+            identifiers: p.running_identifiers().to_vec(),
+            extra_args: p.extra_args.clone(),
+        }
+    }
+}
+
+/// Splits a namespec: `app:proc`, `app:*` / `app:` (None: every process), or `name` (= `name:name`).
+pub fn split_namespec(namespec: &str) -> (&str, Option<&str>) {
+    match namespec.split_once(':') {
+        Some((app, "" | "*")) => (app, None),
+        Some((app, process)) => (app, Some(process)),
+        None => (namespec, Some(namespec)),
+    }
+}
+
+fn unknown_application(name: &str) -> CommandError {
+    CommandError::BadName(format!("application {name} unknown to Supvisors"))
+}
+
+impl Engine {
+    fn guard(&self, guard: Guard) -> Result<(), CommandError> {
+        guard.check(self.state())
+    }
+
+    /// `get_supvisors_state`.
+    pub fn supvisors_status(&self) -> SupvisorsStatus {
+        let instances = self.context().instances();
+        let flagged = |f: fn(&StateModes) -> bool| {
+            instances
+                .iter()
+                .filter(|i| f(&i.state_modes))
+                .map(|i| i.identifier().to_owned())
+                .collect()
+        };
+        SupvisorsStatus {
+            state_modes: self.state_modes(),
+            starting_jobs: flagged(|m| m.starting_jobs),
+            stopping_jobs: flagged(|m| m.stopping_jobs),
+        }
+    }
+
+    /// `get_strategies`.
+    pub fn strategies(&self) -> Strategies {
+        let config = self.context().config();
+        Strategies {
+            auto_fencing: config.auto_fence,
+            starting: config.starting_strategy,
+            conciliation: config.conciliation_strategy,
+        }
+    }
+
+    /// `get_instance_info`: fault 2 for an unknown identifier.
+    pub fn instance_info(&self, identifier: &str) -> Result<InstanceInfo, CommandError> {
+        let i = self.context().instance(identifier).ok_or_else(|| {
+            CommandError::IncorrectParameters(format!("{identifier} unknown to Supvisors"))
+        })?;
+        Ok(InstanceInfo {
+            identifier: identifier.to_owned(),
+            node_name: i.config.host_name.clone(),
+            port: i.config.http_port,
+            state: i.state(),
+            sequence_counter: i.sequence_counter,
+            remote_time: i.remote_time,
+            local_time: i.local_time,
+            loading: self.context().instance_load(identifier),
+            state_modes: i.state_modes,
+        })
+    }
+
+    /// `get_all_instances_info`, sorted by identifier.
+    pub fn all_instances_info(&self) -> Vec<InstanceInfo> {
+        let mut ids = self.context().identifiers();
+        ids.sort();
+        ids.iter()
+            .filter_map(|id| self.instance_info(id).ok())
+            .collect()
+    }
+
+    /// `get_application_info`.
+    pub fn application_info(&self, name: &str) -> Result<ApplicationInfo, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        let a = self
+            .context()
+            .application(name)
+            .ok_or_else(|| unknown_application(name))?;
+        Ok(ApplicationInfo {
+            application_name: a.name.clone(),
+            managed: a.rules.managed,
+            state: a.state,
+            major_failure: a.major_failure,
+            minor_failure: a.minor_failure,
+        })
+    }
+
+    /// `get_all_applications_info`, in context order.
+    pub fn all_applications_info(&self) -> Result<Vec<ApplicationInfo>, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        self.context()
+            .applications()
+            .iter()
+            .map(|a| self.application_info(&a.name))
+            .collect()
+    }
+
+    /// `get_application_rules`.
+    pub fn application_rules(&self, name: &str) -> Result<ApplicationRules, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        let a = self
+            .context()
+            .application(name)
+            .ok_or_else(|| unknown_application(name))?;
+        Ok(a.rules.clone())
+    }
+
+    fn resolve(&self, namespec: &str) -> Result<Vec<&ProcessStatus>, CommandError> {
+        let (app, process) = split_namespec(namespec);
+        let a = self
+            .context()
+            .application(app)
+            .ok_or_else(|| unknown_application(app))?;
+        match process {
+            None => Ok(a.processes().iter().collect()),
+            Some(name) => a.process(name).map(|p| vec![p]).ok_or_else(|| {
+                CommandError::BadName(format!("process={name} unknown in application={app}"))
+            }),
+        }
+    }
+
+    /// `get_process_info`: always a list.
+    pub fn process_info(&self, namespec: &str) -> Result<Vec<ProcessStatusInfo>, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        Ok(self
+            .resolve(namespec)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// `get_all_process_info`: application order, then process order.
+    pub fn all_process_info(&self) -> Result<Vec<ProcessStatusInfo>, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        Ok(self
+            .context()
+            .applications()
+            .iter()
+            .flat_map(|a| a.processes().iter().map(Into::into))
+            .collect())
+    }
+
+    /// `get_process_rules`: (application, process, rules) per targeted process.
+    pub fn process_rules(
+        &self,
+        namespec: &str,
+    ) -> Result<Vec<(String, String, ProcessRules)>, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        Ok(self
+            .resolve(namespec)?
+            .into_iter()
+            .map(|p| {
+                let rules = p.rules.clone();
+                (p.application_name.clone(), p.process_name.clone(), rules)
+            })
+            .collect())
+    }
+
+    /// `get_conflicts`: processes of managed applications running on more than one instance.
+    pub fn conflicts(&self) -> Result<Vec<ProcessStatusInfo>, CommandError> {
+        self.guard(Guard::FromDeployment)?;
+        Ok(self
+            .context()
+            .conflicts()
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boundary::Input;
+    use crate::config::EngineConfig;
+    use crate::enums::SupvisorsStates;
+    use crate::messages::{HandshakeResult, InternalMessage, TickPayload};
+    use crate::process::tests::local_info;
+    use crate::rules_provider::NoRulesEngine;
+
+    fn operating() -> Engine {
+        let mut e = Engine::new(
+            EngineConfig::new("a", &["b", "a"]).unwrap(),
+            Box::new(NoRulesEngine),
+        );
+        e.start(0.0);
+        for (from, counter) in [("a", 1), ("b", 1), ("a", 2)] {
+            let tick = TickPayload {
+                when: 5.0,
+                sequence_counter: counter,
+                status: None,
+            };
+            let msg = InternalMessage::Tick(tick);
+            e.handle(
+                Input::Peer {
+                    from: from.into(),
+                    msg,
+                },
+                5.0,
+            );
+            if counter == 1 {
+                let mut result = HandshakeResult::failed();
+                result.authorized = Some(true);
+                e.handle(
+                    Input::Handshake {
+                        from: from.into(),
+                        result,
+                    },
+                    5.0,
+                );
+            }
+        }
+        let infos = vec![
+            local_info("app", "p1", ProcessStates::RUNNING),
+            local_info("app", "p2", ProcessStates::STOPPED),
+        ];
+        let msg = InternalMessage::ProcessAdded(infos);
+        e.handle(
+            Input::Peer {
+                from: "b".into(),
+                msg,
+            },
+            6.0,
+        );
+        e
+    }
+
+    #[test]
+    fn namespec_resolution() {
+        assert_eq!(split_namespec("app:p"), ("app", Some("p")));
+        assert_eq!(split_namespec("app:*"), ("app", None));
+        assert_eq!(split_namespec("app:"), ("app", None));
+        assert_eq!(split_namespec("p"), ("p", Some("p")));
+        let e = operating();
+        assert_eq!(e.state(), SupvisorsStates::OPERATION);
+        assert_eq!(e.process_info("app:*").map(|v| v.len()), Ok(2));
+        let p1 = e.process_info("app:p1").unwrap();
+        assert_eq!(
+            (p1[0].state, p1[0].identifiers.clone()),
+            (ProcessStates::RUNNING, vec!["b".to_owned()])
+        );
+        assert_eq!(
+            e.process_info("zz:p").unwrap_err().to_string(),
+            "BAD_NAME: application zz unknown to Supvisors"
+        );
+        assert_eq!(
+            e.process_info("app:zz").unwrap_err().to_string(),
+            "BAD_NAME: process=zz unknown in application=app"
+        );
+        assert_eq!(e.all_process_info().map(|v| v.len()), Ok(2));
+        assert_eq!(
+            e.process_rules("app:p2").map(|v| v[0].2.stop_sequence),
+            Ok(-1)
+        );
+    }
+
+    #[test]
+    fn instances_and_status() {
+        let e = operating();
+        let ids: Vec<_> = e
+            .all_instances_info()
+            .into_iter()
+            .map(|i| i.identifier)
+            .collect();
+        assert_eq!(ids, ["a", "b"], "sorted by identifier");
+        assert_eq!(e.instance_info("b").map(|i| i.loading), Ok(0));
+        assert_eq!(
+            e.instance_info("zz").unwrap_err().to_string(),
+            "INCORRECT_PARAMETERS: zz unknown to Supvisors"
+        );
+        assert_eq!(
+            e.supvisors_status().state_modes.fsm_state,
+            SupvisorsStates::OPERATION
+        );
+        assert!(
+            e.strategies().starting == StartingStrategies::CONFIG && !e.strategies().auto_fencing
+        );
+        let info = e.application_info("app").unwrap();
+        assert!(!info.managed && info.state == ApplicationStates::STOPPED);
+        assert_eq!(e.all_applications_info().map(|v| v.len()), Ok(1));
+        assert!(e.conflicts().unwrap().is_empty());
+        assert_eq!(API_VERSION, "0.15");
+    }
+
+    #[test]
+    fn getters_are_guarded() {
+        let mut e = Engine::new(
+            EngineConfig::new("a", &["a"]).unwrap(),
+            Box::new(NoRulesEngine),
+        );
+        e.start(0.0);
+        assert!(matches!(
+            e.all_process_info(),
+            Err(CommandError::BadSupvisorsState { .. })
+        ));
+        assert!(matches!(
+            e.application_rules("x"),
+            Err(CommandError::BadSupvisorsState { .. })
+        ));
+        assert!(e.instance_info("a").is_ok(), "unguarded");
+    }
+}
