@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::enums::SupvisorsStates;
+use crate::enums::{StartingStrategies, SupvisorsStates};
 
 /// A state-changing request of the `supvisors` namespace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,13 +20,67 @@ pub enum Command {
         /// Reply only after DEPLOYMENT then OPERATION were observed.
         wait: bool,
     },
+    /// `start_application(strategy, application_name, wait)`.
+    StartApplication {
+        /// Strategy choosing the instances.
+        strategy: StartingStrategies,
+        /// Application name.
+        application: String,
+        /// Reply once the Starter is idle.
+        wait: bool,
+    },
+    /// `stop_application(application_name, wait)`.
+    StopApplication {
+        /// Application name.
+        application: String,
+        /// Reply once the Stopper is idle.
+        wait: bool,
+    },
+    /// `restart_application(strategy, application_name, wait)`.
+    RestartApplication {
+        /// Strategy choosing the instances.
+        strategy: StartingStrategies,
+        /// Application name.
+        application: String,
+        /// Reply once the Stopper then the Starter are idle.
+        wait: bool,
+    },
+    /// `start_process(strategy, namespec, extra_args, wait)`.
+    StartProcess {
+        /// Strategy choosing the instance.
+        strategy: StartingStrategies,
+        /// `app:proc`, `app:*` or `name`.
+        namespec: String,
+        /// Extra arguments for the command line.
+        extra_args: String,
+        /// Reply once the Starter is idle.
+        wait: bool,
+    },
+    /// `stop_process(namespec, wait)`.
+    StopProcess {
+        /// `app:proc`, `app:*` or `name`.
+        namespec: String,
+        /// Reply once the Stopper is idle.
+        wait: bool,
+    },
+    /// `restart_process(strategy, namespec, extra_args, wait)`.
+    RestartProcess {
+        /// Strategy choosing the instance.
+        strategy: StartingStrategies,
+        /// `app:proc`, `app:*` or `name`.
+        namespec: String,
+        /// Extra arguments for the command line.
+        extra_args: String,
+        /// Reply once the Stopper then the Starter are idle.
+        wait: bool,
+    },
 }
 
 /// The successful result of a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandReply {
-    /// XML-RPC `True`.
-    Done,
+    /// An XML-RPC boolean.
+    Bool(bool),
 }
 
 /// A request refused or failed; one variant per fault.
@@ -46,6 +100,18 @@ pub enum CommandError {
     /// Fault 10 with a detail.
     #[error("BAD_NAME: {0}")]
     BadName(String),
+    /// Fault 102: the application is not managed.
+    #[error("NOT_MANAGED: {0}")]
+    NotManaged(String),
+    /// Fault 60.
+    #[error("ALREADY_STARTED: {0}")]
+    AlreadyStarted(String),
+    /// Fault 70.
+    #[error("NOT_RUNNING: {0}")]
+    NotRunning(String),
+    /// Fault 40.
+    #[error("ABNORMAL_TERMINATION: {0}")]
+    AbnormalTermination(String),
 }
 
 fn quoted(states: &[SupvisorsStates]) -> String {
@@ -143,7 +209,14 @@ impl Command {
     pub fn guard(&self) -> Guard {
         match self {
             Command::Restart | Command::Shutdown => Guard::FromDeployment,
-            Command::RestartSequence { .. } => Guard::Operation,
+            Command::RestartSequence { .. }
+            | Command::StartApplication { .. }
+            | Command::RestartApplication { .. }
+            | Command::StartProcess { .. }
+            | Command::RestartProcess { .. } => Guard::Operation,
+            Command::StopApplication { .. } | Command::StopProcess { .. } => {
+                Guard::OperationConciliation
+            }
         }
     }
 }
@@ -154,6 +227,12 @@ impl fmt::Display for Command {
             Command::Restart => "restart",
             Command::Shutdown => "shutdown",
             Command::RestartSequence { .. } => "restart_sequence",
+            Command::StartApplication { .. } => "start_application",
+            Command::StopApplication { .. } => "stop_application",
+            Command::RestartApplication { .. } => "restart_application",
+            Command::StartProcess { .. } => "start_process",
+            Command::StopProcess { .. } => "stop_process",
+            Command::RestartProcess { .. } => "restart_process",
         })
     }
 }

@@ -7,6 +7,7 @@
 pub mod application;
 pub mod boundary;
 pub mod command;
+pub mod commander;
 pub mod commands;
 pub mod config;
 pub mod context;
@@ -14,6 +15,7 @@ pub mod engine;
 pub mod enums;
 pub mod fsm;
 pub mod instance;
+pub mod jobs;
 pub mod messages;
 pub mod process;
 pub mod queries;

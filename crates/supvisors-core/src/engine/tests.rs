@@ -1,6 +1,7 @@
 //! Tests of the FSM as driven by the engine (checklist 47–64).
 
 use super::*;
+use crate::commands::{Command, CommandError, CommandReply};
 use crate::enums::{ProcessStates, SupvisorsInstanceStates};
 use crate::messages::{LocalProcessInfo, ProcessEvent};
 use crate::process::tests::{event, local_info};
@@ -227,7 +228,7 @@ fn item_58_final_states_request_the_local_supervisor_only() {
     assert_eq!(requests, [&Output::Request(DeferredRequest::Restart)]);
     assert!(out.contains(&Output::Reply {
         id: 7,
-        result: Ok(CommandReply::Done)
+        result: Ok(CommandReply::Bool(true))
     }));
     let mut e = operating("a");
     let out = e.handle(
@@ -257,7 +258,7 @@ fn item_59_restart_sequence_master_and_forwarded() {
     assert_eq!(states_broadcast(&out), [DEPLOYMENT, OPERATION]);
     assert!(out.contains(&Output::Reply {
         id: 1,
-        result: Ok(CommandReply::Done)
+        result: Ok(CommandReply::Bool(true))
     }));
     assert_eq!(e.redeploy_mark(), RedeployMark::None);
     let mut e = operating("b");
@@ -275,7 +276,7 @@ fn item_59_restart_sequence_master_and_forwarded() {
     );
     assert!(out.contains(&Output::Reply {
         id: 2,
-        result: Ok(CommandReply::Done)
+        result: Ok(CommandReply::Bool(true))
     }));
 }
 

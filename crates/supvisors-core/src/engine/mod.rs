@@ -3,12 +3,14 @@
 //! `now` is the caller's wall clock in epoch seconds; the engine never reads a clock. All
 //! periodic behaviour is paced by `Input::LocalTick`, which the driver feeds every tick period.
 //!
-//! Not built yet (later sessions): Starter/Stopper jobs, the running-failure handler and the
-//! conciliation strategies. Until then no job is ever in progress, DEPLOYMENT starts nothing,
-//! and CONCILIATION waits for the conflicts to disappear.
+//! Not built yet (later sessions): the running-failure handler (§8.5), so STOP_APPLICATION /
+//! RESTART_APPLICATION / RESTART_PROCESS reactions do nothing yet, and the conciliation
+//! strategies (§8.4), so CONCILIATION waits for the conflicts to disappear.
+
+use std::collections::VecDeque;
 
 use crate::boundary::{CommandId, Input, Output, Publication};
-use crate::commands::{Command, CommandError, CommandReply};
+use crate::commander::{Commander, Followup};
 use crate::config::EngineConfig;
 use crate::context::Context;
 use crate::enums::{RunningFailureStrategies, SupvisorsStates};
@@ -19,13 +21,6 @@ use crate::messages::{
 };
 use crate::rules_provider::RulesProvider;
 
-/// A command whose reply waits for a later state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Waiter {
-    /// `restart_sequence(wait=True)`: DEPLOYMENT seen yet?
-    RestartSequence { deployment_seen: bool },
-}
-
 /// The Supvisors engine of one instance.
 pub struct Engine {
     ctx: Context,
@@ -33,7 +28,9 @@ pub struct Engine {
     redeploy_mark: RedeployMark,
     tick_counter: u64,
     published_modes: Option<StateModes>,
-    waiters: Vec<(CommandId, Waiter)>,
+    waiters: Vec<(CommandId, requests::Waiter)>,
+    starter: Commander,
+    stopper: Commander,
     out: Vec<Output>,
 }
 
@@ -45,8 +42,10 @@ impl Engine {
             state: SupvisorsStates::OFF,
             redeploy_mark: RedeployMark::None,
             tick_counter: 0,
-            published_modes: None,
+            published_modes: Some(StateModes::default()),
             waiters: Vec::new(),
+            starter: Commander::starter(),
+            stopper: Commander::stopper(),
             out: Vec::new(),
         }
     }
@@ -78,6 +77,8 @@ impl Engine {
             Input::Handshake { from, result } => self.on_handshake(&from, result, now),
             Input::Command { id, cmd } => self.on_command(id, cmd, now),
         }
+        self.publish_state_modes();
+        self.update_waiters();
         std::mem::take(&mut self.out)
     }
 
@@ -130,8 +131,8 @@ impl Engine {
     pub fn state_modes(&self) -> StateModes {
         StateModes {
             fsm_state: self.state,
-            starting_jobs: false,
-            stopping_jobs: false,
+            starting_jobs: self.starter.in_progress(),
+            stopping_jobs: self.stopper.in_progress(),
         }
     }
 
@@ -149,12 +150,12 @@ impl Engine {
             }
             InternalMessage::Process(event) => {
                 if let Some(namespec) = self.ctx.on_process_event(from, &event, closing, now, out) {
-                    self.crash_reaction(&namespec, false, now);
+                    self.after_process_event(from, &namespec, false, now);
                 }
             }
             InternalMessage::ForcedProcess(event) => {
                 if let Some(namespec) = self.ctx.on_forced_event(from, &event, closing, now, out) {
-                    self.crash_reaction(&namespec, true, now);
+                    self.after_process_event(&event.identifier, &namespec, true, now);
                 }
             }
             InternalMessage::ProcessAdded(infos) => self.ctx.load_processes(from, infos, now, out),
@@ -197,9 +198,24 @@ impl Engine {
 
     /// Periodic check at each local tick (spec §5.8).
     fn periodic_check(&mut self, tick: &TickPayload, now: f64) {
-        let (_lost, _failures) =
+        let (lost, mut failures) =
             self.ctx
                 .check_inactivity(tick.sequence_counter, tick.when, now, &mut self.out);
+        if !lost.is_empty() {
+            let (ctx, out) = (&self.ctx, &mut self.out);
+            let mut followups =
+                self.starter
+                    .on_instances_invalidation(ctx, out, now, &lost, &mut failures);
+            followups.extend(self.stopper.on_instances_invalidation(
+                ctx,
+                out,
+                now,
+                &lost,
+                &mut failures,
+            ));
+            self.run_followups(followups, now);
+        }
+        // `failures` feed the running-failure handler on the master once it exists (§8.5).
         self.fsm_next(now);
         let isolated = self.ctx.handle_isolation(&mut self.out);
         if !isolated.is_empty() {
@@ -208,14 +224,28 @@ impl Engine {
         }
     }
 
-    /// Crash reaction on the master (spec §5.9), for what exists so far: RESTART and SHUTDOWN.
-    fn crash_reaction(&mut self, namespec: &str, _forced: bool, now: f64) {
-        if !self.is_master() {
-            return;
-        }
+    /// Starter and Stopper see the event (every instance), then the crash reaction (§5.9).
+    fn after_process_event(&mut self, identifier: &str, namespec: &str, forced: bool, now: f64) {
         let Some((group, name)) = namespec.split_once(':') else {
             return;
         };
+        let (ctx, out) = (&self.ctx, &mut self.out);
+        let mut followups = self
+            .starter
+            .on_event(ctx, out, now, (group, name, identifier));
+        followups.extend(
+            self.stopper
+                .on_event(ctx, out, now, (group, name, identifier)),
+        );
+        self.run_followups(followups, now);
+        self.crash_reaction(group, name, forced, now);
+    }
+
+    /// Crash reaction on the master (spec §5.9), for what exists so far: RESTART and SHUTDOWN.
+    fn crash_reaction(&mut self, group: &str, name: &str, _forced: bool, now: f64) {
+        if !self.is_master() {
+            return;
+        }
         let Some(process) = self.ctx.application(group).and_then(|a| a.process(name)) else {
             return;
         };
@@ -271,42 +301,6 @@ impl Engine {
         }
     }
 
-    fn on_command(&mut self, id: CommandId, cmd: Command, now: f64) {
-        if let Err(err) = cmd.guard().check(self.state) {
-            self.reply(id, Err(err));
-            return;
-        }
-        match cmd {
-            Command::Restart => {
-                self.on_restart(now);
-                self.reply(id, Ok(CommandReply::Done));
-            }
-            Command::Shutdown => {
-                self.on_shutdown(now);
-                self.reply(id, Ok(CommandReply::Done));
-            }
-            Command::RestartSequence { wait } => {
-                if self.is_master() {
-                    self.redeploy_mark = RedeployMark::Forced;
-                } else {
-                    self.forward(DeferredRequest::RestartSequence);
-                }
-                if wait {
-                    let waiter = Waiter::RestartSequence {
-                        deployment_seen: false,
-                    };
-                    self.waiters.push((id, waiter));
-                } else {
-                    self.reply(id, Ok(CommandReply::Done));
-                }
-            }
-        }
-    }
-
-    fn reply(&mut self, id: CommandId, result: Result<CommandReply, CommandError>) {
-        self.out.push(Output::Reply { id, result });
-    }
-
     fn forward(&mut self, request: fn(Identifier) -> DeferredRequest) {
         let master = self.ctx.master.clone();
         self.out.push(Output::Request(request(master)));
@@ -328,8 +322,41 @@ impl Engine {
         }
     }
 
-    /// `fsm.next()`: (Starter/Stopper checks when they exist) then the state's own evaluation.
+    /// Executes what a commander asks of the other, until nothing is left.
+    fn run_followups(&mut self, followups: Vec<Followup>, now: f64) {
+        let mut queue: VecDeque<Followup> = followups.into();
+        while let Some(followup) = queue.pop_front() {
+            let (ctx, out) = (&self.ctx, &mut self.out);
+            let more = match followup {
+                Followup::StopApplication(app) => {
+                    self.stopper.stop_application(ctx, out, now, &app)
+                }
+                Followup::StartApplication(strategy, app) => {
+                    self.starter
+                        .start_application(ctx, out, now, (strategy, &app))
+                        .1
+                }
+                Followup::StartProcess(strategy, app, process, args) => {
+                    let request = (strategy, app.as_str(), process.as_str(), args.as_str());
+                    self.starter.start_process(ctx, out, now, request)
+                }
+            };
+            queue.extend(more);
+        }
+    }
+
+    /// Stops every job: INITIALIZATION, RESTARTING and SHUTTING_DOWN entries.
+    fn abort_jobs(&mut self) {
+        self.starter.abort();
+        self.stopper.abort();
+    }
+
+    /// `fsm.next()`: Starter/Stopper timeout checks, then the state's own evaluation.
     fn fsm_next(&mut self, now: f64) {
+        let (ctx, out) = (&self.ctx, &mut self.out);
+        let mut followups = self.starter.check(ctx, out, now);
+        followups.extend(self.stopper.check(ctx, out, now));
+        self.run_followups(followups, now);
         if let Some(next) = self.next_state(now) {
             self.set_state(next, now);
         }
@@ -362,13 +389,30 @@ impl Engine {
     fn enter_state(&mut self, now: f64) {
         use SupvisorsStates::*;
         match self.state {
-            INITIALIZATION => self.ctx.reset(now),
-            DEPLOYMENT if self.is_master() => self.redeploy_mark = RedeployMark::None,
+            INITIALIZATION => {
+                self.abort_jobs();
+                self.ctx.reset(now);
+            }
+            DEPLOYMENT if self.is_master() => {
+                let forced = self.redeploy_mark == RedeployMark::Forced;
+                let (ctx, out) = (&self.ctx, &mut self.out);
+                let followups = self.starter.start_applications(ctx, out, now, forced);
+                self.run_followups(followups, now);
+                self.redeploy_mark = RedeployMark::None;
+            }
+            RESTARTING | SHUTTING_DOWN => {
+                self.abort_jobs();
+                if self.is_master() {
+                    let (ctx, out) = (&self.ctx, &mut self.out);
+                    let followups = self.stopper.stop_applications(ctx, out, now);
+                    self.run_followups(followups, now);
+                }
+            }
             RESTART => self.out.push(Output::Request(DeferredRequest::Restart)),
             SHUTDOWN => self.out.push(Output::Request(DeferredRequest::Shutdown)),
             _ => {}
         }
-        self.update_waiters();
+        self.note_state_for_waiters();
     }
 
     /// The evaluation of the current state (spec §5.4), None to stay.
@@ -376,13 +420,17 @@ impl Engine {
         use SupvisorsStates::*;
         let ok = fsm::instances_ok(&self.ctx);
         let master = self.is_master();
+        let jobs = self.starter.in_progress() || self.stopper.in_progress();
         match self.state {
             OFF | RESTART | SHUTDOWN => None,
             INITIALIZATION => fsm::initialization_next(&self.ctx, now),
             DEPLOYMENT | OPERATION | CONCILIATION if !ok => Some(INITIALIZATION),
-            RESTARTING if !ok || master => Some(RESTART),
-            SHUTTING_DOWN if !ok || master => Some(SHUTDOWN),
-            DEPLOYMENT if master => Some(OPERATION),
+            RESTARTING if !ok => Some(RESTART),
+            SHUTTING_DOWN if !ok => Some(SHUTDOWN),
+            RESTARTING if master => (!self.stopper.in_progress()).then_some(RESTART),
+            SHUTTING_DOWN if master => (!self.stopper.in_progress()).then_some(SHUTDOWN),
+            DEPLOYMENT if master => (!self.starter.in_progress()).then_some(OPERATION),
+            OPERATION | CONCILIATION if master && jobs => None,
             OPERATION if master => {
                 if !self.ctx.conflicts().is_empty() {
                     Some(CONCILIATION)
@@ -407,25 +455,10 @@ impl Engine {
             self.out.push(Output::Publish(Publication::SupvisorsStatus));
         }
     }
-
-    fn update_waiters(&mut self) {
-        let state = self.state;
-        let mut done = Vec::new();
-        for (id, waiter) in &mut self.waiters {
-            let Waiter::RestartSequence { deployment_seen } = waiter;
-            if state == SupvisorsStates::DEPLOYMENT {
-                *deployment_seen = true;
-            } else if state == SupvisorsStates::OPERATION && *deployment_seen {
-                done.push(*id);
-            }
-        }
-        self.waiters.retain(|(id, _)| !done.contains(id));
-        for id in done {
-            self.reply(id, Ok(CommandReply::Done));
-        }
-    }
 }
 
 #[cfg(test)]
-#[path = "engine_tests.rs"]
+mod jobs_tests;
+mod requests;
+#[cfg(test)]
 mod tests;

@@ -1,0 +1,508 @@
+//! The Starter and the Stopper: application jobs sequenced by application priority (§7.3–7.6).
+
+use std::collections::BTreeMap;
+
+use crate::boundary::Output;
+use crate::context::Context;
+use crate::enums::StartingStrategies;
+use crate::jobs::{ApplicationJobs, JobEnv, LoadMap, ProcessCommand};
+use crate::messages::Identifier;
+
+/// A request one commander makes to the other once a job completes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Followup {
+    /// Starter → Stopper: STOP starting-failure strategy.
+    StopApplication(String),
+    /// Stopper → Starter: second half of `restart_application`.
+    StartApplication(StartingStrategies, String),
+    /// Stopper → Starter: second half of `restart_process` (strategy, application, process, extra args).
+    StartProcess(StartingStrategies, String, String, String),
+}
+
+/// Either the Starter (`starting`) or the Stopper.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Commander {
+    starting: bool,
+    planned: BTreeMap<i32, Vec<ApplicationJobs>>,
+    current: Vec<ApplicationJobs>,
+    restart_applications: BTreeMap<String, StartingStrategies>,
+    restart_processes: BTreeMap<String, Vec<(StartingStrategies, String, String)>>,
+}
+
+impl Commander {
+    /// The Starter: smallest sequences first.
+    pub fn starter() -> Self {
+        Commander {
+            starting: true,
+            ..Commander::default()
+        }
+    }
+
+    /// The Stopper: greatest sequences first.
+    pub fn stopper() -> Self {
+        Commander::default()
+    }
+
+    /// Jobs planned or in progress.
+    pub fn in_progress(&self) -> bool {
+        !self.planned.is_empty() || !self.current.is_empty()
+    }
+
+    /// Names of the applications having jobs (planned or current).
+    pub fn application_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .current
+            .iter()
+            .chain(self.planned.values().flatten())
+            .map(|j| j.application.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The jobs in progress.
+    pub fn current(&self) -> &[ApplicationJobs] {
+        &self.current
+    }
+
+    /// Drops every job; pending restart requests too (quirk Q7 recommendation).
+    pub fn abort(&mut self) {
+        self.planned.clear();
+        self.current.clear();
+        self.restart_applications.clear();
+        self.restart_processes.clear();
+    }
+
+    /// Load requested by the current start jobs, per instance (§7.4).
+    pub fn load_requests(&self, ctx: &Context) -> LoadMap {
+        Self::sum_loads(ctx, self.current.iter())
+    }
+
+    fn sum_loads<'a>(ctx: &Context, jobs: impl Iterator<Item = &'a ApplicationJobs>) -> LoadMap {
+        let mut total = LoadMap::new();
+        for job in jobs {
+            for (id, load) in job.load_requests(ctx) {
+                *total.entry(id).or_default() += load;
+            }
+        }
+        total
+    }
+
+    /// Runs `f` on the job at `index` of `current` with the loads of the other current jobs.
+    fn with_current<R>(
+        &mut self,
+        index: usize,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        f: impl FnOnce(&mut ApplicationJobs, &mut JobEnv<'_>) -> R,
+    ) -> Option<R> {
+        let others = Self::sum_loads(
+            ctx,
+            self.current
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, j)| j),
+        );
+        let job = self.current.get_mut(index)?;
+        let mut env = JobEnv {
+            ctx,
+            out,
+            now,
+            others: &others,
+        };
+        Some(f(job, &mut env))
+    }
+
+    /// `next()` (§7.3): finished jobs end, then the next application sequence starts.
+    pub fn next(&mut self, ctx: &Context, out: &mut Vec<Output>, now: f64) -> Vec<Followup> {
+        let mut followups = Vec::new();
+        loop {
+            let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut self.current)
+                .into_iter()
+                .partition(|j| !j.in_progress());
+            self.current = running;
+            for job in done {
+                self.after(job, &mut followups);
+            }
+            if !self.current.is_empty() {
+                break;
+            }
+            let key = if self.starting {
+                self.planned.keys().next().copied()
+            } else {
+                self.planned.keys().next_back().copied()
+            };
+            let Some(jobs) = key.and_then(|k| self.planned.remove(&k)) else {
+                break;
+            };
+            self.current = jobs;
+            for index in 0..self.current.len() {
+                self.with_current(index, ctx, out, now, |job, env| {
+                    job.before(env);
+                    job.next(env);
+                });
+            }
+        }
+        followups
+    }
+
+    fn after(&mut self, job: ApplicationJobs, followups: &mut Vec<Followup>) {
+        if self.starting {
+            if job.stop_request {
+                followups.push(Followup::StopApplication(job.application));
+            }
+            return;
+        }
+        if let Some(strategy) = self.restart_applications.remove(&job.application) {
+            followups.push(Followup::StartApplication(
+                strategy,
+                job.application.clone(),
+            ));
+        }
+        for (strategy, process, extra_args) in self
+            .restart_processes
+            .remove(&job.application)
+            .unwrap_or_default()
+        {
+            followups.push(Followup::StartProcess(
+                strategy,
+                job.application.clone(),
+                process,
+                extra_args,
+            ));
+        }
+    }
+
+    /// Timeout checks at each local tick, then `next()`.
+    pub fn check(&mut self, ctx: &Context, out: &mut Vec<Output>, now: f64) -> Vec<Followup> {
+        for index in 0..self.current.len() {
+            self.with_current(index, ctx, out, now, |job, env| job.check(env));
+        }
+        self.next(ctx, out, now)
+    }
+
+    /// Routes a process event to the current job of its application, then `next()`.
+    pub fn on_event(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (application, process, identifier): (&str, &str, &str),
+    ) -> Vec<Followup> {
+        let Some(index) = self
+            .current
+            .iter()
+            .position(|j| j.application == application)
+        else {
+            return Vec::new();
+        };
+        self.with_current(index, ctx, out, now, |job, env| {
+            job.on_event(env, process, identifier)
+        });
+        self.next(ctx, out, now)
+    }
+
+    /// Lost instances (§7.8): pending commands there fail; `failures` loses what is handled here.
+    pub fn on_instances_invalidation(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        lost: &[Identifier],
+        failures: &mut Vec<String>,
+    ) -> Vec<Followup> {
+        for job in self
+            .current
+            .iter_mut()
+            .chain(self.planned.values_mut().flatten())
+        {
+            job.on_instances_invalidation(ctx, lost, failures);
+        }
+        self.next(ctx, out, now)
+    }
+
+    fn store(&mut self, priority: i32, job: ApplicationJobs) {
+        let jobs = self.planned.entry(priority).or_default();
+        jobs.retain(|j| j.application != job.application);
+        jobs.push(job);
+    }
+
+    /// Adds commands to the application's job (current first, then planned) or to a new job.
+    fn merge(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        priority: i32,
+        (application, seq, commands): (&str, i32, Vec<ProcessCommand>),
+        new_job: impl FnOnce(BTreeMap<i32, Vec<ProcessCommand>>) -> ApplicationJobs,
+    ) {
+        if let Some(index) = self
+            .current
+            .iter()
+            .position(|j| j.application == application)
+        {
+            self.with_current(index, ctx, out, now, |job, env| {
+                job.add_commands(env, seq, commands)
+            });
+        } else if let Some(job) = self
+            .planned
+            .values_mut()
+            .flatten()
+            .find(|j| j.application == application)
+        {
+            let others = LoadMap::new();
+            let mut env = JobEnv {
+                ctx,
+                out,
+                now,
+                others: &others,
+            };
+            job.add_commands(&mut env, seq, commands);
+        } else {
+            self.store(priority, new_job(BTreeMap::from([(seq, commands)])));
+        }
+    }
+
+    /// Starter: plans the start sequence of an application; false when it has none (§7.4).
+    pub fn store_start(
+        &mut self,
+        ctx: &Context,
+        application: &str,
+        strategy: StartingStrategies,
+    ) -> bool {
+        let Some(app) = ctx.application(application) else {
+            return false;
+        };
+        let planned: BTreeMap<i32, Vec<ProcessCommand>> = app
+            .start_sequence()
+            .range(1..)
+            .map(|(seq, ps)| {
+                (
+                    *seq,
+                    ps.iter()
+                        .map(|p| ProcessCommand::start(ctx, &p.process_name, strategy))
+                        .collect(),
+                )
+            })
+            .collect();
+        if planned.is_empty() {
+            return false; // WARN has no valid start_sequence
+        }
+        let job = ApplicationJobs::starting(ctx, application, planned, strategy);
+        self.store(app.rules.start_sequence, job);
+        true
+    }
+
+    /// Starter: DEPLOYMENT plan (§7.4): auto-start applications never started or failed, or all.
+    pub fn start_applications(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        forced: bool,
+    ) -> Vec<Followup> {
+        for app in ctx.applications() {
+            if app.rules.start_sequence > 0
+                && (forced || app.never_started() || app.major_failure || app.minor_failure)
+            {
+                self.store_start(ctx, &app.name, app.rules.starting_strategy);
+            }
+        }
+        self.next(ctx, out, now)
+    }
+
+    /// Starter: `start_application` (only a STOPPED application); true when jobs were planned.
+    pub fn start_application(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application): (StartingStrategies, &str),
+    ) -> (bool, Vec<Followup>) {
+        let stopped = ctx
+            .application(application)
+            .is_some_and(|a| a.state == crate::enums::ApplicationStates::STOPPED);
+        let stored = stopped && self.store_start(ctx, application, strategy);
+        (stored, self.next(ctx, out, now))
+    }
+
+    /// Starter: `start_process` of a stopped process, RUNNING being enough (§7.4).
+    pub fn start_process(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application, process, extra_args): (StartingStrategies, &str, &str, &str),
+    ) -> Vec<Followup> {
+        let Some(app) = ctx.application(application) else {
+            return Vec::new();
+        };
+        let Some(p) = app.process(process).filter(|p| p.stopped()) else {
+            return Vec::new();
+        };
+        let mut cmd = ProcessCommand::start(ctx, process, strategy);
+        if let Some(params) = cmd.start.as_mut() {
+            params.ignore_wait_exit = true;
+            params.extra_args = extra_args.to_owned();
+        }
+        let seq = p.rules.start_sequence;
+        let priority = app.rules.start_sequence;
+        self.merge(
+            ctx,
+            out,
+            now,
+            priority,
+            (application, seq, vec![cmd]),
+            |planned| ApplicationJobs::starting(ctx, application, planned, strategy),
+        );
+        self.next(ctx, out, now)
+    }
+
+    fn store_stop(&mut self, ctx: &Context, application: &str) {
+        let Some(app) = ctx.application(application) else {
+            return;
+        };
+        let planned: BTreeMap<i32, Vec<ProcessCommand>> = app
+            .stop_sequence()
+            .into_iter()
+            .map(|(seq, ps)| {
+                let cmds = ps
+                    .iter()
+                    .flat_map(|p| {
+                        p.running_identifiers()
+                            .iter()
+                            .map(move |id| ProcessCommand::stop(ctx, p, id))
+                    })
+                    .collect::<Vec<_>>();
+                (seq, cmds)
+            })
+            .filter(|(_, cmds)| !cmds.is_empty())
+            .collect();
+        if !planned.is_empty() {
+            self.store(
+                app.rules.stop_sequence,
+                ApplicationJobs::stopping(application, planned),
+            );
+        }
+    }
+
+    /// Stopper: global stop of every application with running processes (§7.5).
+    pub fn stop_applications(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+    ) -> Vec<Followup> {
+        for app in ctx.applications() {
+            if app.has_running_processes() {
+                self.store_stop(ctx, &app.name);
+            }
+        }
+        self.next(ctx, out, now)
+    }
+
+    /// Stopper: `stop_application` when it has running processes.
+    pub fn stop_application(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        application: &str,
+    ) -> Vec<Followup> {
+        if ctx
+            .application(application)
+            .is_some_and(|a| a.has_running_processes())
+        {
+            self.store_stop(ctx, application);
+        }
+        self.next(ctx, out, now)
+    }
+
+    /// Stopper: `stop_process` wherever it runs (restricted to `only` if given).
+    pub fn stop_process(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (application, process, only): (&str, &str, Option<&[Identifier]>),
+    ) -> Vec<Followup> {
+        let Some(app) = ctx.application(application) else {
+            return Vec::new();
+        };
+        let Some(p) = app.process(process) else {
+            return Vec::new();
+        };
+        let cmds: Vec<ProcessCommand> = p
+            .running_identifiers()
+            .iter()
+            .filter(|id| only.is_none_or(|o| o.contains(id)))
+            .map(|id| ProcessCommand::stop(ctx, p, id))
+            .collect();
+        if !cmds.is_empty() {
+            let (seq, priority) = (p.rules.stop_sequence, app.rules.stop_sequence);
+            self.merge(
+                ctx,
+                out,
+                now,
+                priority,
+                (application, seq, cmds),
+                |planned| ApplicationJobs::stopping(application, planned),
+            );
+        }
+        self.next(ctx, out, now)
+    }
+
+    /// Stopper: `restart_application`: stop, then start in `after` (or start at once).
+    pub fn restart_application(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application): (StartingStrategies, &str),
+    ) -> Vec<Followup> {
+        if ctx
+            .application(application)
+            .is_some_and(|a| a.has_running_processes())
+        {
+            self.restart_applications
+                .insert(application.to_owned(), strategy);
+            self.stop_application(ctx, out, now, application)
+        } else {
+            vec![Followup::StartApplication(strategy, application.to_owned())]
+        }
+    }
+
+    /// Stopper: `restart_process`: stop, then start in `after` (or start at once).
+    pub fn restart_process(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application, process, extra_args): (StartingStrategies, &str, &str, &str),
+    ) -> Vec<Followup> {
+        let running = ctx
+            .application(application)
+            .and_then(|a| a.process(process))
+            .is_some_and(|p| p.running());
+        if running {
+            let entry = (strategy, process.to_owned(), extra_args.to_owned());
+            self.restart_processes
+                .entry(application.to_owned())
+                .or_default()
+                .push(entry);
+            self.stop_process(ctx, out, now, (application, process, None))
+        } else {
+            let followup = Followup::StartProcess(
+                strategy,
+                application.into(),
+                process.into(),
+                extra_args.into(),
+            );
+            vec![followup]
+        }
+    }
+}

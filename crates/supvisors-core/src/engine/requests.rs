@@ -1,0 +1,410 @@
+//! State-changing requests of the `supvisors` namespace and their deferred replies (§1.7).
+
+use super::Engine;
+use crate::boundary::{CommandId, Output};
+use crate::commands::{Command, CommandError, CommandReply};
+use crate::enums::{ApplicationStates, StartingStrategies, SupvisorsStates};
+use crate::fsm::RedeployMark;
+use crate::messages::DeferredRequest;
+use crate::queries::split_namespec;
+
+/// A command whose reply waits for a later state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Waiter {
+    /// `restart_sequence`: DEPLOYMENT seen yet?
+    RestartSequence { deployment_seen: bool },
+    /// `start_application`: Starter idle, then the application must be RUNNING.
+    StartApplication(String),
+    /// `stop_application`: Stopper idle, then the application must be STOPPED.
+    StopApplication(String),
+    /// `restart_application`: Stopper idle, then Starter idle, then not STOPPED.
+    RestartApplication { application: String, stopped: bool },
+    /// `start_process`: Starter idle, then no targeted process stopped.
+    StartProcesses(Vec<String>),
+    /// `stop_process`: Stopper idle, then no targeted process running.
+    StopProcesses(Vec<String>),
+    /// `restart_process`: Stopper idle, then Starter idle, then no targeted process stopped.
+    RestartProcesses {
+        namespecs: Vec<String>,
+        stopped: bool,
+    },
+}
+
+type Reply = Result<CommandReply, CommandError>;
+
+const TRUE: Reply = Ok(CommandReply::Bool(true));
+
+impl Engine {
+    pub(super) fn reply(&mut self, id: CommandId, result: Reply) {
+        self.out.push(Output::Reply { id, result });
+    }
+
+    fn reply_or_wait(&mut self, id: CommandId, wait: bool, waiter: Waiter, now_value: Reply) {
+        if wait {
+            self.waiters.push((id, waiter));
+        } else {
+            self.reply(id, now_value);
+        }
+    }
+
+    pub(super) fn on_command(&mut self, id: CommandId, cmd: Command, now: f64) {
+        if let Err(err) = cmd.guard().check(self.state) {
+            self.reply(id, Err(err));
+            return;
+        }
+        match cmd {
+            Command::Restart => {
+                self.on_restart(now);
+                self.reply(id, TRUE);
+            }
+            Command::Shutdown => {
+                self.on_shutdown(now);
+                self.reply(id, TRUE);
+            }
+            Command::RestartSequence { wait } => {
+                if self.is_master() {
+                    self.redeploy_mark = RedeployMark::Forced;
+                } else {
+                    self.forward(DeferredRequest::RestartSequence);
+                }
+                let waiter = Waiter::RestartSequence {
+                    deployment_seen: false,
+                };
+                self.reply_or_wait(id, wait, waiter, TRUE);
+            }
+            Command::StartApplication {
+                strategy,
+                application,
+                wait,
+            } => {
+                let result = self.start_application(strategy, &application, now);
+                match result {
+                    Ok(true) if wait => self
+                        .waiters
+                        .push((id, Waiter::StartApplication(application))),
+                    other => self.reply(id, other.map(CommandReply::Bool)),
+                }
+            }
+            Command::StopApplication { application, wait } => {
+                let result = self.stop_application(&application, now);
+                match result {
+                    Ok(true) if wait => self
+                        .waiters
+                        .push((id, Waiter::StopApplication(application))),
+                    other => self.reply(id, other.map(CommandReply::Bool)),
+                }
+            }
+            Command::RestartApplication {
+                strategy,
+                application,
+                wait,
+            } => match self.restart_application(strategy, &application, now) {
+                Ok(()) => {
+                    let waiter = Waiter::RestartApplication {
+                        application,
+                        stopped: false,
+                    };
+                    self.reply_or_wait(id, wait, waiter, TRUE);
+                }
+                Err(err) => self.reply(id, Err(err)),
+            },
+            Command::StartProcess {
+                strategy,
+                namespec,
+                extra_args,
+                wait,
+            } => match self.start_processes(strategy, &namespec, &extra_args, now) {
+                Ok(targets) => self.reply_or_wait(id, wait, Waiter::StartProcesses(targets), TRUE),
+                Err(err) => self.reply(id, Err(err)),
+            },
+            Command::StopProcess { namespec, wait } => match self.stop_processes(&namespec, now) {
+                Ok(targets) => self.reply_or_wait(id, wait, Waiter::StopProcesses(targets), TRUE),
+                Err(err) => self.reply(id, Err(err)),
+            },
+            Command::RestartProcess {
+                strategy,
+                namespec,
+                extra_args,
+                wait,
+            } => match self.restart_processes(strategy, &namespec, &extra_args, now) {
+                Ok(namespecs) => {
+                    let waiter = Waiter::RestartProcesses {
+                        namespecs,
+                        stopped: false,
+                    };
+                    self.reply_or_wait(id, wait, waiter, TRUE);
+                }
+                Err(err) => self.reply(id, Err(err)),
+            },
+        }
+    }
+
+    fn start_application(
+        &mut self,
+        strategy: StartingStrategies,
+        name: &str,
+        now: f64,
+    ) -> Result<bool, CommandError> {
+        let app = self
+            .ctx
+            .application(name)
+            .ok_or_else(|| CommandError::BadName(name.to_owned()))?;
+        if !app.rules.managed {
+            return Err(CommandError::NotManaged(name.to_owned()));
+        }
+        if app.state != ApplicationStates::STOPPED {
+            return Err(CommandError::AlreadyStarted(name.to_owned()));
+        }
+        let (ctx, out) = (&self.ctx, &mut self.out);
+        let (_, followups) = self
+            .starter
+            .start_application(ctx, out, now, (strategy, name));
+        self.run_followups(followups, now);
+        Ok(self.starter.in_progress())
+    }
+
+    fn stop_application(&mut self, name: &str, now: f64) -> Result<bool, CommandError> {
+        let app = self
+            .ctx
+            .application(name)
+            .ok_or_else(|| CommandError::BadName(name.to_owned()))?;
+        if !app.rules.managed {
+            return Err(CommandError::NotManaged(name.to_owned()));
+        }
+        if !app.has_running_processes() {
+            return Err(CommandError::NotRunning(name.to_owned()));
+        }
+        let (ctx, out) = (&self.ctx, &mut self.out);
+        let followups = self.stopper.stop_application(ctx, out, now, name);
+        self.run_followups(followups, now);
+        Ok(self.stopper.in_progress())
+    }
+
+    fn restart_application(
+        &mut self,
+        strategy: StartingStrategies,
+        name: &str,
+        now: f64,
+    ) -> Result<(), CommandError> {
+        if self.ctx.application(name).is_none() {
+            return Err(CommandError::BadName(format!(
+                "application {name} unknown to Supvisors"
+            )));
+        }
+        let (ctx, out) = (&self.ctx, &mut self.out);
+        let followups = self
+            .stopper
+            .restart_application(ctx, out, now, (strategy, name));
+        self.run_followups(followups, now);
+        if self.starter.in_progress() || self.stopper.in_progress() {
+            Ok(())
+        } else {
+            Err(CommandError::AbnormalTermination(format!(
+                "failed restarting {name}"
+            )))
+        }
+    }
+
+    /// Name resolution of interfaces §1.4: the namespecs targeted.
+    fn targets(&self, namespec: &str) -> Result<Vec<String>, CommandError> {
+        let (app, process) = split_namespec(namespec);
+        let a = self.ctx.application(app).ok_or_else(|| {
+            CommandError::BadName(format!("application {app} unknown to Supvisors"))
+        })?;
+        match process {
+            None => Ok(a.processes().iter().map(|p| p.namespec()).collect()),
+            Some(name) if a.process(name).is_some() => Ok(vec![format!("{app}:{name}")]),
+            Some(name) => Err(CommandError::BadName(format!(
+                "process={name} unknown in application={app}"
+            ))),
+        }
+    }
+
+    fn process_is(&self, namespec: &str, running: bool) -> bool {
+        let (app, process) = split_namespec(namespec);
+        let p = process.and_then(|name| self.ctx.application(app)?.process(name));
+        p.is_some_and(|p| if running { p.running() } else { p.stopped() })
+    }
+
+    fn start_processes(
+        &mut self,
+        strategy: StartingStrategies,
+        namespec: &str,
+        extra_args: &str,
+        now: f64,
+    ) -> Result<Vec<String>, CommandError> {
+        let targets = self.targets(namespec)?;
+        if let Some(running) = targets.iter().find(|t| self.process_is(t, true)) {
+            return Err(CommandError::AlreadyStarted(running.clone()));
+        }
+        for target in &targets {
+            let (app, process) = split_namespec(target);
+            let process = process.unwrap_or(app);
+            let (ctx, out) = (&self.ctx, &mut self.out);
+            let followups =
+                self.starter
+                    .start_process(ctx, out, now, (strategy, app, process, extra_args));
+            self.run_followups(followups, now);
+        }
+        if !self.starter.in_progress() {
+            return Err(CommandError::AbnormalTermination(namespec.to_owned()));
+        }
+        Ok(targets)
+    }
+
+    fn stop_processes(&mut self, namespec: &str, now: f64) -> Result<Vec<String>, CommandError> {
+        let targets = self.targets(namespec)?;
+        for target in &targets {
+            let (app, process) = split_namespec(target);
+            let process = process.unwrap_or(app);
+            let (ctx, out) = (&self.ctx, &mut self.out);
+            let followups = self
+                .stopper
+                .stop_process(ctx, out, now, (app, process, None));
+            self.run_followups(followups, now);
+        }
+        if !self.stopper.in_progress() {
+            return Err(CommandError::NotRunning(namespec.to_owned()));
+        }
+        Ok(targets)
+    }
+
+    fn restart_processes(
+        &mut self,
+        strategy: StartingStrategies,
+        namespec: &str,
+        extra_args: &str,
+        now: f64,
+    ) -> Result<Vec<String>, CommandError> {
+        let targets = self.targets(namespec)?;
+        for target in &targets {
+            let (app, process) = split_namespec(target);
+            let process = process.unwrap_or(app);
+            let (ctx, out) = (&self.ctx, &mut self.out);
+            let request = (strategy, app, process, extra_args);
+            let followups = self.stopper.restart_process(ctx, out, now, request);
+            self.run_followups(followups, now);
+        }
+        if !self.starter.in_progress() && !self.stopper.in_progress() {
+            return Err(CommandError::AbnormalTermination(format!(
+                "failed restarting {namespec}"
+            )));
+        }
+        Ok(targets)
+    }
+
+    /// RESTART_SEQUENCE waiters observe every state entered, even transient ones.
+    pub(super) fn note_state_for_waiters(&mut self) {
+        let state = self.state;
+        let mut done = Vec::new();
+        for (id, waiter) in &mut self.waiters {
+            if let Waiter::RestartSequence { deployment_seen } = waiter {
+                if state == SupvisorsStates::DEPLOYMENT {
+                    *deployment_seen = true;
+                } else if state == SupvisorsStates::OPERATION && *deployment_seen {
+                    done.push(*id);
+                }
+            }
+        }
+        self.finish(done.into_iter().map(|id| (id, TRUE)).collect());
+    }
+
+    fn finish(&mut self, replies: Vec<(CommandId, Reply)>) {
+        self.waiters
+            .retain(|(id, _)| !replies.iter().any(|(r, _)| r == id));
+        for (id, reply) in replies {
+            self.reply(id, reply);
+        }
+    }
+
+    fn app_state(&self, name: &str) -> Option<ApplicationStates> {
+        self.ctx.application(name).map(|a| a.state)
+    }
+
+    /// Resolves the waiters whose condition holds, after each input.
+    pub(super) fn update_waiters(&mut self) {
+        let (starting, stopping) = (self.starter.in_progress(), self.stopper.in_progress());
+        let mut replies = Vec::new();
+        let mut waiters = std::mem::take(&mut self.waiters);
+        for (id, waiter) in &mut waiters {
+            let single_start = matches!(waiter, Waiter::StartProcesses(_));
+            let reply = match waiter {
+                Waiter::RestartSequence { .. } => None,
+                Waiter::StartApplication(app) if !starting => {
+                    Some(if self.app_state(app) == Some(ApplicationStates::RUNNING) {
+                        TRUE
+                    } else {
+                        Err(CommandError::AbnormalTermination(app.clone()))
+                    })
+                }
+                Waiter::StopApplication(app) if !stopping => {
+                    Some(if self.app_state(app) == Some(ApplicationStates::STOPPED) {
+                        TRUE
+                    } else {
+                        Err(CommandError::AbnormalTermination(app.clone()))
+                    })
+                }
+                Waiter::RestartApplication { stopped, .. }
+                | Waiter::RestartProcesses { stopped, .. }
+                    if !*stopped && !stopping =>
+                {
+                    *stopped = true;
+                    None
+                }
+                Waiter::RestartApplication {
+                    application,
+                    stopped: true,
+                } if !starting => Some(
+                    if self.app_state(application) == Some(ApplicationStates::STOPPED) {
+                        Err(CommandError::AbnormalTermination(format!(
+                            "failed to restart {application}"
+                        )))
+                    } else {
+                        TRUE
+                    },
+                ),
+                Waiter::StartProcesses(namespecs)
+                | Waiter::RestartProcesses {
+                    namespecs,
+                    stopped: true,
+                } if !starting => {
+                    let failed: Vec<&String> = namespecs
+                        .iter()
+                        .filter(|n| self.process_is(n, false))
+                        .collect();
+                    Some(match failed.first() {
+                        Some(first) if single_start => {
+                            Err(CommandError::AbnormalTermination((*first).clone()))
+                        }
+                        Some(_) => Err(CommandError::AbnormalTermination(
+                            failed
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        )),
+                        None => TRUE,
+                    })
+                }
+                Waiter::StopProcesses(namespecs) if !stopping => {
+                    let running: Vec<&str> = namespecs
+                        .iter()
+                        .filter(|n| self.process_is(n, true))
+                        .map(String::as_str)
+                        .collect();
+                    Some(if running.is_empty() {
+                        TRUE
+                    } else {
+                        Err(CommandError::AbnormalTermination(running.join(" ")))
+                    })
+                }
+                _ => None,
+            };
+            if let Some(reply) = reply {
+                replies.push((*id, reply));
+            }
+        }
+        self.waiters = waiters;
+        self.finish(replies);
+    }
+}
