@@ -27,6 +27,7 @@ pub struct Commander {
     current: Vec<ApplicationJobs>,
     restart_applications: BTreeMap<String, StartingStrategies>,
     restart_processes: BTreeMap<String, Vec<(StartingStrategies, String, String)>>,
+    held: bool,
 }
 
 impl Commander {
@@ -116,9 +117,26 @@ impl Commander {
         Some(f(job, &mut env))
     }
 
+    /// Entry points store jobs without triggering them until [`Commander::release`].
+    ///
+    /// The failure handler plans several repairs at once (the reference's `trigger=False`), so
+    /// that the priorities decide which application goes first.
+    pub fn hold(&mut self) {
+        self.held = true;
+    }
+
+    /// Ends [`Commander::hold`] and runs `next()`.
+    pub fn release(&mut self, ctx: &Context, out: &mut Vec<Output>, now: f64) -> Vec<Followup> {
+        self.held = false;
+        self.next(ctx, out, now)
+    }
+
     /// `next()` (§7.3): finished jobs end, then the next application sequence starts.
     pub fn next(&mut self, ctx: &Context, out: &mut Vec<Output>, now: f64) -> Vec<Followup> {
         let mut followups = Vec::new();
+        if self.held {
+            return followups;
+        }
         loop {
             let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut self.current)
                 .into_iter()

@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod engine;
 pub mod enums;
+pub mod failure;
 pub mod fsm;
 pub mod instance;
 pub mod jobs;

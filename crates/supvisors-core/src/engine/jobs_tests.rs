@@ -539,3 +539,47 @@ fn start_and_stop_application_requests() {
         result: Ok(CommandReply::Bool(true))
     }));
 }
+
+#[test]
+fn crash_with_stop_application_strategy_stops_it_at_next_tick() {
+    let mut r = app2();
+    for p in r.processes.values_mut() {
+        p.running_failure_strategy = crate::enums::RunningFailureStrategies::STOP_APPLICATION;
+    }
+    let mut c = Cluster::new(r, &APP2, |_| {});
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    let out = c.event("a", "app:p2", EXITED, false);
+    assert!(stops(&out).is_empty(), "deferred to the next tick");
+    let out = c.tick();
+    assert_eq!(stops(&out), [pair("a", "app:p1")]);
+}
+
+#[test]
+fn lost_instance_restart_process_starts_elsewhere() {
+    let mut r = app2();
+    for p in r.processes.values_mut() {
+        p.running_failure_strategy = crate::enums::RunningFailureStrategies::RESTART_PROCESS;
+    }
+    let mut c = Cluster::new(r, &APP2, |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    // b stops ticking
+    let mut restarted = Vec::new();
+    for _ in 0..5 {
+        c.counter += 1;
+        c.now += 5.0;
+        c.tick_one("c");
+        restarted.extend(starts(&c.tick_one("a")));
+    }
+    assert_eq!(
+        restarted,
+        [pair("a", "app:p0")],
+        "p0 (not start-sequenced) restarted on a"
+    );
+}

@@ -3,9 +3,8 @@
 //! `now` is the caller's wall clock in epoch seconds; the engine never reads a clock. All
 //! periodic behaviour is paced by `Input::LocalTick`, which the driver feeds every tick period.
 //!
-//! Not built yet (later sessions): the running-failure handler (§8.5), so STOP_APPLICATION /
-//! RESTART_APPLICATION / RESTART_PROCESS reactions do nothing yet, and the conciliation
-//! strategies (§8.4), so CONCILIATION waits for the conflicts to disappear.
+//! Not built yet (later sessions): the conciliation strategies (§8.4), so CONCILIATION waits
+//! for the conflicts to disappear.
 
 use std::collections::VecDeque;
 
@@ -14,6 +13,7 @@ use crate::commander::{Commander, Followup};
 use crate::config::EngineConfig;
 use crate::context::Context;
 use crate::enums::{RunningFailureStrategies, SupvisorsStates};
+use crate::failure::{FailureHandler, Repair};
 use crate::fsm::{self, RedeployMark};
 use crate::messages::{
     DeferredRequest, HandshakeResult, Identifier, InternalMessage, StateModes, TickPayload,
@@ -31,6 +31,7 @@ pub struct Engine {
     waiters: Vec<(CommandId, requests::Waiter)>,
     starter: Commander,
     stopper: Commander,
+    failure: FailureHandler,
     out: Vec<Output>,
 }
 
@@ -46,6 +47,7 @@ impl Engine {
             waiters: Vec::new(),
             starter: Commander::starter(),
             stopper: Commander::stopper(),
+            failure: FailureHandler::default(),
             out: Vec::new(),
         }
     }
@@ -215,8 +217,15 @@ impl Engine {
             ));
             self.run_followups(followups, now);
         }
-        // `failures` feed the running-failure handler on the master once it exists (§8.5).
         self.fsm_next(now);
+        if self.is_master() {
+            for namespec in failures {
+                if let Some((app, process)) = namespec.split_once(':') {
+                    self.failure.add_default_job(&self.ctx, app, process);
+                }
+            }
+            self.trigger_failures(now);
+        }
         let isolated = self.ctx.handle_isolation(&mut self.out);
         if !isolated.is_empty() {
             self.out
@@ -241,8 +250,40 @@ impl Engine {
         self.crash_reaction(group, name, forced, now);
     }
 
-    /// Crash reaction on the master (spec §5.9), for what exists so far: RESTART and SHUTDOWN.
-    fn crash_reaction(&mut self, group: &str, name: &str, _forced: bool, now: f64) {
+    /// Runs the failure jobs whose applications have no Starter/Stopper job (§8.5).
+    fn trigger_failures(&mut self, now: f64) {
+        let mut busy = self.starter.application_names();
+        busy.extend(self.stopper.application_names());
+        let repairs = self.failure.trigger(&self.ctx, &busy);
+        if repairs.is_empty() {
+            return;
+        }
+        self.starter.hold();
+        self.stopper.hold();
+        let mut followups = Vec::new();
+        for repair in repairs {
+            let (ctx, out) = (&self.ctx, &mut self.out);
+            followups.extend(match repair {
+                Repair::StopApplication(app) => self.stopper.stop_application(ctx, out, now, &app),
+                Repair::RestartApplication(strategy, app) => {
+                    self.stopper
+                        .restart_application(ctx, out, now, (strategy, &app))
+                }
+                Repair::RestartProcess(strategy, app, process) => {
+                    let request = (strategy, app.as_str(), process.as_str(), "");
+                    self.stopper.restart_process(ctx, out, now, request)
+                }
+            });
+        }
+        self.run_followups(followups, now);
+        let (ctx, out) = (&self.ctx, &mut self.out);
+        let mut followups = self.stopper.release(ctx, out, now);
+        followups.extend(self.starter.release(ctx, out, now));
+        self.run_followups(followups, now);
+    }
+
+    /// Crash reaction on the master (spec §5.9).
+    fn crash_reaction(&mut self, group: &str, name: &str, forced: bool, now: f64) {
         if !self.is_master() {
             return;
         }
@@ -255,6 +296,12 @@ impl Engine {
         match process.rules.running_failure_strategy {
             RunningFailureStrategies::RESTART => self.on_restart(now),
             RunningFailureStrategies::SHUTDOWN => self.on_shutdown(now),
+            RunningFailureStrategies::STOP_APPLICATION
+            | RunningFailureStrategies::RESTART_APPLICATION
+                if !forced =>
+            {
+                self.failure.add_default_job(&self.ctx, group, name);
+            }
             _ => {}
         }
     }
@@ -349,6 +396,7 @@ impl Engine {
     fn abort_jobs(&mut self) {
         self.starter.abort();
         self.stopper.abort();
+        self.failure.abort();
     }
 
     /// `fsm.next()`: Starter/Stopper timeout checks, then the state's own evaluation.
