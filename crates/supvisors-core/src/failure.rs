@@ -57,6 +57,8 @@ impl FailureHandler {
         let stopping = self.stop_applications.iter().any(|a| a == app);
         let restarting = self.restart_applications.iter().any(|a| a == app);
         let key = (app.to_owned(), process.to_owned());
+        // a process job is superseded by its application's stop, or restart when start-sequenced
+        let superseded = stopping || (restarting && start_sequenced(ctx, app, process));
         match strategy {
             RunningFailureStrategies::STOP_APPLICATION => {
                 insert(&mut self.stop_applications, app.to_owned());
@@ -70,16 +72,12 @@ impl FailureHandler {
                 self.restart_processes.retain(|k| !sequenced(k));
                 self.continue_processes.retain(|k| !sequenced(k));
             }
-            RunningFailureStrategies::RESTART_PROCESS
-                if !stopping && !(restarting && start_sequenced(ctx, app, process)) =>
-            {
+            RunningFailureStrategies::RESTART_PROCESS if !superseded => {
                 self.continue_processes.retain(|k| *k != key);
                 insert(&mut self.restart_processes, key);
             }
             RunningFailureStrategies::CONTINUE
-                if !stopping
-                    && !(restarting && start_sequenced(ctx, app, process))
-                    && !self.restart_processes.contains(&key) =>
+                if !superseded && !self.restart_processes.contains(&key) =>
             {
                 insert(&mut self.continue_processes, key);
             }
