@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::enums::{StartingStrategies, SupvisorsStates};
+use crate::enums::{ConciliationStrategies, StartingStrategies, SupvisorsStates};
 
 /// A state-changing request of the `supvisors` namespace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub enum Command {
         /// Reply only after DEPLOYMENT then OPERATION were observed.
         wait: bool,
     },
+    /// `conciliate(strategy)`: apply a strategy once to every conflict (false for USER).
+    Conciliate(ConciliationStrategies),
     /// `start_application(strategy, application_name, wait)`.
     StartApplication {
         /// Strategy choosing the instances.
@@ -217,6 +219,7 @@ impl Command {
             Command::StopApplication { .. } | Command::StopProcess { .. } => {
                 Guard::OperationConciliation
             }
+            Command::Conciliate(_) => Guard::Conciliation,
         }
     }
 }
@@ -227,6 +230,7 @@ impl fmt::Display for Command {
             Command::Restart => "restart",
             Command::Shutdown => "shutdown",
             Command::RestartSequence { .. } => "restart_sequence",
+            Command::Conciliate(_) => "conciliate",
             Command::StartApplication { .. } => "start_application",
             Command::StopApplication { .. } => "stop_application",
             Command::RestartApplication { .. } => "restart_application",

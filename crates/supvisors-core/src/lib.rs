@@ -9,6 +9,7 @@ pub mod boundary;
 pub mod command;
 pub mod commander;
 pub mod commands;
+pub mod conciliation;
 pub mod config;
 pub mod context;
 pub mod engine;

@@ -583,3 +583,66 @@ fn lost_instance_restart_process_starts_elsewhere() {
         "p0 (not start-sequenced) restarted on a"
     );
 }
+
+fn conflict(strategy: crate::enums::ConciliationStrategies) -> Cluster {
+    let r = rules(&[("app", 0, 0)], &[("app:p", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p")], |cfg| {
+        cfg.conciliation_strategy = strategy
+    });
+    c.event("a", "app:p", STARTING, true); // start date = event date
+    c.event("a", "app:p", RUNNING, true);
+    c.now += 10.0;
+    c.event("b", "app:p", STARTING, true);
+    c.event("b", "app:p", RUNNING, true);
+    c
+}
+
+#[test]
+fn item_56_conciliation_applied_again_while_conflicts_remain() {
+    let mut c = conflict(crate::enums::ConciliationStrategies::STOP);
+    let out = c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION);
+    assert_eq!(stops(&out), [pair("a", "app:p"), pair("b", "app:p")]);
+    let mut again = Vec::new();
+    for _ in 0..4 {
+        let out = c.tick();
+        c.loop_back(&out); // forced STOPPED: running identifiers untouched, conflict stays
+        again.extend(stops(&out));
+    }
+    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION, "no transition");
+    assert_eq!(
+        again,
+        [pair("a", "app:p"), pair("b", "app:p")],
+        "applied again once idle"
+    );
+}
+
+#[test]
+fn conciliate_request_with_user_strategy() {
+    let mut c = conflict(crate::enums::ConciliationStrategies::USER);
+    let out = c.tick();
+    assert!(stops(&out).is_empty());
+    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION);
+    let out = c.command(Command::Conciliate(
+        crate::enums::ConciliationStrategies::USER,
+    ));
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(false))
+    }));
+    let out = c.command(Command::Conciliate(
+        crate::enums::ConciliationStrategies::INFANTICIDE,
+    ));
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(true))
+    }));
+    assert_eq!(
+        stops(&out),
+        [pair("b", "app:p")],
+        "a started first: it is the oldest"
+    );
+    c.event("b", "app:p", STOPPED, true);
+    c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+}

@@ -3,8 +3,6 @@
 //! `now` is the caller's wall clock in epoch seconds; the engine never reads a clock. All
 //! periodic behaviour is paced by `Input::LocalTick`, which the driver feeds every tick period.
 //!
-//! Not built yet (later sessions): the conciliation strategies (§8.4), so CONCILIATION waits
-//! for the conflicts to disappear.
 
 use std::collections::VecDeque;
 
@@ -13,7 +11,7 @@ use crate::commander::{Commander, Followup};
 use crate::config::EngineConfig;
 use crate::context::Context;
 use crate::enums::{RunningFailureStrategies, SupvisorsStates};
-use crate::failure::{FailureHandler, Repair};
+use crate::failure::FailureHandler;
 use crate::fsm::{self, RedeployMark};
 use crate::messages::{
     DeferredRequest, HandshakeResult, Identifier, InternalMessage, StateModes, TickPayload,
@@ -250,38 +248,6 @@ impl Engine {
         self.crash_reaction(group, name, forced, now);
     }
 
-    /// Runs the failure jobs whose applications have no Starter/Stopper job (§8.5).
-    fn trigger_failures(&mut self, now: f64) {
-        let mut busy = self.starter.application_names();
-        busy.extend(self.stopper.application_names());
-        let repairs = self.failure.trigger(&self.ctx, &busy);
-        if repairs.is_empty() {
-            return;
-        }
-        self.starter.hold();
-        self.stopper.hold();
-        let mut followups = Vec::new();
-        for repair in repairs {
-            let (ctx, out) = (&self.ctx, &mut self.out);
-            followups.extend(match repair {
-                Repair::StopApplication(app) => self.stopper.stop_application(ctx, out, now, &app),
-                Repair::RestartApplication(strategy, app) => {
-                    self.stopper
-                        .restart_application(ctx, out, now, (strategy, &app))
-                }
-                Repair::RestartProcess(strategy, app, process) => {
-                    let request = (strategy, app.as_str(), process.as_str(), "");
-                    self.stopper.restart_process(ctx, out, now, request)
-                }
-            });
-        }
-        self.run_followups(followups, now);
-        let (ctx, out) = (&self.ctx, &mut self.out);
-        let mut followups = self.stopper.release(ctx, out, now);
-        followups.extend(self.starter.release(ctx, out, now));
-        self.run_followups(followups, now);
-    }
-
     /// Crash reaction on the master (spec §5.9).
     fn crash_reaction(&mut self, group: &str, name: &str, forced: bool, now: f64) {
         if !self.is_master() {
@@ -405,7 +371,7 @@ impl Engine {
         let mut followups = self.starter.check(ctx, out, now);
         followups.extend(self.stopper.check(ctx, out, now));
         self.run_followups(followups, now);
-        if let Some(next) = self.next_state(now) {
+        if let Some(next) = self.evaluate(now) {
             self.set_state(next, now);
         }
     }
@@ -422,7 +388,7 @@ impl Engine {
             self.state = to;
             self.publish_state_modes();
             self.enter_state(now);
-            target = self.next_state(now);
+            target = self.evaluate(now);
         }
     }
 
@@ -447,6 +413,9 @@ impl Engine {
                 let followups = self.starter.start_applications(ctx, out, now, forced);
                 self.run_followups(followups, now);
                 self.redeploy_mark = RedeployMark::None;
+            }
+            CONCILIATION if self.is_master() => {
+                self.conciliate(self.ctx.config().conciliation_strategy, now);
             }
             RESTARTING | SHUTTING_DOWN => {
                 self.abort_jobs();
@@ -507,6 +476,7 @@ impl Engine {
 
 #[cfg(test)]
 mod jobs_tests;
+mod repair;
 mod requests;
 #[cfg(test)]
 mod tests;

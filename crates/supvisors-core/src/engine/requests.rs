@@ -72,6 +72,10 @@ impl Engine {
                 };
                 self.reply_or_wait(id, wait, waiter, TRUE);
             }
+            Command::Conciliate(strategy) => {
+                let applied = self.conciliate(strategy, now);
+                self.reply(id, Ok(CommandReply::Bool(applied)));
+            }
             Command::StartApplication {
                 strategy,
                 application,
