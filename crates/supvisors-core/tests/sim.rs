@@ -5,6 +5,8 @@
 
 #[path = "sim/harness.rs"]
 mod harness;
+#[path = "sim/supervisor.rs"]
+mod supervisor;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -230,4 +232,186 @@ fn shutdown_request_stops_every_instance() {
             None => Ok(()),
         }
     });
+}
+
+mod with_processes {
+    use super::*;
+    use supvisors_core::enums::{
+        ConciliationStrategies, DistributionRules, RunningFailureStrategies, StartingStrategies,
+    };
+    use supvisors_core::rules::{ApplicationRules, ProcessRules};
+    use supvisors_core::rules_provider::FixedRules;
+
+    const PROGRAMS: [(&str, &str); 5] = [
+        ("web", "front"),
+        ("web", "back"),
+        ("db", "main"),
+        ("db", "replica"),
+        ("tools", "shell"),
+    ];
+
+    /// web (sequence 1): front then back, each restarted elsewhere when its instance is lost;
+    /// db (sequence 2, one instance): main then replica, restarted as a whole; tools: unmanaged.
+    ///
+    /// With the default CONTINUE strategy, nothing guarantees a repair: a lost instance's
+    /// processes are only re-planned by a later DEPLOYMENT, and if the lost instance itself
+    /// comes back first, its fresh STOPPED information wipes the failure (reference behaviour).
+    fn rules() -> FixedRules {
+        let mut rules = FixedRules::default();
+        for (app, seq, distribution, failure) in [
+            (
+                "web",
+                1,
+                DistributionRules::ALL_INSTANCES,
+                RunningFailureStrategies::RESTART_PROCESS,
+            ),
+            (
+                "db",
+                2,
+                DistributionRules::SINGLE_INSTANCE,
+                RunningFailureStrategies::RESTART_APPLICATION,
+            ),
+        ] {
+            let mut r = ApplicationRules::unmanaged(StartingStrategies::LESS_LOADED);
+            r.managed = true;
+            r.start_sequence = seq;
+            r.stop_sequence = seq;
+            r.distribution = distribution;
+            r.running_failure_strategy = failure;
+            rules.applications.insert(app.into(), r.clone());
+            for (name, pseq) in [("front", 1), ("back", 2), ("main", 1), ("replica", 2)] {
+                let mut p = ProcessRules::inherited(&r);
+                p.start_sequence = pseq;
+                p.stop_sequence = pseq;
+                p.required = pseq == 1;
+                p.expected_load = 10;
+                rules.processes.insert(format!("{app}:{name}"), p);
+            }
+        }
+        rules
+    }
+
+    fn cluster(seed: u64) -> Cluster {
+        let config = |local: &str| {
+            let mut config = EngineConfig::new(local, &NAMES).expect("valid sim config");
+            config.conciliation_strategy = ConciliationStrategies::INFANTICIDE;
+            config
+        };
+        Cluster::with_programs(seed, &NAMES, config, &PROGRAMS, rules())
+    }
+
+    /// Where each process really runs.
+    fn truth(c: &Cluster, namespec: &str) -> Vec<String> {
+        c.nodes
+            .iter()
+            .filter(|n| n.up && n.sup.running().iter().any(|r| r == namespec))
+            .map(|n| n.name.clone())
+            .collect()
+    }
+
+    /// (b) no conflict, (c) sequenced processes run exactly once, (d) no job left,
+    /// (e) every view matches where processes really run.
+    ///
+    /// SINGLE_INSTANCE is not checked after faults: a DEPLOYMENT repair starts only the stopped
+    /// processes of an application, on the instance chosen then (reference behaviour).
+    fn deployed(c: &Cluster) -> Result<(), String> {
+        for node in &c.nodes {
+            let e = &node.engine;
+            let modes = e.state_modes();
+            if modes.starting_jobs || modes.stopping_jobs {
+                return Err(format!("{} still has jobs: {modes:?}", node.name));
+            }
+            if !e.context().conflicts().is_empty() {
+                return Err(format!("{} sees conflicts", node.name));
+            }
+            for (group, name) in PROGRAMS {
+                let namespec = format!("{group}:{name}");
+                let mut real = truth(c, &namespec);
+                real.sort();
+                let mut seen: Vec<String> = e
+                    .context()
+                    .application(group)
+                    .and_then(|a| a.process(name))
+                    .map(|p| p.running_identifiers().to_vec())
+                    .unwrap_or_default();
+                seen.sort();
+                if seen != real {
+                    return Err(format!(
+                        "{} sees {namespec} on {seen:?}, it runs on {real:?}",
+                        node.name
+                    ));
+                }
+                if group != "tools" && real.len() != 1 {
+                    let p = e.context().application(group).and_then(|a| a.process(name));
+                    let detail = p.map(|p| {
+                        let infos: Vec<_> =
+                            p.infos().map(|(i, x)| (i.clone(), x.info.state)).collect();
+                        format!(
+                            "{} {:?} app {:?}",
+                            p.state(),
+                            infos,
+                            e.context().application(group).map(|a| (
+                                a.state,
+                                a.major_failure,
+                                a.minor_failure
+                            ))
+                        )
+                    });
+                    return Err(format!(
+                        "{namespec} runs on {real:?}; {} sees {detail:?}",
+                        node.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn deployment_starts_every_sequenced_process_once() {
+        run_seeds("deploy", |seed| {
+            let mut c = cluster(seed);
+            c.run_until(30 * TICK, step_invariants)?;
+            whole_cluster(&c)?;
+            deployed(&c)
+        });
+    }
+
+    /// Open finding (not yet triaged): on ~15% of seeds a start-sequenced process ends STOPPED
+    /// everywhere (all views agree) after the faults, e.g. `SIM_SEEDS=50` fails seeds 10, 16,
+    /// 22, 23, 31, 34, 41, 44. Suspected cause: conciliation of a conflict built from stale
+    /// RUNNING information (events lost while a link was down) stops the real copy; a required
+    /// process stopped in a RUNNING application is then only repaired by a later DEPLOYMENT.
+    #[test]
+    #[ignore = "open finding: unrepaired processes on some seeds, see doc comment"]
+    fn faults_with_processes_then_quiet_repairs_everything() {
+        run_seeds("repair", |seed| {
+            let mut c = cluster(seed);
+            c.run_until(20 * TICK, step_invariants)?;
+            let end = c.now + 100 * TICK;
+            while c.now < end {
+                let at = c.now + 1_000;
+                let n = c.nodes.len() as u64;
+                if c.rng.chance(10) {
+                    let i = c.rng.below(n) as usize;
+                    let down = 1_000 + c.rng.below(40_000);
+                    c.crash(i, down);
+                }
+                if c.rng.chance(10) {
+                    let (a, b) = (c.rng.below(n) as usize, c.rng.below(n) as usize);
+                    c.partition(a, b);
+                }
+                if c.rng.chance(15) {
+                    c.heal();
+                }
+                if c.rng.chance(30) {
+                    let i = c.rng.below(n) as usize;
+                    c.crash_process(i);
+                }
+                c.run_until(at, step_invariants)?;
+            }
+            settle(&mut c, true)?;
+            deployed(&c)
+        });
+    }
 }

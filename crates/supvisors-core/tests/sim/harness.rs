@@ -9,9 +9,12 @@ use supvisors_core::boundary::{Input, Output};
 use supvisors_core::commands::Command;
 use supvisors_core::config::EngineConfig;
 use supvisors_core::engine::Engine;
+use supvisors_core::enums::ProcessStates;
 use supvisors_core::enums::SupvisorsInstanceStates;
 use supvisors_core::messages::{DeferredRequest, HandshakeResult, InternalMessage};
-use supvisors_core::rules_provider::NoRulesEngine;
+use supvisors_core::rules_provider::FixedRules;
+
+use crate::supervisor::SimSupervisor;
 
 /// SplitMix64: tiny, seedable, good enough for fault schedules.
 #[derive(Debug, Clone)]
@@ -70,6 +73,20 @@ enum Event {
     Boot(usize),
     /// A node stops (its Supervisor restarts or shuts down), back after the delay if any.
     Stop(usize, Option<Ms>),
+    /// A start (true) or stop request reaches the target's Supervisor.
+    ProcCall {
+        caller: usize,
+        target: usize,
+        namespec: String,
+        start: bool,
+    },
+    /// A scheduled process transition on a node (ignored if the process moved meanwhile).
+    ProcStep {
+        node: usize,
+        namespec: String,
+        epoch: u64,
+        to: ProcessStates,
+    },
 }
 
 /// One simulated instance.
@@ -79,6 +96,8 @@ pub struct Node {
     pub up: bool,
     /// Instances this node closed its links to (ISOLATE_INSTANCES).
     pub isolated: BTreeSet<usize>,
+    /// The simulated local Supervisor.
+    pub sup: SimSupervisor,
     /// Number of boots so far; also drops stale ticks of a previous life.
     pub generation: u64,
     phase: Ms,
@@ -102,18 +121,36 @@ pub struct Cluster {
     pub steps: u64,
     /// Print every input that changes a node (SIM_TRACE set).
     pub trace: bool,
+    programs: Vec<(String, String)>,
+    rules: FixedRules,
 }
 
 impl Cluster {
     /// Boots `names.len()` nodes with random tick phases.
     pub fn new(seed: u64, names: &[&str], config: impl Fn(&str) -> EngineConfig + 'static) -> Self {
+        Self::with_programs(seed, names, config, &[], FixedRules::default())
+    }
+
+    /// Boots nodes that all have `programs` (group, name) with `rules`.
+    pub fn with_programs(
+        seed: u64,
+        names: &[&str],
+        config: impl Fn(&str) -> EngineConfig + 'static,
+        programs: &[(&str, &str)],
+        rules: FixedRules,
+    ) -> Self {
+        let programs: Vec<(String, String)> = programs
+            .iter()
+            .map(|(g, n)| ((*g).to_owned(), (*n).to_owned()))
+            .collect();
         let mut rng = Rng::new(seed);
         let config: Box<dyn Fn(&str) -> EngineConfig> = Box::new(config);
         let nodes = names
             .iter()
             .map(|n| Node {
                 name: (*n).to_owned(),
-                engine: Engine::new(config(n), Box::new(NoRulesEngine)),
+                engine: Engine::new(config(n), Box::new(rules.clone())),
+                sup: SimSupervisor::new(&programs),
                 up: false,
                 isolated: BTreeSet::new(),
                 generation: 0,
@@ -133,6 +170,8 @@ impl Cluster {
             max_outputs: 0,
             steps: 0,
             trace: std::env::var_os("SIM_TRACE").is_some(),
+            programs,
+            rules,
         };
         for i in 0..cluster.nodes.len() {
             let at = cluster.rng.below(2_000);
@@ -219,7 +258,8 @@ impl Cluster {
                 }
                 let name = self.nodes[i].name.clone();
                 let node = &mut self.nodes[i];
-                node.engine = Engine::new((self.config)(&name), Box::new(NoRulesEngine));
+                node.engine = Engine::new((self.config)(&name), Box::new(self.rules.clone()));
+                node.sup = SimSupervisor::new(&self.programs);
                 node.up = true;
                 node.isolated.clear();
                 node.generation += 1;
@@ -259,7 +299,7 @@ impl Cluster {
                         )),
                         master: t.master().to_owned(),
                         state_modes: t.state_modes(),
-                        processes: Vec::new(),
+                        processes: self.nodes[target].sup.infos(self.secs()),
                     }
                 } else {
                     HandshakeResult::failed()
@@ -284,11 +324,79 @@ impl Cluster {
                     self.input(caller, Input::Handshake { from, result });
                 }
             }
+            Event::ProcCall {
+                caller,
+                target,
+                namespec,
+                start,
+            } => {
+                if !self.linked(caller, target) {
+                    return;
+                }
+                let state = self.nodes[target].sup.procs.get(&namespec).map(|p| p.state);
+                match (start, state) {
+                    (true, Some(s)) if s.is_stopped() => {
+                        self.process_transition(target, &namespec, ProcessStates::STARTING, true);
+                    }
+                    (false, Some(s)) if s.is_running() => {
+                        self.process_transition(target, &namespec, ProcessStates::STOPPING, true);
+                    }
+                    _ => {} // ALREADY_STARTED / NOT_RUNNING faults: only printed by the reference
+                }
+            }
+            Event::ProcStep {
+                node,
+                namespec,
+                epoch,
+                to,
+            } => {
+                let current = self.nodes[node].sup.procs.get(&namespec).map(|p| p.epoch);
+                if self.nodes[node].up && current == Some(epoch) {
+                    self.process_transition(node, &namespec, to, true);
+                }
+            }
             Event::Command { to, cmd } => {
                 if self.nodes[to].up {
                     self.input(to, Input::Command { id: self.seq, cmd });
                 }
             }
+        }
+    }
+
+    /// Moves a process of node `i`, publishes the event and schedules what follows.
+    fn process_transition(&mut self, i: usize, namespec: &str, to: ProcessStates, expected: bool) {
+        let now = self.secs();
+        let Some(event) = self.nodes[i].sup.transition(namespec, to, expected, now) else {
+            return;
+        };
+        let epoch = self.nodes[i].sup.procs.get(namespec).map_or(0, |p| p.epoch);
+        let next = match to {
+            ProcessStates::STARTING => Some((1_000, ProcessStates::RUNNING)),
+            ProcessStates::STOPPING => Some((300, ProcessStates::STOPPED)),
+            ProcessStates::EXITED if !expected => Some((1_000, ProcessStates::STARTING)), // autorestart
+            _ => None,
+        };
+        if let Some((delay, to)) = next {
+            let namespec = namespec.to_owned();
+            self.schedule(
+                self.now + delay,
+                Event::ProcStep {
+                    node: i,
+                    namespec,
+                    epoch,
+                    to,
+                },
+            );
+        }
+        self.publish(i, InternalMessage::Process(event));
+    }
+
+    /// A RUNNING process of node `i` exits unexpectedly (autorestarted by its Supervisor).
+    pub fn crash_process(&mut self, i: usize) {
+        let running = self.nodes[i].sup.running();
+        if self.nodes[i].up && !running.is_empty() {
+            let pick = running[self.rng.below(running.len() as u64) as usize].clone();
+            self.process_transition(i, &pick, ProcessStates::EXITED, false);
         }
     }
 
@@ -326,6 +434,14 @@ impl Cluster {
                     input
                 );
             }
+            for o in &outputs {
+                if let Output::Request(r) = o {
+                    eprintln!("{:>8} {} request {r:?}", self.now, self.nodes[i].name);
+                }
+                if let Output::Broadcast(InternalMessage::ForcedProcess(f)) = o {
+                    eprintln!("{:>8} {} forced {f:?}", self.now, self.nodes[i].name);
+                }
+            }
             self.steps += 1;
             self.apply(i, outputs);
             return;
@@ -339,28 +455,31 @@ impl Cluster {
     fn apply(&mut self, i: usize, outputs: Vec<Output>) {
         for output in outputs {
             match output {
-                Output::Broadcast(msg) => {
-                    for to in 0..self.nodes.len() {
-                        if !self.linked(i, to) {
-                            continue;
-                        }
-                        let latency = if to == i { 1 } else { 1 + self.rng.below(200) };
-                        let clock = self.link_clock.entry((i, to)).or_default();
-                        let at = (self.now + latency).max(*clock);
-                        *clock = at;
-                        self.schedule(
-                            at,
-                            Event::Deliver {
-                                to,
-                                from: i,
-                                msg: msg.clone(),
-                            },
-                        );
-                    }
-                }
+                Output::Broadcast(msg) => self.publish(i, msg),
                 Output::Request(request) => self.request(i, request),
                 Output::Publish(_) | Output::Reply { .. } => {}
             }
+        }
+    }
+
+    /// Publishes a message of node `i` to every node it is linked to, itself included (FIFO).
+    fn publish(&mut self, i: usize, msg: InternalMessage) {
+        for to in 0..self.nodes.len() {
+            if !self.linked(i, to) {
+                continue;
+            }
+            let latency = if to == i { 1 } else { 1 + self.rng.below(200) };
+            let clock = self.link_clock.entry((i, to)).or_default();
+            let at = (self.now + latency).max(*clock);
+            *clock = at;
+            self.schedule(
+                at,
+                Event::Deliver {
+                    to,
+                    from: i,
+                    msg: msg.clone(),
+                },
+            );
         }
     }
 
@@ -386,7 +505,30 @@ impl Cluster {
             DeferredRequest::RestartSequence(m) => {
                 self.forward(i, &m, Command::RestartSequence { wait: false }, latency);
             }
-            DeferredRequest::StartProcess { .. } | DeferredRequest::StopProcess { .. } => {}
+            DeferredRequest::StartProcess {
+                target, namespec, ..
+            } => {
+                if let Some(target) = self.index(&target) {
+                    let call = Event::ProcCall {
+                        caller: i,
+                        target,
+                        namespec,
+                        start: true,
+                    };
+                    self.schedule(self.now + latency, call);
+                }
+            }
+            DeferredRequest::StopProcess { target, namespec } => {
+                if let Some(target) = self.index(&target) {
+                    let call = Event::ProcCall {
+                        caller: i,
+                        target,
+                        namespec,
+                        start: false,
+                    };
+                    self.schedule(self.now + latency, call);
+                }
+            }
         }
     }
 
