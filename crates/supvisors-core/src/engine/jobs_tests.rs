@@ -646,3 +646,116 @@ fn conciliate_request_with_user_strategy() {
     c.tick();
     assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
 }
+
+fn distributed(distribution: crate::enums::DistributionRules) -> Cluster {
+    let mut r = rules(
+        &[("app", 1, 1)],
+        &[("app:p1", 1, 1, false), ("app:p2", 1, 1, false)],
+    );
+    if let Some(a) = r.applications.get_mut("app") {
+        a.distribution = distribution;
+        a.starting_strategy = StartingStrategies::LESS_LOADED;
+    }
+    for p in r.processes.values_mut() {
+        p.expected_load = 30;
+    }
+    let mut big = ProcessRules::inherited(&ApplicationRules::without_engine());
+    big.expected_load = 50;
+    r.processes.insert("tools:big".into(), big);
+    let nodes = |cfg: &mut EngineConfig| {
+        // a alone on node x; b and c share node y
+        for (i, node) in cfg.instances.iter_mut().zip(["x", "y", "y"]) {
+            i.node = node.to_owned();
+        }
+    };
+    let mut c = Cluster::new(r, &[("app", "p1"), ("app", "p2")], nodes);
+    // c has the processes too
+    let infos = vec![
+        local_info("app", "p1", STOPPED),
+        local_info("app", "p2", STOPPED),
+    ];
+    c.e.handle(
+        Input::Peer {
+            from: "c".into(),
+            msg: InternalMessage::ProcessAdded(infos),
+        },
+        c.now,
+    );
+    c
+}
+
+#[test]
+fn all_instances_spreads_processes_by_load() {
+    let mut c = distributed(crate::enums::DistributionRules::ALL_INSTANCES);
+    let out = c.tick();
+    assert_eq!(
+        starts(&out),
+        [pair("a", "app:p1"), pair("b", "app:p2")],
+        "pending load counted"
+    );
+}
+
+#[test]
+fn single_instance_puts_the_whole_application_on_one_instance() {
+    let mut c = distributed(crate::enums::DistributionRules::SINGLE_INSTANCE);
+    let out = c.tick();
+    assert_eq!(starts(&out), [pair("a", "app:p1"), pair("a", "app:p2")]);
+}
+
+#[test]
+fn q1_single_node_uses_the_node_key() {
+    // host names are the identifiers here, node keys are x and y: the reference would look
+    // "a" up in a map keyed by node and find nothing
+    let mut c = distributed(crate::enums::DistributionRules::SINGLE_NODE);
+    let out = c.tick();
+    let targets: Vec<String> = starts(&out).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        targets,
+        ["a", "a"],
+        "node x (a, least loaded and first) has one instance"
+    );
+}
+
+#[test]
+fn single_node_spreads_over_the_instances_of_the_chosen_node() {
+    let mut c = distributed(crate::enums::DistributionRules::SINGLE_NODE);
+    // load node x with an unmanaged process of 50: the application (60) no longer fits there
+    let mut tools = local_info("tools", "big", RUNNING);
+    tools.now = c.now;
+    let msg = InternalMessage::ProcessAdded(vec![tools]);
+    c.e.handle(
+        Input::Peer {
+            from: "a".into(),
+            msg,
+        },
+        c.now,
+    );
+    assert_eq!(c.e.context().instance_load("a"), 50);
+    let out = c.tick();
+    assert_eq!(
+        starts(&out),
+        [pair("b", "app:p1"), pair("c", "app:p2")],
+        "node y, both instances"
+    );
+}
+
+#[test]
+fn item_99_disabled_instance_leaves_the_candidates() {
+    let mut c = distributed(crate::enums::DistributionRules::ALL_INSTANCES);
+    for from in ["a", "b"] {
+        let mut info = local_info("app", "p1", STOPPED);
+        info.disabled = true;
+        let msg = InternalMessage::ProcessDisability(info);
+        c.e.handle(
+            Input::Peer {
+                from: from.into(),
+                msg,
+            },
+            c.now,
+        );
+    }
+    let state_before = c.e.context().application("app").map(|a| a.state);
+    let out = c.tick();
+    assert_eq!(starts(&out)[0], pair("c", "app:p1"), "only c left for p1");
+    assert_eq!(state_before, Some(crate::enums::ApplicationStates::STOPPED));
+}
