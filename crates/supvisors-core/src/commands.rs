@@ -58,6 +58,18 @@ pub enum Command {
         /// Reply once the Starter is idle.
         wait: bool,
     },
+    /// `start_any_process(strategy, regex, extra_args, wait)`: the first stopped process whose
+    /// namespec matches (search) and that the strategy can place.
+    StartAnyProcess {
+        /// Strategy choosing the instance.
+        strategy: StartingStrategies,
+        /// Pattern searched in the namespecs.
+        regex: String,
+        /// Extra arguments for the command line.
+        extra_args: String,
+        /// Reply once the Starter is idle.
+        wait: bool,
+    },
     /// `stop_process(namespec, wait)`.
     StopProcess {
         /// `app:proc`, `app:*` or `name`.
@@ -83,6 +95,8 @@ pub enum Command {
 pub enum CommandReply {
     /// An XML-RPC boolean.
     Bool(bool),
+    /// The namespec chosen by `start_any_process`.
+    Namespec(String),
 }
 
 /// A request refused or failed; one variant per fault.
@@ -215,6 +229,7 @@ impl Command {
             | Command::StartApplication { .. }
             | Command::RestartApplication { .. }
             | Command::StartProcess { .. }
+            | Command::StartAnyProcess { .. }
             | Command::RestartProcess { .. } => Guard::Operation,
             Command::StopApplication { .. } | Command::StopProcess { .. } => {
                 Guard::OperationConciliation
@@ -235,6 +250,7 @@ impl fmt::Display for Command {
             Command::StopApplication { .. } => "stop_application",
             Command::RestartApplication { .. } => "restart_application",
             Command::StartProcess { .. } => "start_process",
+            Command::StartAnyProcess { .. } => "start_any_process",
             Command::StopProcess { .. } => "stop_process",
             Command::RestartProcess { .. } => "restart_process",
         })

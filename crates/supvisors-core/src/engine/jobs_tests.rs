@@ -759,3 +759,47 @@ fn item_99_disabled_instance_leaves_the_candidates() {
     assert_eq!(starts(&out)[0], pair("c", "app:p1"), "only c left for p1");
     assert_eq!(state_before, Some(crate::enums::ApplicationStates::STOPPED));
 }
+
+#[test]
+fn start_any_process_picks_the_first_placeable_stopped_match() {
+    let mut r = app2();
+    if let Some(p) = r.processes.get_mut("app:p2") {
+        p.identifiers = vec!["c".into()]; // c has no process: p2 cannot be placed
+    }
+    let mut c = Cluster::new(r, &APP2, |_| {});
+    c.event("a", "app:p1", RUNNING, true);
+    c.tick();
+    c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    let any = |regex: &str, wait: bool| Command::StartAnyProcess {
+        strategy: StartingStrategies::CONFIG,
+        regex: regex.into(),
+        extra_args: String::new(),
+        wait,
+    };
+    let out = c.command(any("p[0-9]", true));
+    assert_eq!(
+        starts(&out),
+        [pair("a", "app:p0")],
+        "p1 runs, p2 cannot be placed"
+    );
+    let out = c.event("a", "app:p0", RUNNING, true);
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Namespec("app:p0".into()))
+    }));
+    let out = c.command(any("p2", false));
+    let err = CommandError::BadName("no candidate process matching \"p2\"".into());
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Err(err)
+    }));
+    let out = c.command(any("(", false));
+    assert!(matches!(
+        out.last(),
+        Some(Output::Reply {
+            result: Err(CommandError::IncorrectParameters(_)),
+            ..
+        })
+    ));
+}

@@ -335,6 +335,22 @@ impl Engine {
         }
     }
 
+    /// Loads seen by the strategies: running processes plus the Starter's pending requests.
+    fn instance_loads(&self) -> Vec<crate::strategy::InstanceLoad> {
+        let pending = self.starter.load_requests(&self.ctx);
+        self.ctx
+            .instances()
+            .iter()
+            .map(|i| crate::strategy::InstanceLoad {
+                identifier: i.identifier().to_owned(),
+                node: i.config.node.clone(),
+                running: i.running(),
+                load: self.ctx.instance_load(i.identifier()),
+                pending: pending.get(i.identifier()).copied().unwrap_or(0),
+            })
+            .collect()
+    }
+
     /// Executes what a commander asks of the other, until nothing is left.
     fn run_followups(&mut self, followups: Vec<Followup>, now: f64) {
         let mut queue: VecDeque<Followup> = followups.into();

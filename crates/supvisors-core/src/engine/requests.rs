@@ -21,6 +21,8 @@ pub(super) enum Waiter {
     RestartApplication { application: String, stopped: bool },
     /// `start_process`: Starter idle, then no targeted process stopped.
     StartProcesses(Vec<String>),
+    /// `start_any_process`: Starter idle, then the chosen process must not be stopped.
+    StartAny(String),
     /// `stop_process`: Stopper idle, then no targeted process running.
     StopProcesses(Vec<String>),
     /// `restart_process`: Stopper idle, then Starter idle, then no targeted process stopped.
@@ -119,6 +121,16 @@ impl Engine {
                 wait,
             } => match self.start_processes(strategy, &namespec, &extra_args, now) {
                 Ok(targets) => self.reply_or_wait(id, wait, Waiter::StartProcesses(targets), TRUE),
+                Err(err) => self.reply(id, Err(err)),
+            },
+            Command::StartAnyProcess {
+                strategy,
+                regex,
+                extra_args,
+                wait,
+            } => match self.start_any_process(strategy, &regex, &extra_args, now) {
+                Ok(chosen) if wait => self.waiters.push((id, Waiter::StartAny(chosen))),
+                Ok(chosen) => self.reply(id, Ok(CommandReply::Namespec(chosen))),
                 Err(err) => self.reply(id, Err(err)),
             },
             Command::StopProcess { namespec, wait } => match self.stop_processes(&namespec, now) {
@@ -256,6 +268,42 @@ impl Engine {
         Ok(targets)
     }
 
+    /// Chooses the first stopped process matching `pattern` that `strategy` can place (§1.7.11).
+    ///
+    /// An invalid pattern is reported as INCORRECT_PARAMETERS (the reference raises an internal
+    /// error).
+    fn start_any_process(
+        &mut self,
+        strategy: StartingStrategies,
+        pattern: &str,
+        extra_args: &str,
+        now: f64,
+    ) -> Result<String, CommandError> {
+        let regex = regex::Regex::new(pattern).map_err(|e| {
+            CommandError::IncorrectParameters(format!("invalid regex {pattern:?}: {e}"))
+        })?;
+        let loads = self.instance_loads();
+        let ids = self.ctx.identifiers();
+        let local = self.ctx.local_identifier();
+        let chosen = self
+            .ctx
+            .applications()
+            .iter()
+            .flat_map(|a| a.processes())
+            .filter(|p| !p.running() && regex.is_match(&p.namespec()))
+            .find(|p| {
+                let candidates = p.possible_identifiers(&ids);
+                let load = u32::from(p.rules.expected_load);
+                crate::strategy::choose(strategy, &candidates, load, &loads, local).is_some()
+            })
+            .map(|p| p.namespec())
+            .ok_or_else(|| {
+                CommandError::BadName(format!("no candidate process matching \"{pattern}\""))
+            })?;
+        self.start_processes(strategy, &chosen, extra_args, now)?;
+        Ok(chosen)
+    }
+
     fn stop_processes(&mut self, namespec: &str, now: f64) -> Result<Vec<String>, CommandError> {
         let targets = self.targets(namespec)?;
         for target in &targets {
@@ -388,6 +436,13 @@ impl Engine {
                                 .join(" "),
                         )),
                         None => TRUE,
+                    })
+                }
+                Waiter::StartAny(namespec) if !starting => {
+                    Some(if self.process_is(namespec, false) {
+                        Err(CommandError::AbnormalTermination(namespec.clone()))
+                    } else {
+                        Ok(CommandReply::Namespec(namespec.clone()))
                     })
                 }
                 Waiter::StopProcesses(namespecs) if !stopping => {
