@@ -1,7 +1,53 @@
 //! The deterministic Supvisors engine.
 //!
 //! This crate never reads a clock, opens a socket, spawns a thread or touches a file: time and
-//! events come in as arguments, decisions go out as values.
+//! events come in as arguments, decisions go out as values. The same inputs in the same order
+//! always give the same outputs, which is what the simulation in `tests/sim.rs` relies on.
+//!
+//! # Design overview
+//!
+//! ```text
+//!                  Input::LocalTick { when }      (the driver's 5 s tick)
+//!                  Input::Peer { from, msg }      (InternalMessage from any instance, self too)
+//!                  Input::Handshake { from, .. }  (result of a CheckInstance request)
+//!                  Input::Command { id, cmd }     (supvisors XML-RPC namespace)
+//!                               |
+//!                               v
+//!     Engine::handle(input, now) -> Vec<Output>      Engine::{supvisors_status, process_info, ..}
+//!        context/   instances, applications,           read-only queries, guarded like
+//!                   processes (§4, §6)                  the XML-RPC methods
+//!        fsm        states, election (§5)
+//!        commander  Starter / Stopper (§7)
+//!        failure    running failures (§8.5)
+//!                               |
+//!                               v
+//!                  Output::Broadcast(msg)   publish to every instance, self included
+//!                  Output::Request(req)     handshake, start/stop on an instance, restart...
+//!                  Output::Publish(pub)     external event interface
+//!                  Output::Reply { id, .. } answer to a command (possibly deferred)
+//! ```
+//!
+//! A driver owns one [`engine::Engine`] and loops:
+//!
+//! ```ignore
+//! let mut engine = Engine::new(config, Box::new(rules));
+//! run(engine.start(now()));
+//! loop {
+//!     let input = select! { tick => Input::LocalTick { when: now() }, msg = links.recv() => .., };
+//!     for output in engine.handle(input, now()) {
+//!         match output {
+//!             Output::Broadcast(msg) => links.publish(msg),
+//!             Output::Request(req) => worker.submit(req), // results come back as inputs
+//!             Output::Publish(event) => publisher.send(event, &engine),
+//!             Output::Reply { id, result } => pending.resolve(id, result),
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! Deviations from Supvisors 0.15 are named after the quirks of the core specification (§12)
+//! and listed where they are decided: Q1 (`jobs`), Q3 (`jobs`), Q7 (`commander`), Q10 and Q14
+//! (`Engine::master_state`), Q11 (`conciliation`), Q13 and Q15 (`EngineConfig::tick_status`).
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod application;
