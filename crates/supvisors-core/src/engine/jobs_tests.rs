@@ -3,6 +3,7 @@
 use super::*;
 use crate::commands::{Command, CommandError, CommandReply};
 use crate::enums::{ProcessStates, StartingFailureStrategies, StartingStrategies};
+use crate::messages::HandshakeResult;
 use crate::messages::{ForcedProcessEvent, ProcessEvent};
 use crate::process::tests::local_info;
 use crate::rules::{ApplicationRules, ProcessRules};

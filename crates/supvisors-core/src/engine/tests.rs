@@ -2,7 +2,10 @@
 
 use super::*;
 use crate::commands::{Command, CommandError, CommandReply};
+use crate::enums::RunningFailureStrategies;
 use crate::enums::{ProcessStates, SupvisorsInstanceStates};
+use crate::fsm::RedeployMark;
+use crate::messages::HandshakeResult;
 use crate::messages::{LocalProcessInfo, ProcessEvent};
 use crate::process::tests::{event, local_info};
 use crate::rules::{ApplicationRules, ProcessRules};
