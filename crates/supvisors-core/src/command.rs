@@ -1,9 +1,12 @@
-//! Process start/stop commands: the tick arithmetic of spec §7.1.
+//! Process start/stop commands and the tick arithmetic of spec §7.1.
 //!
 //! A command waits for the target's events; it is judged against the target's own TICK counter
-//! at each local tick. Everything here is pure: inputs are states and counters.
+//! at each local tick. The judgements are pure functions of states and counters.
 
-use crate::enums::ProcessStates;
+use crate::context::Context;
+use crate::enums::{ProcessStates, StartingStrategies};
+use crate::messages::Identifier;
+use crate::process::ProcessStatus;
 
 /// `DEFAULT_TICK_TIMEOUT`: the minimum tick margin of a command.
 pub const DEFAULT_TICK_TIMEOUT: u64 = 2;
@@ -131,6 +134,87 @@ pub fn stop_timed_out(
 /// The reason published with a forced state after a timeout (spec §6.4).
 pub fn timeout_reason(expected: ProcessStates) -> String {
     format!("process {expected} event not received in time")
+}
+
+/// A start or stop request for one process on one instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessCommand {
+    /// Process name (the application is the job's).
+    pub process: String,
+    /// Target instance, once chosen.
+    pub identifier: Option<Identifier>,
+    /// Counters for the timeouts.
+    pub timing: Timing,
+    /// Start strategy, extra arguments and wait_exit handling (None for a stop).
+    pub start: Option<StartParameters>,
+}
+
+/// What only start commands carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartParameters {
+    /// Strategy used to choose the target.
+    pub strategy: StartingStrategies,
+    /// RUNNING is enough even with wait_exit (single process requests).
+    pub ignore_wait_exit: bool,
+    /// Extra arguments sent with the request.
+    pub extra_args: String,
+}
+
+impl ProcessCommand {
+    /// A start command without target yet.
+    pub fn start(ctx: &Context, process: &str, strategy: StartingStrategies) -> Self {
+        let minimum_ticks = minimum_ticks(ctx.active_count());
+        ProcessCommand {
+            process: process.to_owned(),
+            identifier: None,
+            timing: Timing {
+                request_counter: 0,
+                minimum_ticks,
+                wait_ticks: minimum_ticks,
+            },
+            start: Some(StartParameters {
+                strategy,
+                ignore_wait_exit: false,
+                extra_args: String::new(),
+            }),
+        }
+    }
+
+    /// A stop command on `identifier`.
+    pub fn stop(ctx: &Context, p: &ProcessStatus, identifier: &str) -> Self {
+        let minimum_ticks = minimum_ticks(ctx.active_count());
+        let mut cmd = ProcessCommand {
+            process: p.process_name.clone(),
+            identifier: None,
+            timing: Timing {
+                request_counter: 0,
+                minimum_ticks,
+                wait_ticks: minimum_ticks,
+            },
+            start: None,
+        };
+        cmd.set_target(ctx, p, identifier);
+        cmd
+    }
+
+    /// Sets the target and its wait_ticks (its startsecs or stopwaitsecs).
+    pub(crate) fn set_target(&mut self, ctx: &Context, p: &ProcessStatus, identifier: &str) {
+        let secs = p.info(identifier).map_or(0, |i| {
+            if self.start.is_some() {
+                i.info.startsecs
+            } else {
+                i.info.stopwaitsecs
+            }
+        });
+        let period = ctx.config().tick_period;
+        self.timing.wait_ticks = wait_ticks(secs, period, self.timing.minimum_ticks);
+        self.identifier = Some(identifier.to_owned());
+    }
+
+    pub(crate) fn matches(&self, process: &str, identifier: Option<&str>) -> bool {
+        self.process == process
+            && (identifier.is_none() || identifier == self.identifier.as_deref())
+    }
 }
 
 #[cfg(test)]

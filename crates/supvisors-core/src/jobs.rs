@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::boundary::Output;
-use crate::command::{self, RequestResult, StartExpectation, Timing};
+use crate::command::{self, ProcessCommand, RequestResult, StartExpectation};
 use crate::context::Context;
 use crate::enums::{
     DistributionRules, ProcessStates, StartingFailureStrategies, StartingStrategies,
@@ -14,87 +14,6 @@ use crate::strategy::{self, InstanceLoad};
 
 /// Load requested per instance by start commands not yet effective.
 pub type LoadMap = BTreeMap<Identifier, u32>;
-
-/// A start or stop request for one process on one instance.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProcessCommand {
-    /// Process name (the application is the job's).
-    pub process: String,
-    /// Target instance, once chosen.
-    pub identifier: Option<Identifier>,
-    /// Counters for the timeouts.
-    pub timing: Timing,
-    /// Start strategy, extra arguments and wait_exit handling (None for a stop).
-    pub start: Option<StartParameters>,
-}
-
-/// What only start commands carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartParameters {
-    /// Strategy used to choose the target.
-    pub strategy: StartingStrategies,
-    /// RUNNING is enough even with wait_exit (single process requests).
-    pub ignore_wait_exit: bool,
-    /// Extra arguments sent with the request.
-    pub extra_args: String,
-}
-
-impl ProcessCommand {
-    /// A start command without target yet.
-    pub fn start(ctx: &Context, process: &str, strategy: StartingStrategies) -> Self {
-        let minimum_ticks = command::minimum_ticks(ctx.active_count());
-        ProcessCommand {
-            process: process.to_owned(),
-            identifier: None,
-            timing: Timing {
-                request_counter: 0,
-                minimum_ticks,
-                wait_ticks: minimum_ticks,
-            },
-            start: Some(StartParameters {
-                strategy,
-                ignore_wait_exit: false,
-                extra_args: String::new(),
-            }),
-        }
-    }
-
-    /// A stop command on `identifier`.
-    pub fn stop(ctx: &Context, p: &ProcessStatus, identifier: &str) -> Self {
-        let minimum_ticks = command::minimum_ticks(ctx.active_count());
-        let mut cmd = ProcessCommand {
-            process: p.process_name.clone(),
-            identifier: None,
-            timing: Timing {
-                request_counter: 0,
-                minimum_ticks,
-                wait_ticks: minimum_ticks,
-            },
-            start: None,
-        };
-        cmd.set_target(ctx, p, identifier);
-        cmd
-    }
-
-    /// Sets the target and its wait_ticks (its startsecs or stopwaitsecs).
-    fn set_target(&mut self, ctx: &Context, p: &ProcessStatus, identifier: &str) {
-        let secs = p.info(identifier).map_or(0, |i| {
-            if self.start.is_some() {
-                i.info.startsecs
-            } else {
-                i.info.stopwaitsecs
-            }
-        });
-        let period = ctx.config().tick_period;
-        self.timing.wait_ticks = command::wait_ticks(secs, period, self.timing.minimum_ticks);
-        self.identifier = Some(identifier.to_owned());
-    }
-
-    fn matches(&self, process: &str, identifier: Option<&str>) -> bool {
-        self.process == process
-            && (identifier.is_none() || identifier == self.identifier.as_deref())
-    }
-}
 
 /// The jobs of one application: planned groups by sequence, and commands in progress.
 #[derive(Debug, Clone, PartialEq)]

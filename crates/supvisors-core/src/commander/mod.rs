@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use crate::boundary::Output;
+use crate::command::ProcessCommand;
 use crate::context::Context;
 use crate::enums::StartingStrategies;
-use crate::jobs::{ApplicationJobs, JobEnv, LoadMap, ProcessCommand};
+use crate::jobs::{ApplicationJobs, JobEnv, LoadMap};
 use crate::messages::Identifier;
 
 /// A request one commander makes to the other once a job completes.

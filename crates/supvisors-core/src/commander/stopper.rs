@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use super::{Commander, Followup};
 use crate::boundary::Output;
+use crate::command::ProcessCommand;
 use crate::context::Context;
 use crate::enums::StartingStrategies;
-use crate::jobs::{ApplicationJobs, ProcessCommand};
+use crate::jobs::ApplicationJobs;
 use crate::messages::Identifier;
 
 impl Commander {
