@@ -254,8 +254,9 @@ impl ApplicationJobs {
         let p = self.process(env.ctx, &cmd.process)?;
         let namespec = p.namespec();
         if !self.starting {
+            // Q16: a target that is not RUNNING here could never answer; not queued
             let target = cmd.identifier.clone()?;
-            if !p.running_on(&target) {
+            if !p.running_on(&target) || !is_running(env.ctx, &target) {
                 return None;
             }
             env.out.push(Output::Request(DeferredRequest::StopProcess {
@@ -276,7 +277,8 @@ impl ApplicationJobs {
                 cmd.set_target(env.ctx, p, &target);
             }
         }
-        match cmd.identifier.clone() {
+        // Q16: a SINGLE_* target chosen earlier may have stopped being RUNNING
+        match cmd.identifier.clone().filter(|t| is_running(env.ctx, t)) {
             Some(target) => {
                 env.out.push(Output::Request(DeferredRequest::StartProcess {
                     target: target.clone(),
@@ -336,6 +338,9 @@ impl ApplicationJobs {
             };
             let counter = counter_of(env.ctx, &target);
             let state = info.info.state;
+            // Q16: a target no longer RUNNING, or restarted (its counter went back), can never
+            // complete the command nor reach its timeout: drop it as timed out.
+            let hopeless = !is_running(env.ctx, &target) || counter < cmd.timing.request_counter;
             let (expected, result, date, failure) = match &cmd.start {
                 Some(params) => {
                     let e = StartExpectation {
@@ -349,6 +354,11 @@ impl ApplicationJobs {
                     let (expected, result) = command::stop_timed_out(state, cmd.timing, counter);
                     (expected, result, info.event_time, ProcessStates::STOPPED)
                 }
+            };
+            let result = if hopeless {
+                RequestResult::TimedOut
+            } else {
+                result
             };
             match result {
                 RequestResult::TimedOut => {
@@ -431,6 +441,10 @@ impl ApplicationJobs {
             failures.retain(|f| *f != namespec);
         }
     }
+}
+
+fn is_running(ctx: &Context, identifier: &str) -> bool {
+    ctx.instance(identifier).is_some_and(|i| i.running())
 }
 
 fn counter_of(ctx: &Context, identifier: &str) -> u64 {

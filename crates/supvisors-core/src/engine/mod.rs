@@ -102,6 +102,16 @@ impl Engine {
         self.ctx.is_master()
     }
 
+    /// The Starter (jobs planned and in progress).
+    pub fn starter(&self) -> &Commander {
+        &self.starter
+    }
+
+    /// The Stopper (jobs planned and in progress).
+    pub fn stopper(&self) -> &Commander {
+        &self.stopper
+    }
+
     /// The pending DEPLOYMENT mark.
     pub fn redeploy_mark(&self) -> RedeployMark {
         self.redeploy_mark

@@ -48,6 +48,8 @@ impl Rng {
 pub type Ms = u64;
 
 const TICK_MS: Ms = 5_000;
+/// HEARTBEAT_TIMEOUT: a link silent this long is closed (what it carried is lost).
+const LINK_RESET_MS: Ms = 10_000;
 
 #[derive(Debug, Clone)]
 enum Event {
@@ -111,7 +113,10 @@ pub struct Cluster {
     config: Box<dyn Fn(&str) -> EngineConfig>,
     queue: BTreeMap<(Ms, u64), (u64, Event)>,
     seq: u64,
-    partitions: BTreeSet<(usize, usize)>,
+    /// Cut links (lower index first) and when they were cut.
+    partitions: BTreeMap<(usize, usize), Ms>,
+    /// Messages waiting on a cut link, per (from, to), in order.
+    held: BTreeMap<(usize, usize), Vec<InternalMessage>>,
     link_clock: BTreeMap<(usize, usize), Ms>,
     /// Largest queue length seen.
     pub max_queue: usize,
@@ -164,7 +169,8 @@ impl Cluster {
             config,
             queue: BTreeMap::new(),
             seq: 0,
-            partitions: BTreeSet::new(),
+            partitions: BTreeMap::new(),
+            held: BTreeMap::new(),
             link_clock: BTreeMap::new(),
             max_queue: 0,
             max_outputs: 0,
@@ -196,31 +202,47 @@ impl Cluster {
 
     /// True when `a` and `b` can talk (both up, not partitioned).
     pub fn linked(&self, a: usize, b: usize) -> bool {
-        self.nodes[a].up && self.nodes[b].up && !self.partitions.contains(&(a.min(b), a.max(b)))
+        self.nodes[a].up && self.nodes[b].up && !self.partitions.contains_key(&(a.min(b), a.max(b)))
     }
 
     /// Cuts the link between two nodes.
+    ///
+    /// Like the reference TCP links: a cut shorter than the heartbeat timeout only delays what
+    /// is published meanwhile; a longer one closes the link and loses it.
     pub fn partition(&mut self, a: usize, b: usize) {
         if self.trace {
             eprintln!("{:>8} partition {a} {b}", self.now);
         }
         if a != b {
-            self.partitions.insert((a.min(b), a.max(b)));
+            self.partitions
+                .entry((a.min(b), a.max(b)))
+                .or_insert(self.now);
         }
     }
 
-    /// Repairs every partition.
+    /// Repairs every partition; held messages are delivered or lost (see [`Cluster::partition`]).
     pub fn heal(&mut self) {
         if self.trace && !self.partitions.is_empty() {
             eprintln!("{:>8} heal", self.now);
         }
-        self.partitions.clear();
+        let cut = std::mem::take(&mut self.partitions);
+        for ((a, b), since) in cut {
+            for link in [(a, b), (b, a)] {
+                let held = self.held.remove(&link).unwrap_or_default();
+                if self.now - since < LINK_RESET_MS {
+                    for msg in held {
+                        self.send(link.0, link.1, msg);
+                    }
+                }
+            }
+        }
     }
 
     /// Stops a node now; it boots again with a fresh engine after `down_ms`.
     pub fn crash(&mut self, i: usize, down_ms: Ms) {
         if self.nodes[i].up {
             self.nodes[i].up = false;
+            self.held.retain(|(a, b), _| *a != i && *b != i);
             self.schedule(self.now + down_ms, Event::Boot(i));
         }
     }
@@ -283,9 +305,12 @@ impl Cluster {
                 self.schedule(self.now + TICK_MS, Event::Tick(i));
             }
             Event::Deliver { to, from, msg } => {
+                let both_up = self.nodes[from].up && self.nodes[to].up;
                 if self.linked(from, to) && !self.nodes[to].isolated.contains(&from) {
                     let from = self.nodes[from].name.clone();
                     self.input(to, Input::Peer { from, msg });
+                } else if both_up && !self.linked(from, to) {
+                    self.held.entry((from, to)).or_default().push(msg);
                 }
             }
             Event::HandshakeCall { caller, target } => {
@@ -462,25 +487,26 @@ impl Cluster {
         }
     }
 
-    /// Publishes a message of node `i` to every node it is linked to, itself included (FIFO).
+    /// Publishes a message of node `i` to every node, itself included; cut links hold it.
     fn publish(&mut self, i: usize, msg: InternalMessage) {
         for to in 0..self.nodes.len() {
-            if !self.linked(i, to) {
-                continue;
+            if self.nodes[i].up && self.nodes[to].up {
+                self.send(i, to, msg.clone());
             }
-            let latency = if to == i { 1 } else { 1 + self.rng.below(200) };
-            let clock = self.link_clock.entry((i, to)).or_default();
-            let at = (self.now + latency).max(*clock);
-            *clock = at;
-            self.schedule(
-                at,
-                Event::Deliver {
-                    to,
-                    from: i,
-                    msg: msg.clone(),
-                },
-            );
         }
+    }
+
+    /// Puts a message on the FIFO link from `from` to `to`.
+    fn send(&mut self, from: usize, to: usize, msg: InternalMessage) {
+        let latency = if to == from {
+            1
+        } else {
+            1 + self.rng.below(200)
+        };
+        let clock = self.link_clock.entry((from, to)).or_default();
+        let at = (self.now + latency).max(*clock);
+        *clock = at;
+        self.schedule(at, Event::Deliver { to, from, msg });
     }
 
     fn request(&mut self, i: usize, request: DeferredRequest) {
