@@ -804,3 +804,90 @@ fn start_any_process_picks_the_first_placeable_stopped_match() {
         })
     ));
 }
+
+#[test]
+fn q16_a_restarted_target_does_not_block_a_command() {
+    let mut c = Cluster::new(app2(), &APP2, |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    for _ in 0..10 {
+        c.tick(); // counters reach 12
+    }
+    let out = c.command(Command::StopProcess {
+        namespec: "app:p0".into(),
+        wait: false,
+    });
+    assert_eq!(stops(&out), [pair("b", "app:p0")]);
+    // b restarts: its counter goes back to 1 (stealth restart); the command must not wait for
+    // counter 12 + wait_ticks (here the lost-instance path drops it; the counter check of
+    // `ApplicationJobs::check` is the safety net for any other path)
+    let tick = TickPayload {
+        when: c.now,
+        sequence_counter: 1,
+        status: None,
+    };
+    c.e.handle(
+        Input::Peer {
+            from: "b".into(),
+            msg: InternalMessage::Tick(tick),
+        },
+        c.now,
+    );
+    c.counter += 1;
+    c.now += 5.0;
+    c.tick_one("c");
+    c.tick_one("a");
+    assert!(
+        !c.e.state_modes().stopping_jobs,
+        "dropped with the lost instance"
+    );
+}
+
+#[test]
+fn q16_no_stop_request_to_a_silent_target() {
+    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    c.tick();
+    // a re-synchronization resets b to UNKNOWN, then b fails its handshake: SILENT without
+    // its processes being invalidated (reference behaviour), so p0 still reads running on b
+    c.e.set_state(SupvisorsStates::INITIALIZATION, c.now);
+    for (id, ok) in [("a", true), ("c", true), ("b", false)] {
+        c.tick_one(id);
+        let mut result = HandshakeResult::failed();
+        result.authorized = ok.then_some(true);
+        c.e.handle(
+            Input::Handshake {
+                from: id.into(),
+                result,
+            },
+            c.now,
+        );
+    }
+    c.counter += 1;
+    c.now += 5.0;
+    c.tick_one("c");
+    c.tick_one("a"); // b stays silent: otherwise its tick would start a new check
+    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(running_on_view(&c, "p0"), ["b"]);
+    let out = c.command(Command::StopProcess {
+        namespec: "app:p0".into(),
+        wait: false,
+    });
+    assert!(
+        stops(&out).is_empty(),
+        "no request that could never be answered"
+    );
+    let err = CommandError::NotRunning("app:p0".into());
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Err(err)
+    }));
+}
+
+fn running_on_view(c: &Cluster, process: &str) -> Vec<String> {
+    c.e.context()
+        .application("app")
+        .and_then(|a| a.process(process))
+        .map(|p| p.running_identifiers().to_vec())
+        .unwrap_or_default()
+}
