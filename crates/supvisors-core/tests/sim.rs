@@ -528,10 +528,9 @@ mod with_commands_and_faults {
     use super::with_processes_support::*;
     use super::*;
 
-    /// Known window (reference behaviour, open): `SIM_SEEDS=600` fails seed 353. A process event
-    /// from an instance still CHECKING in the receiver's view is dropped (§6.10), while the
-    /// handshake snapshot of that instance's processes was taken before the event: the
-    /// receiver keeps the stale state until the next event of that process.
+    /// Found here and fixed as deviations: a Stopper stuck on a command to an instance that
+    /// could never answer (Q16, seed 64), and a view left stale by an event dropped while its
+    /// sender was CHECKING (Q17, seed 353 of `SIM_SEEDS=600`).
     #[test]
     fn random_requests_under_faults_leave_consistent_views() {
         run_seeds("requests+faults", |seed| {

@@ -7,7 +7,7 @@ use crate::boundary::{Output, Publication};
 use crate::config::EngineConfig;
 use crate::enums::SupvisorsInstanceStates;
 use crate::instance::InstanceStatus;
-use crate::messages::{DeferredRequest, Identifier, StateModes, TickPayload};
+use crate::messages::{DeferredRequest, Identifier, ProcessEvent, StateModes, TickPayload};
 use crate::process::ProcessStatus;
 use crate::rules_provider::RulesProvider;
 
@@ -23,7 +23,12 @@ pub struct Context {
     pub start_date: f64,
     /// Counter of the last local tick processed.
     pub local_counter: u64,
+    /// Q17: process events received from CHECKING instances, replayed after their handshake.
+    pending: std::collections::BTreeMap<Identifier, Vec<ProcessEvent>>,
 }
+
+/// At most this many process events are kept per CHECKING instance (Q17).
+pub const MAX_PENDING_EVENTS: usize = 1_000;
 
 impl Context {
     /// A context with every instance UNKNOWN and no application.
@@ -42,6 +47,7 @@ impl Context {
             master: Identifier::new(),
             start_date: 0.0,
             local_counter: 0,
+            pending: std::collections::BTreeMap::new(),
         }
     }
 
@@ -132,6 +138,7 @@ impl Context {
     /// INITIALIZATION entry: no master, sync restarts now, instances reset (spec §4.2, §5.4.2).
     pub fn reset(&mut self, now: f64) {
         self.master.clear();
+        self.pending.clear();
         self.start_date = now;
         self.instances.iter_mut().for_each(InstanceStatus::reset);
     }
@@ -147,6 +154,7 @@ impl Context {
 
     /// Invalidates an instance: SILENT, or ISOLATING when fenced (never for the local one; §4.7).
     pub fn invalid(&mut self, id: &str, fence: bool, out: &mut Vec<Output>) {
+        self.pending.remove(id);
         let to = if id != self.config.local_identifier && (fence || self.config.auto_fence) {
             SupvisorsInstanceStates::ISOLATING
         } else {

@@ -74,8 +74,17 @@ impl Context {
         now: f64,
         out: &mut Vec<Output>,
     ) -> Option<String> {
-        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
-            return None;
+        match self.instance_state(from) {
+            SupvisorsInstanceStates::RUNNING => {}
+            SupvisorsInstanceStates::CHECKING => {
+                // Q17: the handshake snapshot may predate this event; keep it for the replay
+                let pending = self.pending.entry(from.to_owned()).or_default();
+                if pending.len() < super::MAX_PENDING_EVENTS {
+                    pending.push(event.clone());
+                }
+                return None;
+            }
+            _ => return None,
         }
         let Some(index) = self.find(from, &event.group, &event.name, true) else {
             self.unknown_event(from, closing, out);
@@ -94,6 +103,25 @@ impl Context {
         out.push(Output::Publish(Publication::Process(namespec.clone())));
         out.push(Output::Publish(Publication::Application(app.name.clone())));
         Some(namespec)
+    }
+
+    /// Q17: the events kept while `from` was CHECKING that are newer than what its handshake
+    /// loaded (events about processes it did not report are dropped).
+    ///
+    /// The reference drops every event of a CHECKING instance (§6.10), so an event published
+    /// between the handshake snapshot and the authorization was lost and the view stayed stale
+    /// (found by the simulation).
+    pub fn take_pending(&mut self, from: &str) -> Vec<ProcessEvent> {
+        let events = self.pending.remove(from).unwrap_or_default();
+        events
+            .into_iter()
+            .filter(|e| {
+                self.application(&e.group)
+                    .and_then(|a| a.process(&e.name))
+                    .and_then(|p| p.info(from))
+                    .is_some_and(|i| e.now > i.event_time)
+            })
+            .collect()
     }
 
     /// Applies a forced event (spec §6.4); returns the namespec unless unknown or dismissed.

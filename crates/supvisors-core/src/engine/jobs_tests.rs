@@ -891,3 +891,47 @@ fn running_on_view(c: &Cluster, process: &str) -> Vec<String> {
         .map(|p| p.running_identifiers().to_vec())
         .unwrap_or_default()
 }
+
+#[test]
+fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
+    for (snapshot_age, expected) in [(-1.0, vec!["b".to_owned()]), (1.0, vec![])] {
+        let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+        let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+        c.tick();
+        c.e.set_state(SupvisorsStates::INITIALIZATION, c.now); // everybody UNKNOWN again
+        c.tick_one("a");
+        let mut result = HandshakeResult::failed();
+        result.authorized = Some(true);
+        c.e.handle(
+            Input::Handshake {
+                from: "a".into(),
+                result,
+            },
+            c.now,
+        );
+        c.tick_one("b");
+        assert_eq!(
+            c.e.context().instance_state("b"),
+            crate::enums::SupvisorsInstanceStates::CHECKING
+        );
+        c.event("b", "app:p0", RUNNING, true); // kept, not applied
+        assert!(running_on_view(&c, "p0").is_empty());
+        let mut snapshot = local_info("app", "p0", STOPPED);
+        snapshot.now = c.now + snapshot_age;
+        let mut result = HandshakeResult::failed();
+        result.authorized = Some(true);
+        result.processes = vec![snapshot];
+        c.e.handle(
+            Input::Handshake {
+                from: "b".into(),
+                result,
+            },
+            c.now,
+        );
+        assert_eq!(
+            running_on_view(&c, "p0"),
+            expected,
+            "snapshot age {snapshot_age}"
+        );
+    }
+}

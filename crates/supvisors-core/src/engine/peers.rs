@@ -191,5 +191,9 @@ impl Engine {
             self.ctx
                 .load_processes(from, result.processes, now, &mut self.out);
         }
+        // Q17: replay what the instance published while it was CHECKING
+        for event in self.ctx.take_pending(from) {
+            self.on_message(from, InternalMessage::Process(event), now);
+        }
     }
 }
