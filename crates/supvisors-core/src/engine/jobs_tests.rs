@@ -935,3 +935,31 @@ fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
         );
     }
 }
+
+#[test]
+fn item_59_restart_sequence_replans_every_auto_start_application() {
+    let mut c = Cluster::new(app2(), &APP2, |_| {});
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    let out = c.command(Command::StopApplication {
+        application: "app".into(),
+        wait: false,
+    });
+    assert_eq!(stops(&out), [pair("a", "app:p2")]);
+    c.event("a", "app:p2", STOPPED, true);
+    c.event("a", "app:p1", STOPPED, true);
+    // stopped, neither failed nor never started: a plain repair DEPLOYMENT would skip it
+    let app =
+        c.e.context()
+            .application("app")
+            .map(|a| (a.state, a.major_failure, a.never_started()));
+    assert_eq!(
+        app,
+        Some((crate::enums::ApplicationStates::STOPPED, false, false))
+    );
+    c.command(Command::RestartSequence { wait: false });
+    let out = c.tick();
+    assert_eq!(starts(&out), [pair("a", "app:p1")], "forced: planned again");
+}
