@@ -9,8 +9,8 @@ use supvisors_core::boundary::{Input, Output};
 use supvisors_core::commands::Command;
 use supvisors_core::config::EngineConfig;
 use supvisors_core::engine::Engine;
-use supvisors_core::enums::ProcessStates;
 use supvisors_core::enums::SupvisorsInstanceStates;
+use supvisors_core::enums::{ProcessStates, RunningFailureStrategies};
 use supvisors_core::messages::{DeferredRequest, HandshakeResult, InternalMessage};
 use supvisors_core::rules_provider::FixedRules;
 
@@ -127,6 +127,7 @@ pub struct Cluster {
     /// Print every input that changes a node (SIM_TRACE set).
     pub trace: bool,
     programs: Vec<(String, String)>,
+    no_autorestart: Vec<String>,
     rules: FixedRules,
 }
 
@@ -148,6 +149,18 @@ impl Cluster {
             .iter()
             .map(|(g, n)| ((*g).to_owned(), (*n).to_owned()))
             .collect();
+        let no_autorestart: Vec<String> = rules
+            .processes
+            .iter()
+            .filter(|(_, r)| {
+                matches!(
+                    r.running_failure_strategy,
+                    RunningFailureStrategies::STOP_APPLICATION
+                        | RunningFailureStrategies::RESTART_APPLICATION
+                )
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
         let mut rng = Rng::new(seed);
         let config: Box<dyn Fn(&str) -> EngineConfig> = Box::new(config);
         let nodes = names
@@ -155,7 +168,7 @@ impl Cluster {
             .map(|n| Node {
                 name: (*n).to_owned(),
                 engine: Engine::new(config(n), Box::new(rules.clone())),
-                sup: SimSupervisor::new(&programs),
+                sup: SimSupervisor::new(&programs, &no_autorestart),
                 up: false,
                 isolated: BTreeSet::new(),
                 generation: 0,
@@ -177,6 +190,7 @@ impl Cluster {
             steps: 0,
             trace: std::env::var_os("SIM_TRACE").is_some(),
             programs,
+            no_autorestart,
             rules,
         };
         for i in 0..cluster.nodes.len() {
@@ -281,7 +295,7 @@ impl Cluster {
                 let name = self.nodes[i].name.clone();
                 let node = &mut self.nodes[i];
                 node.engine = Engine::new((self.config)(&name), Box::new(self.rules.clone()));
-                node.sup = SimSupervisor::new(&self.programs);
+                node.sup = SimSupervisor::new(&self.programs, &self.no_autorestart);
                 node.up = true;
                 node.isolated.clear();
                 node.generation += 1;
@@ -394,11 +408,17 @@ impl Cluster {
         let Some(event) = self.nodes[i].sup.transition(namespec, to, expected, now) else {
             return;
         };
-        let epoch = self.nodes[i].sup.procs.get(namespec).map_or(0, |p| p.epoch);
+        let (epoch, autorestart) = self.nodes[i]
+            .sup
+            .procs
+            .get(namespec)
+            .map_or((0, false), |p| (p.epoch, p.autorestart));
         let next = match to {
             ProcessStates::STARTING => Some((1_000, ProcessStates::RUNNING)),
             ProcessStates::STOPPING => Some((300, ProcessStates::STOPPED)),
-            ProcessStates::EXITED if !expected => Some((1_000, ProcessStates::STARTING)), // autorestart
+            ProcessStates::EXITED if !expected && autorestart => {
+                Some((1_000, ProcessStates::STARTING))
+            }
             _ => None,
         };
         if let Some((delay, to)) = next {

@@ -17,6 +17,8 @@ pub struct SimProcess {
     pub extra_args: String,
     /// Bumped at every transition, so stale scheduled steps are ignored.
     pub epoch: u64,
+    /// Restarted by Supervisor after an unexpected exit.
+    pub autorestart: bool,
 }
 
 /// The processes of one node, by namespec.
@@ -26,8 +28,9 @@ pub struct SimSupervisor {
 }
 
 impl SimSupervisor {
-    /// Every program STOPPED, never started.
-    pub fn new(programs: &[(String, String)]) -> Self {
+    /// Every program STOPPED, never started; `no_autorestart` lists namespecs whose rules
+    /// force `autorestart=false` (STOP_APPLICATION / RESTART_APPLICATION, spec §3.9).
+    pub fn new(programs: &[(String, String)], no_autorestart: &[String]) -> Self {
         let procs = programs
             .iter()
             .map(|(group, name)| {
@@ -40,6 +43,7 @@ impl SimSupervisor {
                     expected: true,
                     extra_args: String::new(),
                     epoch: 0,
+                    autorestart: !no_autorestart.contains(&format!("{group}:{name}")),
                 };
                 (format!("{group}:{name}"), p)
             })
