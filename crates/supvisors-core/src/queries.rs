@@ -394,6 +394,23 @@ mod tests {
     }
 
     #[test]
+    fn a_clone_is_a_snapshot_for_queries() {
+        let mut e = operating();
+        let snapshot = e.clone();
+        let infos = vec![local_info("app", "p3", ProcessStates::RUNNING)];
+        let msg = InternalMessage::ProcessAdded(infos);
+        e.handle(
+            Input::Peer {
+                from: "a".into(),
+                msg,
+            },
+            7.0,
+        );
+        assert_eq!(snapshot.all_process_info().map(|v| v.len()), Ok(2));
+        assert_eq!(e.all_process_info().map(|v| v.len()), Ok(3));
+    }
+
+    #[test]
     fn getters_are_guarded() {
         let mut e = Engine::new(
             EngineConfig::new("a", &["a"]).unwrap(),

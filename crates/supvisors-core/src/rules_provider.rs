@@ -15,6 +15,21 @@ pub trait RulesProvider {
     ) -> ProcessRules;
 }
 
+impl<T: RulesProvider + ?Sized> RulesProvider for Box<T> {
+    fn application_rules(&self, application: &str) -> ApplicationRules {
+        (**self).application_rules(application)
+    }
+
+    fn process_rules(
+        &self,
+        application: &str,
+        process: &str,
+        application_rules: &ApplicationRules,
+    ) -> ProcessRules {
+        (**self).process_rules(application, process, application_rules)
+    }
+}
+
 /// No rules engine at all: every application unmanaged, stop sequences unset (spec §3.10).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoRulesEngine;

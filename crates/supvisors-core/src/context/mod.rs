@@ -2,6 +2,8 @@
 //!
 //! The context applies facts (ticks, handshakes, process events) to the model; the FSM decides.
 
+use std::sync::Arc;
+
 use crate::application::ApplicationStatus;
 use crate::boundary::{Output, Publication};
 use crate::config::EngineConfig;
@@ -12,11 +14,12 @@ use crate::process::ProcessStatus;
 use crate::rules_provider::RulesProvider;
 
 /// Instances, applications and processes as seen by the local instance.
+#[derive(Clone)]
 pub struct Context {
     config: EngineConfig,
     instances: Vec<InstanceStatus>,
     applications: Vec<ApplicationStatus>,
-    rules: Box<dyn RulesProvider + Send>,
+    rules: Arc<dyn RulesProvider + Send + Sync>,
     /// The master identifier, '' when none.
     pub master: Identifier,
     /// Local date of the last INITIALIZATION entry.
@@ -32,7 +35,7 @@ pub const MAX_PENDING_EVENTS: usize = 1_000;
 
 impl Context {
     /// A context with every instance UNKNOWN and no application.
-    pub fn new(config: EngineConfig, rules: Box<dyn RulesProvider + Send>) -> Self {
+    pub fn new(config: EngineConfig, rules: impl RulesProvider + Send + Sync + 'static) -> Self {
         let instances = config
             .instances
             .iter()
@@ -43,7 +46,7 @@ impl Context {
             config,
             instances,
             applications: Vec::new(),
-            rules,
+            rules: Arc::new(rules),
             master: Identifier::new(),
             start_date: 0.0,
             local_counter: 0,

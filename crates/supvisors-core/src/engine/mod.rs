@@ -20,6 +20,9 @@ use crate::messages::{
 use crate::rules_provider::RulesProvider;
 
 /// The Supvisors engine of one instance.
+///
+/// Cloning is how a driver publishes a read-only snapshot for queries after each step.
+#[derive(Clone)]
 pub struct Engine {
     ctx: Context,
     state: SupvisorsStates,
@@ -35,7 +38,7 @@ pub struct Engine {
 
 impl Engine {
     /// An engine in state OFF; feed `Input::SupervisorRunning`-equivalent via [`Engine::start`].
-    pub fn new(config: EngineConfig, rules: Box<dyn RulesProvider + Send>) -> Self {
+    pub fn new(config: EngineConfig, rules: impl RulesProvider + Send + Sync + 'static) -> Self {
         Engine {
             ctx: Context::new(config, rules),
             state: SupvisorsStates::OFF,
