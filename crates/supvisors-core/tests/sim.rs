@@ -568,3 +568,142 @@ mod with_commands_and_faults {
         });
     }
 }
+
+mod garbage {
+    use super::harness::Rng;
+    use super::*;
+    use supvisors_core::boundary::Input;
+    use supvisors_core::engine::Engine;
+    use supvisors_core::enums::{
+        ConciliationStrategies, ProcessStates, StartingStrategies, SupvisorsStates,
+    };
+    use supvisors_core::messages::{
+        HandshakeResult, InternalMessage, LocalProcessInfo, ProcessEvent, StateModes, TickPayload,
+    };
+    use supvisors_core::rules_provider::NoRulesEngine;
+
+    const IDS: [&str; 6] = ["n1", "n2", "n3", "n4", "zz", ""];
+    const GROUPS: [&str; 3] = ["app", "other", ""];
+
+    fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {
+        from[rng.below(from.len() as u64) as usize]
+    }
+
+    fn state(rng: &mut Rng) -> ProcessStates {
+        ProcessStates::ALL[rng.below(ProcessStates::ALL.len() as u64) as usize]
+    }
+
+    fn info(rng: &mut Rng) -> LocalProcessInfo {
+        LocalProcessInfo {
+            group: pick(rng, &GROUPS).into(),
+            name: pick(rng, &["p", "q", "*"]).into(),
+            state: state(rng),
+            start: rng.below(100) as f64,
+            stop: rng.below(100) as f64,
+            now: rng.below(1000) as f64,
+            pid: 0,
+            spawnerr: String::new(),
+            expected: rng.chance(500),
+            startsecs: rng.below(30) as u32,
+            stopwaitsecs: rng.below(30) as u32,
+            extra_args: String::new(),
+            disabled: rng.chance(100),
+        }
+    }
+
+    fn input(rng: &mut Rng, now: f64) -> Input {
+        let from = pick(rng, &IDS).to_owned();
+        let modes = StateModes {
+            fsm_state: SupvisorsStates::ALL[rng.below(9) as usize],
+            starting_jobs: rng.chance(500),
+            stopping_jobs: rng.chance(500),
+        };
+        let msg = match rng.below(7) {
+            0 => InternalMessage::Tick(TickPayload {
+                when: now,
+                sequence_counter: rng.below(50),
+                status: None,
+            }),
+            1 => {
+                let i = info(rng);
+                InternalMessage::Process(ProcessEvent {
+                    group: i.group,
+                    name: i.name,
+                    state: i.state,
+                    now: i.now,
+                    pid: 1,
+                    expected: i.expected,
+                    spawnerr: String::new(),
+                    extra_args: String::new(),
+                    disabled: i.disabled,
+                })
+            }
+            2 => InternalMessage::ProcessAdded((0..rng.below(4)).map(|_| info(rng)).collect()),
+            3 => InternalMessage::ProcessRemoved {
+                group: pick(rng, &GROUPS).into(),
+                name: pick(rng, &["p", "*"]).into(),
+            },
+            4 => InternalMessage::ProcessDisability(info(rng)),
+            5 => InternalMessage::State(modes),
+            _ => {
+                let result = HandshakeResult {
+                    authorized: [None, Some(true), Some(false)][rng.below(3) as usize],
+                    master: pick(rng, &IDS).into(),
+                    state_modes: modes,
+                    processes: (0..rng.below(3)).map(|_| info(rng)).collect(),
+                };
+                return Input::Handshake { from, result };
+            }
+        };
+        if rng.chance(100) {
+            let strategy = StartingStrategies::ALL[rng.below(6) as usize];
+            let cmd = match rng.below(4) {
+                0 => Command::Conciliate(ConciliationStrategies::ALL[rng.below(6) as usize]),
+                1 => Command::StartProcess {
+                    strategy,
+                    namespec: format!("{}:p", pick(rng, &GROUPS)),
+                    extra_args: String::new(),
+                    wait: true,
+                },
+                2 => Command::RestartApplication {
+                    strategy,
+                    application: "app".into(),
+                    wait: true,
+                },
+                _ => Command::StopProcess {
+                    namespec: "app:*".into(),
+                    wait: true,
+                },
+            };
+            return Input::Command {
+                id: rng.next_u64(),
+                cmd,
+            };
+        }
+        Input::Peer { from, msg }
+    }
+
+    /// (e) whatever arrives, the engine neither panics nor answers with unbounded output.
+    #[test]
+    fn random_inputs_never_panic() {
+        run_seeds("garbage", |seed| {
+            let mut rng = Rng::new(seed);
+            let config = EngineConfig::new("n1", &NAMES).map_err(|e| e.to_string())?;
+            let mut e = Engine::new(config, NoRulesEngine);
+            e.start(0.0);
+            let mut now = 0.0;
+            for _ in 0..3_000 {
+                now += rng.below(2_000) as f64 / 1000.0;
+                let outputs = if rng.chance(50) {
+                    e.handle(Input::LocalTick { when: now }, now)
+                } else {
+                    e.handle(input(&mut rng, now), now)
+                };
+                if outputs.len() > 500 {
+                    return Err(format!("{} outputs for one input", outputs.len()));
+                }
+            }
+            Ok(())
+        });
+    }
+}
