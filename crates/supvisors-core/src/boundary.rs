@@ -8,7 +8,10 @@
 //! ```
 
 use crate::commands::{Command, CommandError, CommandReply};
-use crate::messages::{DeferredRequest, HandshakeResult, Identifier, InternalMessage};
+use crate::messages::{
+    DeferredRequest, HandshakeResult, Identifier, InternalMessage, ProcessEvent,
+};
+use crate::status::{ApplicationInfo, InstanceInfo, ProcessStatusInfo, SupvisorsStatus};
 
 /// Caller-chosen token that pairs a command with its reply.
 pub type CommandId = u64;
@@ -44,27 +47,29 @@ pub enum Input {
     },
 }
 
-/// Something the external event interface must publish; payloads are read from the engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Something the external event interface must publish, with its payload at that moment.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Publication {
-    /// The Supvisors status (FSM state and job flags) changed.
-    SupvisorsStatus,
-    /// An instance status changed.
-    Instance(Identifier),
-    /// An application status changed.
-    Application(String),
-    /// A process status changed (namespec).
-    Process(String),
-    /// A process was deleted (last status with state `DELETED`, namespec).
-    ProcessDeleted(String),
-    /// A process event was received from an instance (namespec; state −1 when removed).
+    /// The Supvisors status (header `supvisors`).
+    SupvisorsStatus(SupvisorsStatus),
+    /// An instance status (header `instance`).
+    Instance(InstanceInfo),
+    /// An application status (header `application`).
+    Application(ApplicationInfo),
+    /// A process status (header `process`).
+    Process(ProcessStatusInfo),
+    /// The last status of a deleted process, published with statecode −1 / `DELETED`.
+    ProcessDeleted(ProcessStatusInfo),
+    /// A process event received from an instance (header `event`).
     ProcessEvent {
         /// The instance the event is about.
         identifier: Identifier,
-        /// The process.
-        namespec: String,
-        /// True when the process was removed from that instance.
-        deleted: bool,
+        /// Group of the process.
+        group: String,
+        /// Name of the process.
+        name: String,
+        /// The event; None when the process was removed from that instance (state −1).
+        event: Option<ProcessEvent>,
     },
 }
 

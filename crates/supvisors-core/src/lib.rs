@@ -72,4 +72,5 @@ pub mod process;
 pub mod queries;
 pub mod rules;
 pub mod rules_provider;
+pub mod status;
 pub mod strategy;

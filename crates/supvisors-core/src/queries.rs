@@ -4,109 +4,14 @@
 
 use crate::commands::{CommandError, Guard};
 use crate::engine::Engine;
-use crate::enums::{
-    ApplicationStates, ConciliationStrategies, ProcessStates, StartingStrategies,
-    SupvisorsInstanceStates,
-};
-use crate::messages::{Identifier, StateModes};
 use crate::process::ProcessStatus;
 use crate::rules::{ApplicationRules, ProcessRules};
+pub use crate::status::{
+    ApplicationInfo, InstanceInfo, ProcessStatusInfo, Strategies, SupvisorsStatus,
+};
 
 /// The version string returned by `get_api_version`.
 pub const API_VERSION: &str = "0.15";
-
-/// `get_supvisors_state`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SupvisorsStatus {
-    /// Local FSM state and flags.
-    pub state_modes: StateModes,
-    /// Instances whose Starter has jobs, in `supvisors_list` order.
-    pub starting_jobs: Vec<Identifier>,
-    /// Instances whose Stopper has jobs, in `supvisors_list` order.
-    pub stopping_jobs: Vec<Identifier>,
-}
-
-/// `get_strategies`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Strategies {
-    /// `auto-fencing`.
-    pub auto_fencing: bool,
-    /// `starting`.
-    pub starting: StartingStrategies,
-    /// `conciliation`.
-    pub conciliation: ConciliationStrategies,
-}
-
-/// `get_instance_info`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InstanceInfo {
-    /// Identifier.
-    pub identifier: Identifier,
-    /// Host name as declared.
-    pub node_name: String,
-    /// Supervisor HTTP port.
-    pub port: u16,
-    /// Instance state.
-    pub state: SupvisorsInstanceStates,
-    /// Last TICK counter received from it.
-    pub sequence_counter: u64,
-    /// Date of its last TICK, its clock.
-    pub remote_time: f64,
-    /// Date of its last TICK, local clock.
-    pub local_time: f64,
-    /// Σ expected_loading of the processes running there.
-    pub loading: u32,
-    /// Its FSM state and job flags as last reported.
-    pub state_modes: StateModes,
-}
-
-/// `get_application_info`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApplicationInfo {
-    /// Group name.
-    pub application_name: String,
-    /// Declared in rules.
-    pub managed: bool,
-    /// Application state.
-    pub state: ApplicationStates,
-    /// Major failure flag.
-    pub major_failure: bool,
-    /// Minor failure flag.
-    pub minor_failure: bool,
-}
-
-/// `get_process_info` (synthetic view over all instances).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProcessStatusInfo {
-    /// Group name.
-    pub application_name: String,
-    /// Process name.
-    pub process_name: String,
-    /// Synthetic state (forced state first).
-    pub state: ProcessStates,
-    /// False when the last exit was unexpected.
-    pub expected_exit: bool,
-    /// Local date of the last information received.
-    pub last_event_time: f64,
-    /// Instances where it is in a running state.
-    pub identifiers: Vec<Identifier>,
-    /// Extra arguments currently applied.
-    pub extra_args: String,
-}
-
-impl From<&ProcessStatus> for ProcessStatusInfo {
-    fn from(p: &ProcessStatus) -> Self {
-        ProcessStatusInfo {
-            application_name: p.application_name.clone(),
-            process_name: p.process_name.clone(),
-            state: p.state(),
-            expected_exit: p.expected_exit,
-            last_event_time: p.last_event_time,
-            identifiers: p.running_identifiers().to_vec(),
-            extra_args: p.extra_args.clone(),
-        }
-    }
-}
 
 /// Splits a namespec: `app:proc`, `app:*` / `app:` (None: every process), or `name` (= `name:name`).
 pub fn split_namespec(namespec: &str) -> (&str, Option<&str>) {
@@ -128,19 +33,7 @@ impl Engine {
 
     /// `get_supvisors_state`.
     pub fn supvisors_status(&self) -> SupvisorsStatus {
-        let instances = self.context().instances();
-        let flagged = |f: fn(&StateModes) -> bool| {
-            instances
-                .iter()
-                .filter(|i| f(&i.state_modes))
-                .map(|i| i.identifier().to_owned())
-                .collect()
-        };
-        SupvisorsStatus {
-            state_modes: self.state_modes(),
-            starting_jobs: flagged(|m| m.starting_jobs),
-            stopping_jobs: flagged(|m| m.stopping_jobs),
-        }
+        SupvisorsStatus::of(self.context())
     }
 
     /// `get_strategies`.
@@ -155,19 +48,8 @@ impl Engine {
 
     /// `get_instance_info`: fault 2 for an unknown identifier.
     pub fn instance_info(&self, identifier: &str) -> Result<InstanceInfo, CommandError> {
-        let i = self.context().instance(identifier).ok_or_else(|| {
+        InstanceInfo::of(self.context(), identifier).ok_or_else(|| {
             CommandError::IncorrectParameters(format!("{identifier} unknown to Supvisors"))
-        })?;
-        Ok(InstanceInfo {
-            identifier: identifier.to_owned(),
-            node_name: i.config.host_name.clone(),
-            port: i.config.http_port,
-            state: i.state(),
-            sequence_counter: i.sequence_counter,
-            remote_time: i.remote_time,
-            local_time: i.local_time,
-            loading: self.context().instance_load(identifier),
-            state_modes: i.state_modes,
         })
     }
 
@@ -187,13 +69,7 @@ impl Engine {
             .context()
             .application(name)
             .ok_or_else(|| unknown_application(name))?;
-        Ok(ApplicationInfo {
-            application_name: a.name.clone(),
-            managed: a.rules.managed,
-            state: a.state,
-            major_failure: a.major_failure,
-            minor_failure: a.minor_failure,
-        })
+        Ok(a.into())
     }
 
     /// `get_all_applications_info`, in context order.
@@ -284,7 +160,7 @@ mod tests {
     use super::*;
     use crate::boundary::Input;
     use crate::config::EngineConfig;
-    use crate::enums::SupvisorsStates;
+    use crate::enums::{ApplicationStates, ProcessStates, StartingStrategies, SupvisorsStates};
     use crate::messages::{HandshakeResult, InternalMessage, TickPayload};
     use crate::process::tests::local_info;
     use crate::rules_provider::NoRulesEngine;

@@ -12,6 +12,7 @@ use crate::instance::InstanceStatus;
 use crate::messages::{DeferredRequest, Identifier, ProcessEvent, StateModes, TickPayload};
 use crate::process::ProcessStatus;
 use crate::rules_provider::RulesProvider;
+use crate::status::{ApplicationInfo, InstanceInfo, ProcessStatusInfo, SupvisorsStatus};
 
 /// Instances, applications and processes as seen by the local instance.
 #[derive(Clone)]
@@ -147,11 +148,11 @@ impl Context {
     }
 
     fn set_instance_state(&mut self, id: &str, to: SupvisorsInstanceStates, out: &mut Vec<Output>) {
-        if let Some(status) = self.instance_mut(id)
-            && status.state() != to
-            && status.set_state(to).is_ok()
-        {
-            out.push(Output::Publish(Publication::Instance(id.to_owned())));
+        let changed = self
+            .instance_mut(id)
+            .is_some_and(|status| status.state() != to && status.set_state(to).is_ok());
+        if changed {
+            self.publish_instance(id, out);
         }
     }
 
@@ -164,7 +165,20 @@ impl Context {
             SupvisorsInstanceStates::SILENT
         };
         self.set_instance_state(id, to, out);
-        out.push(Output::Publish(Publication::SupvisorsStatus));
+        self.publish_status(out);
+    }
+
+    fn publish_instance(&self, id: &str, out: &mut Vec<Output>) {
+        if let Some(info) = InstanceInfo::of(self, id) {
+            out.push(Output::Publish(Publication::Instance(info)));
+        }
+    }
+
+    /// Publishes the Supvisors status as the local instance sees it now.
+    pub fn publish_status(&self, out: &mut Vec<Output>) {
+        out.push(Output::Publish(Publication::SupvisorsStatus(
+            SupvisorsStatus::of(self),
+        )));
     }
 
     /// Applies a TICK from `from` (spec §4.4 steps 1–5).
@@ -205,8 +219,8 @@ impl Context {
                 from.to_owned(),
             )));
         }
-        out.push(Output::Publish(Publication::Instance(from.to_owned())));
-        out.push(Output::Publish(Publication::SupvisorsStatus));
+        self.publish_instance(from, out);
+        self.publish_status(out);
     }
 
     /// Inactivity detection at a local tick (spec §4.8): returns (lost instances, failed namespecs).
@@ -239,13 +253,15 @@ impl Context {
                         for p in app.processes_mut() {
                             if p.running_on(&id) && p.invalidate_identifier(&id, now) {
                                 failures.push(p.namespec());
-                                out.push(Output::Publish(Publication::Process(p.namespec())));
+                                let info = ProcessStatusInfo::from(&*p);
+                                out.push(Output::Publish(Publication::Process(info)));
                                 impacted = true;
                             }
                         }
                         if impacted {
                             app.update_status();
-                            out.push(Output::Publish(Publication::Application(app.name.clone())));
+                            let info = ApplicationInfo::from(&*app);
+                            out.push(Output::Publish(Publication::Application(info)));
                         }
                     }
                 }
@@ -279,14 +295,16 @@ impl Context {
     /// Stores the state modes reported by a non-local, non-isolated instance (spec §4.11).
     pub fn on_state_modes(&mut self, from: &str, modes: StateModes, out: &mut Vec<Output>) {
         let local = from == self.config.local_identifier;
-        if let Some(status) = self.instance_mut(from)
-            && !status.in_isolation()
-        {
-            if !local {
-                status.state_modes = modes;
-            }
-            out.push(Output::Publish(Publication::SupvisorsStatus));
+        let Some(status) = self.instance_mut(from) else {
+            return;
+        };
+        if status.in_isolation() {
+            return;
         }
+        if !local {
+            status.state_modes = modes;
+        }
+        self.publish_status(out);
     }
 
     /// Sets the local instance's own state modes.

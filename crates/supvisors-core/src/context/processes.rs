@@ -6,6 +6,7 @@ use crate::boundary::{Output, Publication};
 use crate::enums::{ApplicationStates, SupvisorsInstanceStates};
 use crate::messages::{ForcedProcessEvent, LocalProcessInfo, ProcessEvent};
 use crate::process::ProcessStatus;
+use crate::status::{ApplicationInfo, ProcessStatusInfo};
 
 impl Context {
     /// Loads the process list of an instance, creating entries on first sight (spec §6.8).
@@ -20,7 +21,6 @@ impl Context {
             return;
         }
         for info in infos {
-            let namespec = info.namespec();
             let index = self.setdefault_application(&info.group);
             let app = &self.applications[index];
             if app.process(&info.name).is_none() {
@@ -32,8 +32,10 @@ impl Context {
             }
             if let Some(p) = self.applications[index].process_mut(&info.name) {
                 p.add_info(from, info, now);
+                out.push(Output::Publish(Publication::Process(
+                    ProcessStatusInfo::from(&*p),
+                )));
             }
-            out.push(Output::Publish(Publication::Process(namespec)));
         }
         for app in &mut self.applications {
             app.update_status();
@@ -94,14 +96,18 @@ impl Context {
         let process = app.process_mut(&event.name)?;
         process.update_info(from, event, now);
         let namespec = process.namespec();
+        let status = ProcessStatusInfo::from(&*process);
         app.update_status();
         out.push(Output::Publish(Publication::ProcessEvent {
             identifier: from.to_owned(),
-            namespec: namespec.clone(),
-            deleted: false,
+            group: event.group.clone(),
+            name: event.name.clone(),
+            event: Some(event.clone()),
         }));
-        out.push(Output::Publish(Publication::Process(namespec.clone())));
-        out.push(Output::Publish(Publication::Application(app.name.clone())));
+        out.push(Output::Publish(Publication::Process(status)));
+        out.push(Output::Publish(Publication::Application(
+            ApplicationInfo::from(&*app),
+        )));
         Some(namespec)
     }
 
@@ -146,9 +152,12 @@ impl Context {
             return None;
         }
         let namespec = process.namespec();
+        let status = ProcessStatusInfo::from(&*process);
         app.update_status();
-        out.push(Output::Publish(Publication::Process(namespec.clone())));
-        out.push(Output::Publish(Publication::Application(app.name.clone())));
+        out.push(Output::Publish(Publication::Process(status)));
+        out.push(Output::Publish(Publication::Application(
+            ApplicationInfo::from(&*app),
+        )));
         Some(namespec)
     }
 
@@ -169,10 +178,22 @@ impl Context {
         };
         if let Some(p) = self.applications[index].process_mut(&info.name) {
             p.update_disability(from, info.disabled);
+            let event = ProcessEvent {
+                group: info.group.clone(),
+                name: info.name.clone(),
+                state: info.state,
+                now: info.now,
+                pid: info.pid,
+                expected: info.expected,
+                spawnerr: info.spawnerr.clone(),
+                extra_args: info.extra_args.clone(),
+                disabled: info.disabled,
+            };
             out.push(Output::Publish(Publication::ProcessEvent {
                 identifier: from.to_owned(),
-                namespec: info.namespec(),
-                deleted: false,
+                group: info.group.clone(),
+                name: info.name.clone(),
+                event: Some(event),
             }));
         }
     }
@@ -213,17 +234,18 @@ impl Context {
             .collect();
         let mut impacted = false;
         for process_name in names {
-            let namespec = format!("{group}:{process_name}");
             out.push(Output::Publish(Publication::ProcessEvent {
                 identifier: from.to_owned(),
-                namespec: namespec.clone(),
-                deleted: true,
+                group: group.to_owned(),
+                name: process_name.clone(),
+                event: None,
             }));
-            if app
-                .process_mut(&process_name)
-                .is_some_and(|p| p.remove_identifier(from))
-            {
-                out.push(Output::Publish(Publication::ProcessDeleted(namespec)));
+            let Some(p) = app.process_mut(&process_name) else {
+                continue;
+            };
+            if p.remove_identifier(from) {
+                let last = ProcessStatusInfo::from(&*p);
+                out.push(Output::Publish(Publication::ProcessDeleted(last)));
                 app.remove_process(&process_name);
                 impacted = true;
             }
@@ -233,7 +255,9 @@ impl Context {
             app.state = ApplicationStates::DELETED;
         }
         if impacted {
-            out.push(Output::Publish(Publication::Application(app.name.clone())));
+            out.push(Output::Publish(Publication::Application(
+                ApplicationInfo::from(&*app),
+            )));
         }
         if app.processes().is_empty() {
             self.applications.remove(index);

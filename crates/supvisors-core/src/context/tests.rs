@@ -188,8 +188,26 @@ fn item_42_isolating_become_isolated_in_one_request() {
     c.invalid("b", true, &mut out);
     c.invalid("d", true, &mut out);
     c.invalid("c", false, &mut out);
+    let states = |out: &[Output]| -> Vec<(String, SupvisorsInstanceStates)> {
+        out.iter()
+            .filter_map(|o| match o {
+                Output::Publish(Publication::Instance(i)) => Some((i.identifier.clone(), i.state)),
+                _ => None,
+            })
+            .collect()
+    };
+    let isolating = states(&out);
+    assert_eq!(
+        isolating[0],
+        ("b".to_owned(), ISOLATING),
+        "payload taken when published"
+    );
     out.clear();
     assert_eq!(c.handle_isolation(&mut out), ["b", "d"]);
+    assert_eq!(
+        states(&out),
+        [("b".to_owned(), ISOLATED), ("d".to_owned(), ISOLATED)]
+    );
     assert_eq!(
         (c.instance_state("b"), c.instance_state("d")),
         (ISOLATED, ISOLATED)
@@ -300,7 +318,7 @@ fn item_98_process_removed() {
     c.on_process_removed("a", "app", "p", false, &mut out);
     assert!(out.iter().any(|o| matches!(
         o,
-        Output::Publish(Publication::ProcessEvent { deleted: true, .. })
+        Output::Publish(Publication::ProcessEvent { event: None, .. })
     )));
     assert!(
         !out.iter()
@@ -308,9 +326,11 @@ fn item_98_process_removed() {
     );
     out.clear();
     c.on_process_removed("b", "app", "p", false, &mut out);
-    assert!(out.contains(&Output::Publish(Publication::ProcessDeleted(
-        "app:p".into()
-    ))));
+    assert!(out.iter().any(|o| matches!(
+        o,
+        Output::Publish(Publication::ProcessDeleted(info))
+            if info.application_name == "app" && info.process_name == "p"
+    )));
     assert_eq!(c.application("app").map(|a| a.processes().len()), Some(1));
     c.on_process_removed("a", "app", "*", false, &mut out);
     c.on_process_removed("b", "app", "*", false, &mut out);

@@ -1,7 +1,7 @@
 //! Driving the state machine: `set_state`, enter/exit actions and evaluations (spec §5).
 
 use super::Engine;
-use crate::boundary::{Output, Publication};
+use crate::boundary::Output;
 use crate::enums::SupvisorsStates;
 use crate::fsm::{self, RedeployMark};
 use crate::messages::{DeferredRequest, InternalMessage};
@@ -118,7 +118,7 @@ impl Engine {
             self.ctx.set_local_state_modes(modes);
             self.out
                 .push(Output::Broadcast(InternalMessage::State(modes)));
-            self.out.push(Output::Publish(Publication::SupvisorsStatus));
+            self.ctx.publish_status(&mut self.out);
         }
     }
 }
