@@ -20,6 +20,10 @@ pub enum Command {
         /// Reply only after DEPLOYMENT then OPERATION were observed.
         wait: bool,
     },
+    /// Internal, for `disable` and a `update_numprocs` decrease: stop these processes where they
+    /// run on the local instance; the reply comes once the Stopper is idle (ABNORMAL_TERMINATION
+    /// names those still running locally). Unknown namespecs are ignored.
+    StopLocalProcesses(Vec<String>),
     /// `conciliate(strategy)`: apply a strategy once to every conflict (false for USER).
     Conciliate(ConciliationStrategies),
     /// `start_application(strategy, application_name, wait)`.
@@ -235,6 +239,7 @@ impl Command {
                 Guard::OperationConciliation
             }
             Command::Conciliate(_) => Guard::Conciliation,
+            Command::StopLocalProcesses(_) => Guard::Any,
         }
     }
 }
@@ -246,6 +251,7 @@ impl fmt::Display for Command {
             Command::Shutdown => "shutdown",
             Command::RestartSequence { .. } => "restart_sequence",
             Command::Conciliate(_) => "conciliate",
+            Command::StopLocalProcesses(_) => "stop_local_processes",
             Command::StartApplication { .. } => "start_application",
             Command::StopApplication { .. } => "stop_application",
             Command::RestartApplication { .. } => "restart_application",

@@ -963,3 +963,27 @@ fn item_59_restart_sequence_replans_every_auto_start_application() {
     let out = c.tick();
     assert_eq!(starts(&out), [pair("a", "app:p1")], "forced: planned again");
 }
+
+#[test]
+fn stop_local_processes_stops_only_the_local_copies() {
+    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+    c.tick();
+    c.event("a", "app:p0", RUNNING, true);
+    c.event("b", "app:p0", RUNNING, true);
+    let out = c.command(Command::StopLocalProcesses(vec![
+        "app:p0".into(),
+        "app:zz".into(),
+    ]));
+    assert_eq!(stops(&out), [pair("a", "app:p0")], "local instance only");
+    assert!(
+        !out.iter().any(|o| matches!(o, Output::Reply { .. })),
+        "deferred"
+    );
+    let out = c.event("a", "app:p0", STOPPED, true);
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(true))
+    }));
+    assert_eq!(running_on_view(&c, "p0"), ["b"]);
+}

@@ -2,8 +2,8 @@
 //!
 //! `now` is the caller's wall clock in epoch seconds; the engine never reads a clock. All
 //! periodic behaviour is paced by `Input::LocalTick`, which the driver feeds every tick period.
-//! Submodules: `peers` (facts from instances), `states` (the FSM), `requests` (commands and
-//! deferred replies), `repair` (failure handler and conciliation).
+//! Submodules: `peers` (facts from instances), `states` (the FSM), `requests` (commands),
+//! `waiters` (deferred replies), `repair` (failure handler and conciliation).
 
 use std::collections::VecDeque;
 
@@ -29,7 +29,7 @@ pub struct Engine {
     redeploy_mark: RedeployMark,
     tick_counter: u64,
     published_modes: Option<StateModes>,
-    waiters: Vec<(CommandId, requests::Waiter)>,
+    waiters: Vec<(CommandId, waiters::Waiter)>,
     starter: Commander,
     stopper: Commander,
     failure: FailureHandler,
@@ -218,3 +218,4 @@ mod requests;
 mod states;
 #[cfg(test)]
 mod tests;
+mod waiters;

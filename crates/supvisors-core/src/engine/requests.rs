@@ -3,38 +3,16 @@
 use super::Engine;
 use crate::boundary::{CommandId, Output};
 use crate::commands::{Command, CommandError, CommandReply};
-use crate::enums::{ApplicationStates, StartingStrategies, SupvisorsStates};
+use crate::enums::{ApplicationStates, StartingStrategies};
 use crate::fsm::RedeployMark;
 use crate::messages::DeferredRequest;
 use crate::queries::split_namespec;
 
-/// A command whose reply waits for a later state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Waiter {
-    /// `restart_sequence`: DEPLOYMENT seen yet?
-    RestartSequence { deployment_seen: bool },
-    /// `start_application`: Starter idle, then the application must be RUNNING.
-    StartApplication(String),
-    /// `stop_application`: Stopper idle, then the application must be STOPPED.
-    StopApplication(String),
-    /// `restart_application`: Stopper idle, then Starter idle, then not STOPPED.
-    RestartApplication { application: String, stopped: bool },
-    /// `start_process`: Starter idle, then no targeted process stopped.
-    StartProcesses(Vec<String>),
-    /// `start_any_process`: Starter idle, then the chosen process must not be stopped.
-    StartAny(String),
-    /// `stop_process`: Stopper idle, then no targeted process running.
-    StopProcesses(Vec<String>),
-    /// `restart_process`: Stopper idle, then Starter idle, then no targeted process stopped.
-    RestartProcesses {
-        namespecs: Vec<String>,
-        stopped: bool,
-    },
-}
+use super::waiters::Waiter;
 
-type Reply = Result<CommandReply, CommandError>;
+pub(super) type Reply = Result<CommandReply, CommandError>;
 
-const TRUE: Reply = Ok(CommandReply::Bool(true));
+pub(super) const TRUE: Reply = Ok(CommandReply::Bool(true));
 
 impl Engine {
     pub(super) fn reply(&mut self, id: CommandId, result: Reply) {
@@ -73,6 +51,18 @@ impl Engine {
                     deployment_seen: false,
                 };
                 self.reply_or_wait(id, wait, waiter, TRUE);
+            }
+            Command::StopLocalProcesses(namespecs) => {
+                let local = self.ctx.local_identifier().to_owned();
+                for namespec in &namespecs {
+                    let (app, process) = split_namespec(namespec);
+                    let (ctx, out) = (&self.ctx, &mut self.out);
+                    let only = [local.clone()];
+                    let request = (app, process.unwrap_or(app), Some(&only[..]));
+                    let followups = self.stopper.stop_process(ctx, out, now, request);
+                    self.run_followups(followups, now);
+                }
+                self.waiters.push((id, Waiter::StopLocal(namespecs)));
             }
             Command::Conciliate(strategy) => {
                 let applied = self.conciliate(strategy, now);
@@ -236,7 +226,7 @@ impl Engine {
         }
     }
 
-    fn process_is(&self, namespec: &str, running: bool) -> bool {
+    pub(super) fn process_is(&self, namespec: &str, running: bool) -> bool {
         let (app, process) = split_namespec(namespec);
         let p = process.and_then(|name| self.ctx.application(app)?.process(name));
         p.is_some_and(|p| if running { p.running() } else { p.stopped() })
@@ -343,127 +333,5 @@ impl Engine {
             )));
         }
         Ok(targets)
-    }
-
-    /// RESTART_SEQUENCE waiters observe every state entered, even transient ones.
-    pub(super) fn note_state_for_waiters(&mut self) {
-        let state = self.state;
-        let mut done = Vec::new();
-        for (id, waiter) in &mut self.waiters {
-            if let Waiter::RestartSequence { deployment_seen } = waiter {
-                if state == SupvisorsStates::DEPLOYMENT {
-                    *deployment_seen = true;
-                } else if state == SupvisorsStates::OPERATION && *deployment_seen {
-                    done.push(*id);
-                }
-            }
-        }
-        self.finish(done.into_iter().map(|id| (id, TRUE)).collect());
-    }
-
-    fn finish(&mut self, replies: Vec<(CommandId, Reply)>) {
-        self.waiters
-            .retain(|(id, _)| !replies.iter().any(|(r, _)| r == id));
-        for (id, reply) in replies {
-            self.reply(id, reply);
-        }
-    }
-
-    fn app_state(&self, name: &str) -> Option<ApplicationStates> {
-        self.ctx.application(name).map(|a| a.state)
-    }
-
-    /// Resolves the waiters whose condition holds, after each input.
-    pub(super) fn update_waiters(&mut self) {
-        let (starting, stopping) = (self.starter.in_progress(), self.stopper.in_progress());
-        let mut replies = Vec::new();
-        let mut waiters = std::mem::take(&mut self.waiters);
-        for (id, waiter) in &mut waiters {
-            let single_start = matches!(waiter, Waiter::StartProcesses(_));
-            let reply = match waiter {
-                Waiter::RestartSequence { .. } => None,
-                Waiter::StartApplication(app) if !starting => {
-                    Some(if self.app_state(app) == Some(ApplicationStates::RUNNING) {
-                        TRUE
-                    } else {
-                        Err(CommandError::AbnormalTermination(app.clone()))
-                    })
-                }
-                Waiter::StopApplication(app) if !stopping => {
-                    Some(if self.app_state(app) == Some(ApplicationStates::STOPPED) {
-                        TRUE
-                    } else {
-                        Err(CommandError::AbnormalTermination(app.clone()))
-                    })
-                }
-                Waiter::RestartApplication { stopped, .. }
-                | Waiter::RestartProcesses { stopped, .. }
-                    if !*stopped && !stopping =>
-                {
-                    *stopped = true;
-                    None
-                }
-                Waiter::RestartApplication {
-                    application,
-                    stopped: true,
-                } if !starting => Some(
-                    if self.app_state(application) == Some(ApplicationStates::STOPPED) {
-                        Err(CommandError::AbnormalTermination(format!(
-                            "failed to restart {application}"
-                        )))
-                    } else {
-                        TRUE
-                    },
-                ),
-                Waiter::StartProcesses(namespecs)
-                | Waiter::RestartProcesses {
-                    namespecs,
-                    stopped: true,
-                } if !starting => {
-                    let failed: Vec<&String> = namespecs
-                        .iter()
-                        .filter(|n| self.process_is(n, false))
-                        .collect();
-                    Some(match failed.first() {
-                        Some(first) if single_start => {
-                            Err(CommandError::AbnormalTermination((*first).clone()))
-                        }
-                        Some(_) => Err(CommandError::AbnormalTermination(
-                            failed
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                        )),
-                        None => TRUE,
-                    })
-                }
-                Waiter::StartAny(namespec) if !starting => {
-                    Some(if self.process_is(namespec, false) {
-                        Err(CommandError::AbnormalTermination(namespec.clone()))
-                    } else {
-                        Ok(CommandReply::Namespec(namespec.clone()))
-                    })
-                }
-                Waiter::StopProcesses(namespecs) if !stopping => {
-                    let running: Vec<&str> = namespecs
-                        .iter()
-                        .filter(|n| self.process_is(n, true))
-                        .map(String::as_str)
-                        .collect();
-                    Some(if running.is_empty() {
-                        TRUE
-                    } else {
-                        Err(CommandError::AbnormalTermination(running.join(" ")))
-                    })
-                }
-                _ => None,
-            };
-            if let Some(reply) = reply {
-                replies.push((*id, reply));
-            }
-        }
-        self.waiters = waiters;
-        self.finish(replies);
     }
 }
