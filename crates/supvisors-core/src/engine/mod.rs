@@ -211,11 +211,15 @@ impl Engine {
 }
 
 #[cfg(test)]
-mod jobs_tests;
+mod fixture;
+#[cfg(test)]
+mod fsm_tests;
 mod peers;
 mod repair;
 mod requests;
+#[cfg(test)]
+mod starter_tests;
 mod states;
 #[cfg(test)]
-mod tests;
+mod stopper_tests;
 mod waiters;

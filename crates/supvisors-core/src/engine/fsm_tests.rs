@@ -1,4 +1,4 @@
-//! Tests of the FSM as driven by the engine (checklist 47–64).
+//! The FSM as driven by the engine (checklist 47–64; Q13, Q15).
 
 use super::*;
 use crate::commands::{Command, CommandError, CommandReply};
