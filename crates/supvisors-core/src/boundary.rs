@@ -4,7 +4,8 @@
 //!   Input::LocalTick ──┐                       ┌─> Output::Broadcast(msg)   (to every instance, self included)
 //!   Input::Peer ───────┼─> Engine::handle(.., now) ─> Output::Request(req)  (handshake, start/stop, restart..)
 //!   Input::Handshake ──┤                       ├─> Output::Publish(pub)     (external event interface)
-//!   Input::Command ────┘                       └─> Output::Reply { id, .. } (answer to a command)
+//!   Input::Command ────┘                       ├─> Output::Local(action)    (local Supervisor change)
+//!                                              └─> Output::Reply { id, .. } (answer to a command)
 //! ```
 
 use crate::commands::{Command, CommandError, CommandReply};
@@ -73,6 +74,19 @@ pub enum Publication {
     },
 }
 
+/// A change the engine asks of the local Supervisor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalAction {
+    /// The process' command line becomes its configured command plus these extra arguments
+    /// ('' restores the configured command; spec §9.1).
+    SetExtraArgs {
+        /// The process.
+        namespec: String,
+        /// The new extra arguments.
+        extra_args: String,
+    },
+}
+
 /// One decision taken by the engine.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
@@ -82,6 +96,8 @@ pub enum Output {
     Request(DeferredRequest),
     /// Publish on the external event interface.
     Publish(Publication),
+    /// Apply to the local Supervisor (ignored when the process is not configured locally).
+    Local(LocalAction),
     /// Answer a command.
     Reply {
         /// The token of the command.

@@ -23,7 +23,8 @@
 //!                               v
 //!                  Output::Broadcast(msg)   publish to every instance, self included
 //!                  Output::Request(req)     handshake, start/stop on an instance, restart...
-//!                  Output::Publish(pub)     external event interface
+//!                  Output::Publish(pub)     external event interface (payload included)
+//!                  Output::Local(action)    local Supervisor change (extra arguments)
 //!                  Output::Reply { id, .. } answer to a command (possibly deferred)
 //! ```
 //!
@@ -38,7 +39,8 @@
 //!         match output {
 //!             Output::Broadcast(msg) => links.publish(msg),
 //!             Output::Request(req) => worker.submit(req), // results come back as inputs
-//!             Output::Publish(event) => publisher.send(event, &engine),
+//!             Output::Publish(event) => publisher.send(event),
+//!             Output::Local(action) => supervisor.apply(action),
 //!             Output::Reply { id, result } => pending.resolve(id, result),
 //!         }
 //!     }

@@ -2,11 +2,21 @@
 
 use super::Context;
 use crate::application::ApplicationStatus;
-use crate::boundary::{Output, Publication};
+use crate::boundary::{LocalAction, Output, Publication};
 use crate::enums::{ApplicationStates, SupvisorsInstanceStates};
 use crate::messages::{ForcedProcessEvent, LocalProcessInfo, ProcessEvent};
 use crate::process::ProcessStatus;
 use crate::status::{ApplicationInfo, ProcessStatusInfo};
+
+/// Spec §9.1: every change of a process' extra arguments is applied to the local command line.
+fn extra_args_changed(p: &ProcessStatus, before: &str, out: &mut Vec<Output>) {
+    if p.extra_args != before {
+        out.push(Output::Local(LocalAction::SetExtraArgs {
+            namespec: p.namespec(),
+            extra_args: p.extra_args.clone(),
+        }));
+    }
+}
 
 impl Context {
     /// Loads the process list of an instance, creating entries on first sight (spec §6.8).
@@ -31,7 +41,9 @@ impl Context {
                 self.applications[index].add_process(process);
             }
             if let Some(p) = self.applications[index].process_mut(&info.name) {
+                let before = p.extra_args.clone();
                 p.add_info(from, info, now);
+                extra_args_changed(p, &before, out);
                 out.push(Output::Publish(Publication::Process(
                     ProcessStatusInfo::from(&*p),
                 )));
@@ -94,7 +106,9 @@ impl Context {
         };
         let app = &mut self.applications[index];
         let process = app.process_mut(&event.name)?;
+        let before = process.extra_args.clone();
         process.update_info(from, event, now);
+        extra_args_changed(process, &before, out);
         let namespec = process.namespec();
         let status = ProcessStatusInfo::from(&*process);
         app.update_status();

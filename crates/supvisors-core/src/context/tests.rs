@@ -339,3 +339,38 @@ fn item_98_process_removed() {
         "last process gone: application removed"
     );
 }
+
+#[test]
+fn extra_args_follow_the_process_to_the_local_command_line() {
+    use crate::boundary::LocalAction;
+    let mut c = loaded(&["a", "b"]);
+    let set = |out: &[Output]| -> Vec<LocalAction> {
+        out.iter()
+            .filter_map(|o| match o {
+                Output::Local(a) => Some(a.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut ev = event(ProcessStates::STARTING, 10.0);
+    ev.extra_args = "-x".into();
+    let mut out = Vec::new();
+    c.on_process_event("b", &ev, false, 10.0, &mut out);
+    let expected = LocalAction::SetExtraArgs {
+        namespec: "app:p".into(),
+        extra_args: "-x".into(),
+    };
+    assert_eq!(set(&out), [expected]);
+    out.clear();
+    c.on_process_event("b", &ev, false, 11.0, &mut out);
+    assert!(set(&out).is_empty(), "unchanged: nothing to apply");
+    // item 75: a load disagreeing with the stored value resets both to ''
+    let mut info = local_info("app", "p", ProcessStates::STOPPED);
+    info.extra_args = "-y".into();
+    c.load_processes("a", vec![info], 12.0, &mut out);
+    let reset = LocalAction::SetExtraArgs {
+        namespec: "app:p".into(),
+        extra_args: String::new(),
+    };
+    assert_eq!(set(&out), [reset]);
+}

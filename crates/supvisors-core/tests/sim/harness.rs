@@ -502,7 +502,7 @@ impl Cluster {
             match output {
                 Output::Broadcast(msg) => self.publish(i, msg),
                 Output::Request(request) => self.request(i, request),
-                Output::Publish(_) | Output::Reply { .. } => {}
+                Output::Publish(_) | Output::Local(_) | Output::Reply { .. } => {}
             }
         }
     }
