@@ -707,3 +707,77 @@ mod garbage {
         });
     }
 }
+
+mod scale {
+    use super::*;
+    use supvisors_core::enums::StartingStrategies;
+    use supvisors_core::rules::{ApplicationRules, ProcessRules};
+    use supvisors_core::rules_provider::FixedRules;
+
+    /// 12 instances, 10 applications of 6 processes each: a deployment completes, the views
+    /// agree and every sequenced process runs once (and the simulation stays fast).
+    #[test]
+    fn twelve_instances_sixty_processes_deploy() {
+        let names: Vec<String> = (1..=12).map(|i| format!("h{i:02}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut rules = FixedRules::default();
+        let mut programs: Vec<(String, String)> = Vec::new();
+        for a in 0..10 {
+            let app = format!("app{a}");
+            let mut r = ApplicationRules::unmanaged(StartingStrategies::LESS_LOADED);
+            r.managed = true;
+            r.start_sequence = 1 + a % 3;
+            rules.applications.insert(app.clone(), r.clone());
+            for p in 0..6 {
+                let mut pr = ProcessRules::inherited(&r);
+                pr.start_sequence = 1 + p % 2;
+                pr.expected_load = 5;
+                rules.processes.insert(format!("{app}:p{p}"), pr);
+                programs.push((app.clone(), format!("p{p}")));
+            }
+        }
+        let program_refs: Vec<(&str, &str)> = programs
+            .iter()
+            .map(|(a, p)| (a.as_str(), p.as_str()))
+            .collect();
+        let ids = names.clone();
+        let config = move |local: &str| {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            EngineConfig::new(local, &ids).expect("valid sim config")
+        };
+        run_seeds("scale", |seed| {
+            let mut c =
+                Cluster::with_programs(seed, &refs, config.clone(), &program_refs, rules.clone());
+            c.run_until(40 * TICK, step_invariants)?;
+            whole_cluster_of(&c)?;
+            for (app, p) in &programs {
+                let namespec = format!("{app}:{p}");
+                let running: Vec<&str> = c
+                    .nodes
+                    .iter()
+                    .filter(|n| n.sup.running().contains(&namespec))
+                    .map(|n| n.name.as_str())
+                    .collect();
+                if running.len() != 1 {
+                    return Err(format!("{namespec} runs on {running:?}"));
+                }
+            }
+            Ok(())
+        });
+    }
+
+    fn whole_cluster_of(c: &Cluster) -> Result<(), String> {
+        let master = c.nodes[0].engine.master();
+        for n in &c.nodes {
+            if n.engine.master() != master || n.engine.state() != SupvisorsStates::OPERATION {
+                return Err(format!(
+                    "{} in {} with master {:?}",
+                    n.name,
+                    n.engine.state(),
+                    n.engine.master()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
