@@ -56,6 +56,22 @@ fn step_invariants(c: &Cluster) -> Result<(), String> {
         if operating && e.master().is_empty() {
             return Err(format!("{} is {} without master", node.name, e.state()));
         }
+        let local_running =
+            e.context().instance_state(&node.name) == SupvisorsInstanceStates::RUNNING;
+        if operating && !local_running {
+            return Err(format!(
+                "{} is {} but not RUNNING itself",
+                node.name,
+                e.state()
+            ));
+        }
+        if e.is_master()
+            && !operating
+            && e.state() != SupvisorsStates::INITIALIZATION
+            && !closing(e.state())
+        {
+            return Err(format!("{} is master in {}", node.name, e.state()));
+        }
         let local = e.context().instance_state(&node.name);
         if matches!(
             local,
@@ -65,6 +81,16 @@ fn step_invariants(c: &Cluster) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn closing(state: SupvisorsStates) -> bool {
+    matches!(
+        state,
+        SupvisorsStates::RESTARTING
+            | SupvisorsStates::RESTART
+            | SupvisorsStates::SHUTTING_DOWN
+            | SupvisorsStates::SHUTDOWN
+    )
 }
 
 /// (a) Two up nodes with the same RUNNING view (each in the other's) agree on the master.
