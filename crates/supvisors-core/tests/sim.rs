@@ -411,6 +411,38 @@ mod with_processes {
         });
     }
 
+    #[test]
+    fn restart_stops_applications_then_everything_comes_back() {
+        run_seeds("restart+processes", |seed| {
+            let mut c = cluster(seed);
+            c.run_until(30 * TICK, step_invariants)?;
+            deployed(&c)?;
+            let to = 1 + c.rng.below(3) as usize;
+            c.command(to, Command::Restart, 10);
+            // the master stops every application (global stop) before RESTART
+            let mut stopped_before_reboot = true;
+            let end = c.now + 4 * TICK;
+            while c.now < end {
+                let at = c.now + 100;
+                c.run_until(at, step_invariants)?;
+                let rebooting = c.nodes.iter().any(|n| !n.up);
+                let running = c.nodes.iter().any(|n| n.up && !n.sup.running().is_empty());
+                if rebooting && running && c.nodes.iter().all(|n| n.generation == 1) {
+                    stopped_before_reboot = false;
+                }
+            }
+            if !stopped_before_reboot {
+                return Err("an instance went down while processes still ran".into());
+            }
+            if let Some(n) = c.nodes.iter().find(|n| n.generation != 2) {
+                return Err(format!("{} booted {} times", n.name, n.generation));
+            }
+            c.run_until(c.now + 30 * TICK, step_invariants)?;
+            whole_cluster(&c)?;
+            deployed(&c)
+        });
+    }
+
     /// Open finding: on ~14% of seeds (`SIM_SEEDS=100`: 0, 12, 17, 19, 23, 24, 27, 46, 52, 59,
     /// 76, 86, 92, 94) a start-sequenced process ends stopped everywhere, all views agreeing.
     /// The traces examined show reference behaviour, not engine bugs:
