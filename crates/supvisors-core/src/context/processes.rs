@@ -20,6 +20,8 @@ fn extra_args_changed(p: &ProcessStatus, before: &str, out: &mut Vec<Output>) {
 
 impl Context {
     /// Loads the process list of an instance, creating entries on first sight (spec §6.8).
+    ///
+    /// Like the reference, a load publishes nothing on the event interface.
     pub fn load_processes(
         &mut self,
         from: &str,
@@ -44,9 +46,6 @@ impl Context {
                 let before = p.extra_args.clone();
                 p.add_info(from, info, now);
                 extra_args_changed(p, &before, out);
-                out.push(Output::Publish(Publication::Process(
-                    ProcessStatusInfo::from(&*p),
-                )));
             }
         }
         for app in &mut self.applications {
