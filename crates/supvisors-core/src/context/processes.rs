@@ -167,6 +167,24 @@ impl Context {
         let namespec = process.namespec();
         let status = ProcessStatusInfo::from(&*process);
         app.update_status();
+        // published like a real event from the sender, without `forced` and `identifier`
+        let published = ProcessEvent {
+            group: event.group.clone(),
+            name: event.name.clone(),
+            state: event.state,
+            now: event.now,
+            pid: 0,
+            expected: false,
+            spawnerr: event.reason.clone(),
+            extra_args: event.extra_args.clone(),
+            disabled: false,
+        };
+        out.push(Output::Publish(Publication::ProcessEvent {
+            identifier: from.to_owned(),
+            group: event.group.clone(),
+            name: event.name.clone(),
+            event: Some(published),
+        }));
         out.push(Output::Publish(Publication::Process(status)));
         out.push(Output::Publish(Publication::Application(
             ApplicationInfo::from(&*app),
