@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::enums::{ProcessStates, SupvisorsInstanceStates::*};
+use crate::messages::ForcedProcessEvent;
 use crate::process::tests::{event, local_info};
 use crate::rules::{ApplicationRules, ProcessRules};
 use crate::rules_provider::{FixedRules, NoRulesEngine};
@@ -373,4 +374,45 @@ fn extra_args_follow_the_process_to_the_local_command_line() {
         extra_args: String::new(),
     };
     assert_eq!(set(&out), [reset]);
+}
+
+#[test]
+fn forced_event_is_published_like_an_event_without_its_identifier() {
+    let mut c = loaded(&["a", "b"]);
+    let forced = ForcedProcessEvent {
+        group: "app".into(),
+        name: "p".into(),
+        state: ProcessStates::FATAL,
+        identifier: "b".into(),
+        now: 500.0,
+        reason: "no resource available".into(),
+        extra_args: String::new(),
+    };
+    let mut out = Vec::new();
+    assert_eq!(
+        c.on_forced_event("a", &forced, false, 20.0, &mut out),
+        Some("app:p".into())
+    );
+    let published = out.iter().find_map(|o| match o {
+        Output::Publish(Publication::ProcessEvent {
+            identifier,
+            event: Some(e),
+            ..
+        }) => Some((identifier.clone(), e.state, e.spawnerr.clone())),
+        _ => None,
+    });
+    let expected = (
+        "a".to_owned(),
+        ProcessStates::FATAL,
+        "no resource available".to_owned(),
+    );
+    assert_eq!(published, Some(expected));
+    let dismissed = ForcedProcessEvent { now: 1.0, ..forced };
+    let mut out = Vec::new();
+    assert_eq!(
+        c.on_forced_event("a", &dismissed, false, 21.0, &mut out),
+        None,
+        "older than info"
+    );
+    assert!(out.is_empty());
 }
