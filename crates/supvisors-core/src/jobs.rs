@@ -174,19 +174,22 @@ impl ApplicationJobs {
             .flat_map(|(seq, cmds)| (0..cmds.len()).map(move |i| (*seq, i)))
             .collect();
         for (seq, i) in commands {
-            self.target_planned(env, seq, i);
+            self.target_planned(env, seq, i, true);
         }
     }
 
     /// Targets a planned command among the selected identifiers (non ALL_INSTANCES).
-    fn target_planned(&mut self, env: &mut JobEnv<'_>, seq: i32, index: usize) {
+    ///
+    /// In `before()` SINGLE_INSTANCE gives every command the chosen instance as is; a command
+    /// added later goes through the strategy (load check included), like any SINGLE_NODE one.
+    fn target_planned(&mut self, env: &mut JobEnv<'_>, seq: i32, index: usize, before: bool) {
         let Some(cmd) = self.planned.get(&seq).and_then(|c| c.get(index)) else {
             return;
         };
         let Some(p) = self.process(env.ctx, &cmd.process) else {
             return;
         };
-        let target = if self.distribution == DistributionRules::SINGLE_INSTANCE {
+        let target = if before && self.distribution == DistributionRules::SINGLE_INSTANCE {
             self.identifiers.first().cloned()
         } else {
             self.choose(
@@ -222,7 +225,7 @@ impl ApplicationJobs {
                 && self.distribution != DistributionRules::ALL_INSTANCES
                 && !self.identifiers.is_empty()
             {
-                self.target_planned(env, seq, index);
+                self.target_planned(env, seq, index, false);
             }
         }
     }
