@@ -31,6 +31,18 @@ pub struct Context {
     pending: std::collections::BTreeMap<Identifier, Vec<ProcessEvent>>,
 }
 
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("master", &self.master)
+            .field("start_date", &self.start_date)
+            .field("local_counter", &self.local_counter)
+            .field("instances", &self.instances)
+            .field("applications", &self.applications)
+            .finish_non_exhaustive()
+    }
+}
+
 /// At most this many process events are kept per CHECKING instance (Q17).
 pub const MAX_PENDING_EVENTS: usize = 1_000;
 

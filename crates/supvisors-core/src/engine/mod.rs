@@ -22,7 +22,7 @@ use crate::rules_provider::RulesProvider;
 /// The Supvisors engine of one instance.
 ///
 /// Cloning is how a driver publishes a read-only snapshot for queries after each step.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Engine {
     ctx: Context,
     state: SupvisorsStates,
