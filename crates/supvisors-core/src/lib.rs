@@ -47,6 +47,13 @@
 //! }
 //! ```
 //!
+//! As in the reference, everything an instance publishes reaches every instance, itself
+//! included: the driver publishes the local Supervisor's process events (PROCESS,
+//! PROCESS_ADDED, PROCESS_REMOVED, PROCESS_DISABILITY) and the engine's broadcasts on the
+//! links, and the engine learns its own messages back through `Input::Peer`. Results of
+//! requests come back as inputs too (`Input::Handshake`; start/stop results are only
+//! observed through process events, the command timeouts cover lost requests).
+//!
 //! Deviations from Supvisors 0.15 are named after the quirks of the core specification (§12)
 //! and listed where they are decided: Q1 (`jobs`), Q3 (`jobs`), Q7 (`commander`), Q10 and Q14
 //! (`Engine::master_state`), Q11 (`conciliation`), Q13 and Q15 (`EngineConfig::tick_status`),
