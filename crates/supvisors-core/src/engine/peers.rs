@@ -28,7 +28,8 @@ impl Engine {
             }
             InternalMessage::ForcedProcess(event) => {
                 if let Some(namespec) = self.ctx.on_forced_event(from, &event, closing, now, out) {
-                    self.after_process_event(&event.identifier, &namespec, true, now);
+                    // as the reference: commands are looked up with the sender, not the target
+                    self.after_process_event(from, &namespec, true, now);
                 }
             }
             InternalMessage::ProcessAdded(infos) => self.ctx.load_processes(from, infos, now, out),
