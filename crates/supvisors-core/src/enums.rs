@@ -23,6 +23,7 @@ macro_rules! wire_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(i32)]
+        #[allow(non_camel_case_types)] // wire names, spelled as the reference spells them
         pub enum $name {
             $($(#[$vmeta])* $variant = $code),+
         }

@@ -1,0 +1,107 @@
+//! Starter entry points (spec §7.4).
+
+use std::collections::BTreeMap;
+
+use super::{Commander, Followup};
+use crate::boundary::Output;
+use crate::command::ProcessCommand;
+use crate::context::Context;
+use crate::enums::StartingStrategies;
+use crate::jobs::ApplicationJobs;
+
+impl Commander {
+    /// Starter: plans the start sequence of an application; false when it has none (§7.4).
+    pub fn store_start(
+        &mut self,
+        ctx: &Context,
+        application: &str,
+        strategy: StartingStrategies,
+    ) -> bool {
+        let Some(app) = ctx.application(application) else {
+            return false;
+        };
+        let planned: BTreeMap<i32, Vec<ProcessCommand>> = app
+            .start_sequence()
+            .range(1..)
+            .map(|(seq, ps)| {
+                (
+                    *seq,
+                    ps.iter()
+                        .map(|p| ProcessCommand::start(ctx, &p.process_name, strategy))
+                        .collect(),
+                )
+            })
+            .collect();
+        if planned.is_empty() {
+            return false; // WARN has no valid start_sequence
+        }
+        let job = ApplicationJobs::starting(ctx, application, planned, strategy);
+        self.store(app.rules.start_sequence, job);
+        true
+    }
+
+    /// Starter: DEPLOYMENT plan (§7.4): auto-start applications never started or failed, or all.
+    pub fn start_applications(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        forced: bool,
+    ) -> Vec<Followup> {
+        for app in ctx.applications() {
+            if app.rules.start_sequence > 0
+                && (forced || app.never_started() || app.major_failure || app.minor_failure)
+            {
+                self.store_start(ctx, &app.name, app.rules.starting_strategy);
+            }
+        }
+        self.next(ctx, out, now)
+    }
+
+    /// Starter: `start_application` (only a STOPPED application); true when jobs were planned.
+    pub fn start_application(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application): (StartingStrategies, &str),
+    ) -> (bool, Vec<Followup>) {
+        let stopped = ctx
+            .application(application)
+            .is_some_and(|a| a.state == crate::enums::ApplicationStates::STOPPED);
+        let stored = stopped && self.store_start(ctx, application, strategy);
+        (stored, self.next(ctx, out, now))
+    }
+
+    /// Starter: `start_process` of a stopped process, RUNNING being enough (§7.4).
+    pub fn start_process(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application, process, extra_args): (StartingStrategies, &str, &str, &str),
+    ) -> Vec<Followup> {
+        let Some(app) = ctx.application(application) else {
+            return Vec::new();
+        };
+        let Some(p) = app.process(process).filter(|p| p.stopped()) else {
+            return Vec::new();
+        };
+        let mut cmd = ProcessCommand::start(ctx, process, strategy);
+        if let Some(params) = cmd.start.as_mut() {
+            params.ignore_wait_exit = true;
+            params.extra_args = extra_args.to_owned();
+        }
+        let seq = p.rules.start_sequence;
+        let priority = app.rules.start_sequence;
+        self.merge(
+            ctx,
+            out,
+            now,
+            priority,
+            (application, seq, vec![cmd]),
+            |planned| ApplicationJobs::starting(ctx, application, planned, strategy),
+        );
+        self.next(ctx, out, now)
+    }
+}

@@ -1,0 +1,347 @@
+//! The context: every instance, application and process known to the local instance (spec §4, §6).
+//!
+//! The context applies facts (ticks, handshakes, process events) to the model; the FSM decides.
+
+use std::sync::Arc;
+
+use crate::application::ApplicationStatus;
+use crate::boundary::{Output, Publication};
+use crate::config::EngineConfig;
+use crate::enums::SupvisorsInstanceStates;
+use crate::instance::InstanceStatus;
+use crate::messages::{DeferredRequest, Identifier, ProcessEvent, StateModes, TickPayload};
+use crate::process::ProcessStatus;
+use crate::rules_provider::RulesProvider;
+use crate::status::{ApplicationInfo, InstanceInfo, ProcessStatusInfo, SupvisorsStatus};
+
+/// Instances, applications and processes as seen by the local instance.
+#[derive(Clone)]
+pub struct Context {
+    config: EngineConfig,
+    instances: Vec<InstanceStatus>,
+    applications: Vec<ApplicationStatus>,
+    rules: Arc<dyn RulesProvider + Send + Sync>,
+    /// The master identifier, '' when none.
+    pub master: Identifier,
+    /// Local date of the last INITIALIZATION entry.
+    pub start_date: f64,
+    /// Counter of the last local tick processed.
+    pub local_counter: u64,
+    /// Q17: process events received from CHECKING instances, replayed after their handshake.
+    pending: std::collections::BTreeMap<Identifier, Vec<ProcessEvent>>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("master", &self.master)
+            .field("start_date", &self.start_date)
+            .field("local_counter", &self.local_counter)
+            .field("instances", &self.instances)
+            .field("applications", &self.applications)
+            .finish_non_exhaustive()
+    }
+}
+
+/// At most this many process events are kept per CHECKING instance (Q17).
+pub const MAX_PENDING_EVENTS: usize = 1_000;
+
+impl Context {
+    /// A context with every instance UNKNOWN and no application.
+    pub fn new(config: EngineConfig, rules: impl RulesProvider + Send + Sync + 'static) -> Self {
+        let instances = config
+            .instances
+            .iter()
+            .cloned()
+            .map(InstanceStatus::new)
+            .collect();
+        Context {
+            config,
+            instances,
+            applications: Vec::new(),
+            rules: Arc::new(rules),
+            master: Identifier::new(),
+            start_date: 0.0,
+            local_counter: 0,
+            pending: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Every instance, in `supvisors_list` order.
+    pub fn instances(&self) -> &[InstanceStatus] {
+        &self.instances
+    }
+
+    /// One instance.
+    pub fn instance(&self, identifier: &str) -> Option<&InstanceStatus> {
+        self.instances.iter().find(|i| i.identifier() == identifier)
+    }
+
+    fn instance_mut(&mut self, identifier: &str) -> Option<&mut InstanceStatus> {
+        self.instances
+            .iter_mut()
+            .find(|i| i.identifier() == identifier)
+    }
+
+    /// The state of an instance (UNKNOWN for names not in the list).
+    pub fn instance_state(&self, identifier: &str) -> SupvisorsInstanceStates {
+        self.instance(identifier)
+            .map_or(SupvisorsInstanceStates::UNKNOWN, InstanceStatus::state)
+    }
+
+    /// The local identifier.
+    pub fn local_identifier(&self) -> &str {
+        &self.config.local_identifier
+    }
+
+    /// True when the local instance is the master.
+    pub fn is_master(&self) -> bool {
+        self.master == self.config.local_identifier
+    }
+
+    /// Every application, in creation order.
+    pub fn applications(&self) -> &[ApplicationStatus] {
+        &self.applications
+    }
+
+    /// One application.
+    pub fn application(&self, name: &str) -> Option<&ApplicationStatus> {
+        self.applications.iter().find(|a| a.name == name)
+    }
+
+    /// Identifiers in `supvisors_list` order.
+    pub fn identifiers(&self) -> Vec<Identifier> {
+        self.config.identifiers()
+    }
+
+    /// Identifiers of RUNNING instances, in `supvisors_list` order.
+    pub fn running_identifiers(&self) -> Vec<Identifier> {
+        self.instances
+            .iter()
+            .filter(|i| i.running())
+            .map(|i| i.identifier().to_owned())
+            .collect()
+    }
+
+    /// Number of instances neither ISOLATING nor ISOLATED.
+    pub fn active_count(&self) -> usize {
+        self.instances.iter().filter(|i| !i.in_isolation()).count()
+    }
+
+    /// Σ expected_load of the processes running on the instance (spec §4.1).
+    pub fn instance_load(&self, identifier: &str) -> u32 {
+        self.applications
+            .iter()
+            .flat_map(ApplicationStatus::processes)
+            .filter(|p| p.running_on(identifier))
+            .map(|p| u32::from(p.rules.expected_load))
+            .sum()
+    }
+
+    /// Processes of managed applications running on more than one instance (spec §6.9).
+    pub fn conflicts(&self) -> Vec<&ProcessStatus> {
+        self.applications
+            .iter()
+            .flat_map(ApplicationStatus::conflicts)
+            .collect()
+    }
+
+    /// INITIALIZATION entry: no master, sync restarts now, instances reset (spec §4.2, §5.4.2).
+    pub fn reset(&mut self, now: f64) {
+        self.master.clear();
+        self.pending.clear();
+        self.start_date = now;
+        self.instances.iter_mut().for_each(InstanceStatus::reset);
+    }
+
+    fn set_instance_state(&mut self, id: &str, to: SupvisorsInstanceStates, out: &mut Vec<Output>) {
+        let changed = self
+            .instance_mut(id)
+            .is_some_and(|status| status.state() != to && status.set_state(to).is_ok());
+        if changed {
+            self.publish_instance(id, out);
+        }
+    }
+
+    /// Invalidates an instance: SILENT, or ISOLATING when fenced (never for the local one; §4.7).
+    pub fn invalid(&mut self, id: &str, fence: bool, out: &mut Vec<Output>) {
+        self.pending.remove(id);
+        let to = if id != self.config.local_identifier && (fence || self.config.auto_fence) {
+            SupvisorsInstanceStates::ISOLATING
+        } else {
+            SupvisorsInstanceStates::SILENT
+        };
+        self.set_instance_state(id, to, out);
+        self.publish_status(out);
+    }
+
+    fn publish_instance(&self, id: &str, out: &mut Vec<Output>) {
+        if let Some(info) = InstanceInfo::of(self, id) {
+            out.push(Output::Publish(Publication::Instance(info)));
+        }
+    }
+
+    /// Publishes the Supvisors status as the local instance sees it now.
+    pub fn publish_status(&self, out: &mut Vec<Output>) {
+        out.push(Output::Publish(Publication::SupvisorsStatus(
+            SupvisorsStatus::of(self),
+        )));
+    }
+
+    /// Applies a TICK from `from` (spec §4.4 steps 1–5).
+    pub fn on_tick(&mut self, from: &str, tick: &TickPayload, now: f64, out: &mut Vec<Output>) {
+        let local_running = self
+            .instance(self.local_identifier())
+            .is_some_and(InstanceStatus::running);
+        let local_counter = self.local_counter;
+        let is_local = from == self.config.local_identifier;
+        let Some(status) = self.instance_mut(from) else {
+            return;
+        };
+        if (!is_local && !local_running) || status.in_isolation() {
+            return;
+        }
+        let state = status.state();
+        if matches!(
+            state,
+            SupvisorsInstanceStates::CHECKING | SupvisorsInstanceStates::RUNNING
+        ) && tick.sequence_counter < status.sequence_counter
+        {
+            // stealth restart: found inactive at the next local tick
+            status.local_sequence_counter = 0;
+            return;
+        }
+        status.update_times(tick.sequence_counter, tick.when, local_counter, now);
+        for app in &mut self.applications {
+            for p in app.processes_mut() {
+                p.update_times(from, tick.when);
+            }
+        }
+        if matches!(
+            state,
+            SupvisorsInstanceStates::UNKNOWN | SupvisorsInstanceStates::SILENT
+        ) {
+            self.set_instance_state(from, SupvisorsInstanceStates::CHECKING, out);
+            out.push(Output::Request(DeferredRequest::CheckInstance(
+                from.to_owned(),
+            )));
+        }
+        self.publish_instance(from, out);
+        self.publish_status(out);
+    }
+
+    /// Inactivity detection at a local tick (spec §4.8): returns (lost instances, failed namespecs).
+    pub fn check_inactivity(
+        &mut self,
+        local_counter: u64,
+        when: f64,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) -> (Vec<Identifier>, Vec<String>) {
+        self.local_counter = local_counter;
+        let (mut lost, mut failures) = (Vec::new(), Vec::new());
+        if when - self.start_date <= f64::from(self.config.synchro_timeout) {
+            return (lost, failures);
+        }
+        for id in self.identifiers() {
+            let Some(status) = self.instance(&id) else {
+                continue;
+            };
+            match status.state() {
+                SupvisorsInstanceStates::UNKNOWN => self.invalid(&id, false, out),
+                SupvisorsInstanceStates::CHECKING | SupvisorsInstanceStates::RUNNING
+                    if local_counter.saturating_sub(status.local_sequence_counter)
+                        > self.config.inactivity_ticks =>
+                {
+                    self.invalid(&id, false, out);
+                    lost.push(id.clone());
+                    for app in &mut self.applications {
+                        let mut impacted = false;
+                        for p in app.processes_mut() {
+                            if p.running_on(&id) && p.invalidate_identifier(&id, now) {
+                                failures.push(p.namespec());
+                                let info = ProcessStatusInfo::from(&*p);
+                                out.push(Output::Publish(Publication::Process(info)));
+                                impacted = true;
+                            }
+                        }
+                        if impacted {
+                            app.update_status();
+                            let info = ApplicationInfo::from(&*app);
+                            out.push(Output::Publish(Publication::Application(info)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (lost, failures)
+    }
+
+    /// Applies a handshake authorization (spec §4.6); true when the instance became RUNNING.
+    pub fn on_authorization(
+        &mut self,
+        from: &str,
+        authorized: Option<bool>,
+        out: &mut Vec<Output>,
+    ) -> bool {
+        if self.instance_state(from) != SupvisorsInstanceStates::CHECKING {
+            return false;
+        }
+        match authorized {
+            None => self.invalid(from, false, out),
+            Some(false) => self.invalid(from, true, out),
+            Some(true) => {
+                self.set_instance_state(from, SupvisorsInstanceStates::RUNNING, out);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Stores the state modes reported by a non-local, non-isolated instance (spec §4.11).
+    pub fn on_state_modes(&mut self, from: &str, modes: StateModes, out: &mut Vec<Output>) {
+        let local = from == self.config.local_identifier;
+        let Some(status) = self.instance_mut(from) else {
+            return;
+        };
+        if status.in_isolation() {
+            return;
+        }
+        if !local {
+            status.state_modes = modes;
+        }
+        self.publish_status(out);
+    }
+
+    /// Sets the local instance's own state modes.
+    pub fn set_local_state_modes(&mut self, modes: StateModes) {
+        let local = self.config.local_identifier.clone();
+        if let Some(status) = self.instance_mut(&local) {
+            status.state_modes = modes;
+        }
+    }
+
+    /// All ISOLATING instances become ISOLATED; returns them for one ISOLATE request (spec §4.9).
+    pub fn handle_isolation(&mut self, out: &mut Vec<Output>) -> Vec<Identifier> {
+        let isolating: Vec<Identifier> = self
+            .instances
+            .iter()
+            .filter(|i| i.state() == SupvisorsInstanceStates::ISOLATING)
+            .map(|i| i.identifier().to_owned())
+            .collect();
+        for id in &isolating {
+            self.set_instance_state(id, SupvisorsInstanceStates::ISOLATED, out);
+        }
+        isolating
+    }
+}
+
+mod processes;
+#[cfg(test)]
+mod tests;

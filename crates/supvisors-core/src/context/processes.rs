@@ -1,0 +1,297 @@
+//! Process bookkeeping in the context: loads, events, forced states, removals (spec §6.8–6.10, §9).
+
+use super::Context;
+use crate::application::ApplicationStatus;
+use crate::boundary::{LocalAction, Output, Publication};
+use crate::enums::{ApplicationStates, SupvisorsInstanceStates};
+use crate::messages::{ForcedProcessEvent, LocalProcessInfo, ProcessEvent};
+use crate::process::ProcessStatus;
+use crate::status::{ApplicationInfo, ProcessStatusInfo};
+
+/// Spec §9.1: every change of a process' extra arguments is applied to the local command line.
+fn extra_args_changed(p: &ProcessStatus, before: &str, out: &mut Vec<Output>) {
+    if p.extra_args != before {
+        out.push(Output::Local(LocalAction::SetExtraArgs {
+            namespec: p.namespec(),
+            extra_args: p.extra_args.clone(),
+        }));
+    }
+}
+
+impl Context {
+    /// Loads the process list of an instance, creating entries on first sight (spec §6.8).
+    ///
+    /// Like the reference, a load publishes nothing on the event interface.
+    pub fn load_processes(
+        &mut self,
+        from: &str,
+        infos: Vec<LocalProcessInfo>,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) {
+        if self.instance(from).is_none() {
+            return;
+        }
+        for info in infos {
+            let index = self.setdefault_application(&info.group);
+            let app = &self.applications[index];
+            if app.process(&info.name).is_none() {
+                let rules = self
+                    .rules
+                    .process_rules(&info.group, &info.name, &app.rules);
+                let process = ProcessStatus::new(&info.group, &info.name, rules);
+                self.applications[index].add_process(process);
+            }
+            if let Some(p) = self.applications[index].process_mut(&info.name) {
+                let before = p.extra_args.clone();
+                p.add_info(from, info, now);
+                extra_args_changed(p, &before, out);
+            }
+        }
+        for app in &mut self.applications {
+            app.update_status();
+        }
+    }
+
+    fn setdefault_application(&mut self, name: &str) -> usize {
+        match self.applications.iter().position(|a| a.name == name) {
+            Some(index) => index,
+            None => {
+                let rules = self.rules.application_rules(name);
+                self.applications.push(ApplicationStatus::new(name, rules));
+                self.applications.len() - 1
+            }
+        }
+    }
+
+    /// Index of (application, process) if known and configured on `from` (when `check_source`).
+    fn find(&self, from: &str, group: &str, name: &str, check_source: bool) -> Option<usize> {
+        let index = self.applications.iter().position(|a| a.name == group)?;
+        let process = self.applications[index].process(name)?;
+        (!check_source || process.info(from).is_some()).then_some(index)
+    }
+
+    /// Unknown process from a RUNNING sender: ignored when closing, else the sender is invalidated.
+    fn unknown_event(&mut self, from: &str, closing: bool, out: &mut Vec<Output>) {
+        if !closing {
+            self.invalid(from, false, out);
+        }
+    }
+
+    /// Applies a process event (spec §6.10); returns the namespec when the model was updated.
+    pub fn on_process_event(
+        &mut self,
+        from: &str,
+        event: &ProcessEvent,
+        closing: bool,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) -> Option<String> {
+        match self.instance_state(from) {
+            SupvisorsInstanceStates::RUNNING => {}
+            SupvisorsInstanceStates::CHECKING => {
+                // Q17: the handshake snapshot may predate this event; keep it for the replay
+                let pending = self.pending.entry(from.to_owned()).or_default();
+                if pending.len() < super::MAX_PENDING_EVENTS {
+                    pending.push(event.clone());
+                }
+                return None;
+            }
+            _ => return None,
+        }
+        let Some(index) = self.find(from, &event.group, &event.name, true) else {
+            self.unknown_event(from, closing, out);
+            return None;
+        };
+        let app = &mut self.applications[index];
+        let process = app.process_mut(&event.name)?;
+        let before = process.extra_args.clone();
+        process.update_info(from, event, now);
+        extra_args_changed(process, &before, out);
+        let namespec = process.namespec();
+        let status = ProcessStatusInfo::from(&*process);
+        app.update_status();
+        out.push(Output::Publish(Publication::ProcessEvent {
+            identifier: from.to_owned(),
+            group: event.group.clone(),
+            name: event.name.clone(),
+            event: Some(event.clone()),
+        }));
+        out.push(Output::Publish(Publication::Process(status)));
+        out.push(Output::Publish(Publication::Application(
+            ApplicationInfo::from(&*app),
+        )));
+        Some(namespec)
+    }
+
+    /// Q17: the events kept while `from` was CHECKING that are newer than what its handshake
+    /// loaded (events about processes it did not report are dropped).
+    ///
+    /// The reference drops every event of a CHECKING instance (§6.10), so an event published
+    /// between the handshake snapshot and the authorization was lost and the view stayed stale
+    /// (found by the simulation).
+    pub fn take_pending(&mut self, from: &str) -> Vec<ProcessEvent> {
+        let events = self.pending.remove(from).unwrap_or_default();
+        events
+            .into_iter()
+            .filter(|e| {
+                self.application(&e.group)
+                    .and_then(|a| a.process(&e.name))
+                    .and_then(|p| p.info(from))
+                    .is_some_and(|i| e.now > i.event_time)
+            })
+            .collect()
+    }
+
+    /// Applies a forced event (spec §6.4); returns the namespec unless unknown or dismissed.
+    pub fn on_forced_event(
+        &mut self,
+        from: &str,
+        event: &ForcedProcessEvent,
+        closing: bool,
+        now: f64,
+        out: &mut Vec<Output>,
+    ) -> Option<String> {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return None;
+        }
+        let Some(index) = self.find(from, &event.group, &event.name, false) else {
+            self.unknown_event(from, closing, out);
+            return None;
+        };
+        let app = &mut self.applications[index];
+        let process = app.process_mut(&event.name)?;
+        if !process.force_state(event, now) {
+            return None;
+        }
+        let namespec = process.namespec();
+        let status = ProcessStatusInfo::from(&*process);
+        app.update_status();
+        // published like a real event from the sender, without `forced` and `identifier`
+        let published = ProcessEvent {
+            group: event.group.clone(),
+            name: event.name.clone(),
+            state: event.state,
+            now: event.now,
+            pid: 0,
+            expected: false,
+            spawnerr: event.reason.clone(),
+            extra_args: event.extra_args.clone(),
+            disabled: false,
+        };
+        out.push(Output::Publish(Publication::ProcessEvent {
+            identifier: from.to_owned(),
+            group: event.group.clone(),
+            name: event.name.clone(),
+            event: Some(published),
+        }));
+        out.push(Output::Publish(Publication::Process(status)));
+        out.push(Output::Publish(Publication::Application(
+            ApplicationInfo::from(&*app),
+        )));
+        Some(namespec)
+    }
+
+    /// Applies PROCESS_DISABILITY from `from` (spec §9.2).
+    pub fn on_process_disability(
+        &mut self,
+        from: &str,
+        info: &LocalProcessInfo,
+        closing: bool,
+        out: &mut Vec<Output>,
+    ) {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return;
+        }
+        let Some(index) = self.find(from, &info.group, &info.name, true) else {
+            self.unknown_event(from, closing, out);
+            return;
+        };
+        if let Some(p) = self.applications[index].process_mut(&info.name) {
+            p.update_disability(from, info.disabled);
+            let event = ProcessEvent {
+                group: info.group.clone(),
+                name: info.name.clone(),
+                state: info.state,
+                now: info.now,
+                pid: info.pid,
+                expected: info.expected,
+                spawnerr: info.spawnerr.clone(),
+                extra_args: info.extra_args.clone(),
+                disabled: info.disabled,
+            };
+            out.push(Output::Publish(Publication::ProcessEvent {
+                identifier: from.to_owned(),
+                group: info.group.clone(),
+                name: info.name.clone(),
+                event: Some(event),
+            }));
+        }
+    }
+
+    /// Applies PROCESS_REMOVED from `from`; `*` removes every process of the group there (§9.3).
+    pub fn on_process_removed(
+        &mut self,
+        from: &str,
+        group: &str,
+        name: &str,
+        closing: bool,
+        out: &mut Vec<Output>,
+    ) {
+        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+            return;
+        }
+        let found = if name == "*" {
+            self.applications.iter().position(|a| a.name == group)
+        } else {
+            self.find(from, group, name, true)
+        };
+        let Some(index) = found else {
+            self.unknown_event(from, closing, out);
+            return;
+        };
+        let app = &mut self.applications[index];
+        let names: Vec<String> = app
+            .processes()
+            .iter()
+            .filter(|p| {
+                if name == "*" {
+                    p.info(from).is_some()
+                } else {
+                    p.process_name == name
+                }
+            })
+            .map(|p| p.process_name.clone())
+            .collect();
+        let mut impacted = false;
+        for process_name in names {
+            out.push(Output::Publish(Publication::ProcessEvent {
+                identifier: from.to_owned(),
+                group: group.to_owned(),
+                name: process_name.clone(),
+                event: None,
+            }));
+            let Some(p) = app.process_mut(&process_name) else {
+                continue;
+            };
+            if p.remove_identifier(from) {
+                let last = ProcessStatusInfo::from(&*p);
+                out.push(Output::Publish(Publication::ProcessDeleted(last)));
+                app.remove_process(&process_name);
+                impacted = true;
+            }
+        }
+        app.update_status();
+        if app.processes().is_empty() {
+            app.state = ApplicationStates::DELETED;
+        }
+        if impacted {
+            out.push(Output::Publish(Publication::Application(
+                ApplicationInfo::from(&*app),
+            )));
+        }
+        if app.processes().is_empty() {
+            self.applications.remove(index);
+        }
+    }
+}

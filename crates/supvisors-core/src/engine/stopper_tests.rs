@@ -1,0 +1,364 @@
+//! Stopper, failure handler and conciliation through the engine (checklist 56, 89; Q16, Q17).
+
+use super::fixture::*;
+use super::*;
+use crate::commands::{Command, CommandError, CommandReply};
+use crate::enums::{ProcessStates, StartingStrategies};
+use crate::messages::HandshakeResult;
+use crate::process::tests::local_info;
+use ProcessStates::*;
+
+#[test]
+fn item_89_restart_process_stops_then_starts() {
+    let mut c = Cluster::new(app2(), &APP2, |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    let out = c.command(Command::RestartProcess {
+        strategy: StartingStrategies::CONFIG,
+        namespec: "app:p0".into(),
+        extra_args: String::new(),
+        wait: true,
+    });
+    assert_eq!(
+        (stops(&out), starts(&out)),
+        (vec![pair("b", "app:p0")], vec![])
+    );
+    let out = c.event("b", "app:p0", STOPPING, true);
+    assert!(starts(&out).is_empty());
+    let out = c.event("b", "app:p0", STOPPED, true);
+    assert_eq!(
+        starts(&out),
+        [pair("a", "app:p0")],
+        "started after the stop job completed"
+    );
+    let out = c.event("a", "app:p0", RUNNING, true);
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(true))
+    }));
+}
+
+#[test]
+fn stop_application_and_global_stop_order() {
+    let r = rules(
+        &[("x", 1, 1), ("y", 1, 2)],
+        &[
+            ("x:p", 1, 1, false),
+            ("x:q", 1, 2, false),
+            ("y:p", 1, 1, false),
+        ],
+    );
+    let mut c = Cluster::new(r, &[("x", "p"), ("x", "q"), ("y", "p")], |_| {});
+    for ns in ["x:p", "x:q", "y:p"] {
+        c.event("b", ns, RUNNING, true);
+    }
+    c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    let out = c.command(Command::Shutdown);
+    assert_eq!(c.e.state(), SupvisorsStates::SHUTTING_DOWN);
+    assert_eq!(
+        stops(&out),
+        [pair("b", "y:p")],
+        "greatest application stop_sequence first"
+    );
+    let out = c.event("b", "y:p", STOPPED, true);
+    assert_eq!(
+        stops(&out),
+        [pair("b", "x:q")],
+        "then greatest process stop_sequence"
+    );
+    let out = c.event("b", "x:q", STOPPED, true);
+    assert_eq!(stops(&out), [pair("b", "x:p")]);
+    c.event("b", "x:p", STOPPED, true);
+    assert_eq!(
+        c.e.state(),
+        SupvisorsStates::SHUTTING_DOWN,
+        "evaluated at the next tick"
+    );
+    let out = c.tick();
+    assert!(out.contains(&Output::Request(DeferredRequest::Shutdown)));
+    assert_eq!(c.e.state(), SupvisorsStates::SHUTDOWN);
+}
+
+#[test]
+fn start_and_stop_application_requests() {
+    let mut c = Cluster::new(app2(), &APP2, |cfg| {
+        cfg.starting_strategy = StartingStrategies::CONFIG
+    });
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    let out = c.command(Command::StartApplication {
+        strategy: StartingStrategies::CONFIG,
+        application: "app".into(),
+        wait: true,
+    });
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Err(CommandError::AlreadyStarted("app".into()))
+    }));
+    let out = c.command(Command::StopApplication {
+        application: "zz".into(),
+        wait: true,
+    });
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Err(CommandError::BadName("zz".into()))
+    }));
+    let out = c.command(Command::StopApplication {
+        application: "app".into(),
+        wait: true,
+    });
+    assert_eq!(stops(&out), [pair("a", "app:p2")]);
+    c.event("a", "app:p2", STOPPED, true);
+    let out = c.event("a", "app:p1", STOPPED, true);
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(true))
+    }));
+}
+
+#[test]
+fn crash_with_stop_application_strategy_stops_it_at_next_tick() {
+    let mut r = app2();
+    for p in r.processes.values_mut() {
+        p.running_failure_strategy = crate::enums::RunningFailureStrategies::STOP_APPLICATION;
+    }
+    let mut c = Cluster::new(r, &APP2, |_| {});
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    let out = c.event("a", "app:p2", EXITED, false);
+    assert!(stops(&out).is_empty(), "deferred to the next tick");
+    let out = c.tick();
+    assert_eq!(stops(&out), [pair("a", "app:p1")]);
+}
+
+#[test]
+fn lost_instance_restart_process_starts_elsewhere() {
+    let mut r = app2();
+    for p in r.processes.values_mut() {
+        p.running_failure_strategy = crate::enums::RunningFailureStrategies::RESTART_PROCESS;
+    }
+    let mut c = Cluster::new(r, &APP2, |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    c.tick();
+    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p2", RUNNING, true);
+    c.tick();
+    // b stops ticking
+    let mut restarted = Vec::new();
+    for _ in 0..5 {
+        c.counter += 1;
+        c.now += 5.0;
+        c.tick_one("c");
+        restarted.extend(starts(&c.tick_one("a")));
+    }
+    assert_eq!(
+        restarted,
+        [pair("a", "app:p0")],
+        "p0 (not start-sequenced) restarted on a"
+    );
+}
+
+#[test]
+fn item_56_conciliation_applied_again_while_conflicts_remain() {
+    let mut c = conflict(crate::enums::ConciliationStrategies::STOP);
+    let out = c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION);
+    assert_eq!(stops(&out), [pair("a", "app:p"), pair("b", "app:p")]);
+    let mut again = Vec::new();
+    for _ in 0..4 {
+        let out = c.tick();
+        c.loop_back(&out); // forced STOPPED: running identifiers untouched, conflict stays
+        again.extend(stops(&out));
+    }
+    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION, "no transition");
+    assert_eq!(
+        again,
+        [pair("a", "app:p"), pair("b", "app:p")],
+        "applied again once idle"
+    );
+}
+
+#[test]
+fn conciliate_request_with_user_strategy() {
+    let mut c = conflict(crate::enums::ConciliationStrategies::USER);
+    let out = c.tick();
+    assert!(stops(&out).is_empty());
+    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION);
+    let out = c.command(Command::Conciliate(
+        crate::enums::ConciliationStrategies::USER,
+    ));
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(false))
+    }));
+    let out = c.command(Command::Conciliate(
+        crate::enums::ConciliationStrategies::INFANTICIDE,
+    ));
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(true))
+    }));
+    assert_eq!(
+        stops(&out),
+        [pair("b", "app:p")],
+        "a started first: it is the oldest"
+    );
+    c.event("b", "app:p", STOPPED, true);
+    c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+}
+
+#[test]
+fn q16_a_restarted_target_does_not_block_a_command() {
+    let mut c = Cluster::new(app2(), &APP2, |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    for _ in 0..10 {
+        c.tick(); // counters reach 12
+    }
+    let out = c.command(Command::StopProcess {
+        namespec: "app:p0".into(),
+        wait: false,
+    });
+    assert_eq!(stops(&out), [pair("b", "app:p0")]);
+    // b restarts: its counter goes back to 1 (stealth restart); the command must not wait for
+    // counter 12 + wait_ticks (here the lost-instance path drops it; the counter check of
+    // `ApplicationJobs::check` is the safety net for any other path)
+    let tick = TickPayload {
+        when: c.now,
+        sequence_counter: 1,
+        status: None,
+    };
+    c.e.handle(
+        Input::Peer {
+            from: "b".into(),
+            msg: InternalMessage::Tick(tick),
+        },
+        c.now,
+    );
+    c.counter += 1;
+    c.now += 5.0;
+    c.tick_one("c");
+    c.tick_one("a");
+    assert!(
+        !c.e.state_modes().stopping_jobs,
+        "dropped with the lost instance"
+    );
+}
+
+#[test]
+fn q16_no_stop_request_to_a_silent_target() {
+    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+    c.event("b", "app:p0", RUNNING, true);
+    c.tick();
+    // a re-synchronization resets b to UNKNOWN, then b fails its handshake: SILENT without
+    // its processes being invalidated (reference behaviour), so p0 still reads running on b
+    c.e.set_state(SupvisorsStates::INITIALIZATION, c.now);
+    for (id, ok) in [("a", true), ("c", true), ("b", false)] {
+        c.tick_one(id);
+        let mut result = HandshakeResult::failed();
+        result.authorized = ok.then_some(true);
+        c.e.handle(
+            Input::Handshake {
+                from: id.into(),
+                result,
+            },
+            c.now,
+        );
+    }
+    c.counter += 1;
+    c.now += 5.0;
+    c.tick_one("c");
+    c.tick_one("a"); // b stays silent: otherwise its tick would start a new check
+    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(running_on_view(&c, "p0"), ["b"]);
+    let out = c.command(Command::StopProcess {
+        namespec: "app:p0".into(),
+        wait: false,
+    });
+    assert!(
+        stops(&out).is_empty(),
+        "no request that could never be answered"
+    );
+    let err = CommandError::NotRunning("app:p0".into());
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Err(err)
+    }));
+}
+
+#[test]
+fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
+    for (snapshot_age, expected) in [(-1.0, vec!["b".to_owned()]), (1.0, vec![])] {
+        let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+        let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+        c.tick();
+        c.e.set_state(SupvisorsStates::INITIALIZATION, c.now); // everybody UNKNOWN again
+        c.tick_one("a");
+        let mut result = HandshakeResult::failed();
+        result.authorized = Some(true);
+        c.e.handle(
+            Input::Handshake {
+                from: "a".into(),
+                result,
+            },
+            c.now,
+        );
+        c.tick_one("b");
+        assert_eq!(
+            c.e.context().instance_state("b"),
+            crate::enums::SupvisorsInstanceStates::CHECKING
+        );
+        c.event("b", "app:p0", RUNNING, true); // kept, not applied
+        assert!(running_on_view(&c, "p0").is_empty());
+        let mut snapshot = local_info("app", "p0", STOPPED);
+        snapshot.now = c.now + snapshot_age;
+        let mut result = HandshakeResult::failed();
+        result.authorized = Some(true);
+        result.processes = vec![snapshot];
+        c.e.handle(
+            Input::Handshake {
+                from: "b".into(),
+                result,
+            },
+            c.now,
+        );
+        assert_eq!(
+            running_on_view(&c, "p0"),
+            expected,
+            "snapshot age {snapshot_age}"
+        );
+    }
+}
+
+#[test]
+fn stop_local_processes_stops_only_the_local_copies() {
+    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+    c.tick();
+    c.event("a", "app:p0", RUNNING, true);
+    c.event("b", "app:p0", RUNNING, true);
+    let out = c.command(Command::StopLocalProcesses(vec![
+        "app:p0".into(),
+        "app:zz".into(),
+    ]));
+    assert_eq!(stops(&out), [pair("a", "app:p0")], "local instance only");
+    assert!(
+        !out.iter().any(|o| matches!(o, Output::Reply { .. })),
+        "deferred"
+    );
+    let out = c.event("a", "app:p0", STOPPED, true);
+    assert!(out.contains(&Output::Reply {
+        id: 9,
+        result: Ok(CommandReply::Bool(true))
+    }));
+    assert_eq!(running_on_view(&c, "p0"), ["b"]);
+}
