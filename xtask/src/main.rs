@@ -3,6 +3,7 @@
 //! - `test`: format check, clippy with `-D warnings`, build every binary, then run every test.
 //! - `fuzz`: run the cargo-fuzz targets for a given time each (not in CI).
 //! - `bench`: run the criterion benchmarks.
+//! - `sim`: run the deterministic cluster simulation over many seeds.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -36,6 +37,18 @@ enum Task {
     },
     /// Run the criterion benchmarks.
     Bench,
+    /// Run the deterministic cluster simulation of supvisors-core over many seeds.
+    Sim {
+        /// Number of seeds to run.
+        #[arg(long, default_value_t = 500)]
+        seeds: u64,
+        /// First seed of the range.
+        #[arg(long, default_value_t = 0)]
+        first_seed: u64,
+        /// Replay exactly this seed (overrides --seeds and --first-seed).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -54,6 +67,11 @@ fn run(cli: Cli) -> Result<()> {
         Task::Test { no_lint } => test(&root, no_lint),
         Task::Fuzz { seconds, target } => fuzz(&root, seconds, target.as_deref()),
         Task::Bench => cargo(&root, &["bench", "--workspace"]),
+        Task::Sim {
+            seeds,
+            first_seed,
+            seed,
+        } => sim(&root, seeds, first_seed, seed),
     }
 }
 
@@ -88,6 +106,39 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
     } else {
         cargo(root, &["test", "--workspace", "--no-fail-fast"])
     }
+}
+
+fn sim(root: &Path, seeds: u64, first_seed: u64, seed: Option<u64>) -> Result<()> {
+    let mut cmd = Command::new("cargo");
+    // Release mode: thousands of seeds of simulated cluster life are CPU-bound.
+    cmd.args([
+        "test",
+        "--release",
+        "-p",
+        "supvisors-core",
+        "--test",
+        "sim",
+        "--",
+        "--nocapture",
+    ])
+    .current_dir(root);
+    match seed {
+        Some(seed) => {
+            cmd.env("SIM_SEED", seed.to_string());
+        }
+        None => {
+            cmd.env("SIM_SEEDS", seeds.to_string())
+                .env("SIM_FIRST_SEED", first_seed.to_string());
+        }
+    }
+    eprintln!(
+        "xtask: cargo test --release -p supvisors-core --test sim (seeds: {seeds} from {first_seed}, replay: {seed:?})"
+    );
+    let status = cmd.status().context("cannot run the simulation")?;
+    if !status.success() {
+        bail!("simulation failed: {status}");
+    }
+    Ok(())
 }
 
 fn setup_python(root: &Path) -> Result<()> {

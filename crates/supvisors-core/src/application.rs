@@ -29,7 +29,7 @@ impl ApplicationStatus {
         ApplicationStatus {
             name: name.to_owned(),
             rules,
-            state: ApplicationStates::STOPPED,
+            state: ApplicationStates::Stopped,
             major_failure: false,
             minor_failure: false,
             processes: Vec::new(),
@@ -71,7 +71,7 @@ impl ApplicationStatus {
     pub fn running(&self) -> bool {
         matches!(
             self.state,
-            ApplicationStates::STARTING | ApplicationStates::RUNNING
+            ApplicationStates::Starting | ApplicationStates::Running
         )
     }
 
@@ -84,7 +84,7 @@ impl ApplicationStatus {
     pub fn never_started(&self) -> bool {
         self.processes.iter().all(|p| {
             p.infos()
-                .all(|(_, i)| i.info.state == ProcessStates::STOPPED && i.info.stop == 0.0)
+                .all(|(_, i)| i.info.state == ProcessStates::Stopped && i.info.stop == 0.0)
         })
     }
 
@@ -150,7 +150,7 @@ impl ApplicationStatus {
         self.major_failure = false;
         self.minor_failure = false;
         if !self.rules.managed || self.processes.is_empty() {
-            self.state = ApplicationStates::STOPPED;
+            self.state = ApplicationStates::Stopped;
             return;
         }
         let (mut starting, mut running, mut stopping, mut possible_major) =
@@ -159,38 +159,38 @@ impl ApplicationStatus {
         for p in &self.processes {
             let required = p.rules.required;
             match p.state() {
-                ProcessStates::RUNNING => running = true,
-                ProcessStates::STARTING | ProcessStates::BACKOFF => starting = true,
-                ProcessStates::STOPPING => stopping = true,
-                ProcessStates::FATAL | ProcessStates::UNKNOWN => {
+                ProcessStates::Running => running = true,
+                ProcessStates::Starting | ProcessStates::Backoff => starting = true,
+                ProcessStates::Stopping => stopping = true,
+                ProcessStates::Fatal | ProcessStates::Unknown => {
                     *(if required { &mut major } else { &mut minor }) = true;
                 }
-                ProcessStates::EXITED if !p.expected_exit => {
+                ProcessStates::Exited if !p.expected_exit => {
                     *(if required { &mut major } else { &mut minor }) = true;
                 }
-                ProcessStates::STOPPED if required => possible_major = true,
+                ProcessStates::Stopped if required => possible_major = true,
                 _ => {}
             }
         }
         self.state = if stopping {
-            ApplicationStates::STOPPING
+            ApplicationStates::Stopping
         } else if starting {
-            ApplicationStates::STARTING
+            ApplicationStates::Starting
         } else if running {
-            ApplicationStates::RUNNING
+            ApplicationStates::Running
         } else {
-            ApplicationStates::STOPPED
+            ApplicationStates::Stopped
         };
-        self.major_failure = major || (possible_major && self.state != ApplicationStates::STOPPED);
+        self.major_failure = major || (possible_major && self.state != ApplicationStates::Stopped);
         self.minor_failure = minor;
     }
 
     /// `Operational`, `Degraded` or `Not Operational` when RUNNING, '' otherwise.
     pub fn operational_status(&self) -> &'static str {
         match (self.state, self.major_failure, self.minor_failure) {
-            (ApplicationStates::RUNNING, true, _) => "Not Operational",
-            (ApplicationStates::RUNNING, false, true) => "Degraded",
-            (ApplicationStates::RUNNING, false, false) => "Operational",
+            (ApplicationStates::Running, true, _) => "Not Operational",
+            (ApplicationStates::Running, false, true) => "Degraded",
+            (ApplicationStates::Running, false, false) => "Operational",
             _ => "",
         }
     }
@@ -205,7 +205,7 @@ mod tests {
     use crate::rules::ProcessRules;
 
     fn app(managed: bool, procs: &[(&str, bool, ProcessStates)]) -> ApplicationStatus {
-        let mut rules = ApplicationRules::unmanaged(StartingStrategies::CONFIG);
+        let mut rules = ApplicationRules::unmanaged(StartingStrategies::Config);
         rules.managed = managed;
         let mut a = ApplicationStatus::new("app", rules.clone());
         for (name, required, state) in procs {
@@ -223,33 +223,33 @@ mod tests {
     #[test]
     fn item_72_state_priority() {
         use ProcessStates::*;
-        let a = app(true, &[("p1", false, RUNNING), ("p2", false, STARTING)]);
-        assert_eq!(a.state, ApplicationStates::STARTING);
+        let a = app(true, &[("p1", false, Running), ("p2", false, Starting)]);
+        assert_eq!(a.state, ApplicationStates::Starting);
         let a = app(
             true,
             &[
-                ("p1", false, STOPPING),
-                ("p2", false, STARTING),
-                ("p3", false, RUNNING),
+                ("p1", false, Stopping),
+                ("p2", false, Starting),
+                ("p3", false, Running),
             ],
         );
-        assert_eq!(a.state, ApplicationStates::STOPPING);
-        let a = app(true, &[("p1", false, RUNNING), ("p2", false, EXITED)]);
-        assert_eq!(a.state, ApplicationStates::RUNNING);
+        assert_eq!(a.state, ApplicationStates::Stopping);
+        let a = app(true, &[("p1", false, Running), ("p2", false, Exited)]);
+        assert_eq!(a.state, ApplicationStates::Running);
         assert_eq!(a.operational_status(), "Operational");
-        let a = app(true, &[("p1", false, STOPPED), ("p2", false, EXITED)]);
-        assert_eq!(a.state, ApplicationStates::STOPPED);
+        let a = app(true, &[("p1", false, Stopped), ("p2", false, Exited)]);
+        assert_eq!(a.state, ApplicationStates::Stopped);
     }
 
     #[test]
     fn item_73_managed_all_processes_unmanaged_always_stopped() {
         use ProcessStates::*;
         // p1 has start_sequence 0 (not required) but still feeds the state
-        let a = app(true, &[("p1", false, RUNNING)]);
-        assert_eq!(a.state, ApplicationStates::RUNNING);
+        let a = app(true, &[("p1", false, Running)]);
+        assert_eq!(a.state, ApplicationStates::Running);
         assert_eq!(a.start_sequence().get(&0).map(Vec::len), Some(1));
-        let a = app(false, &[("p1", true, FATAL), ("p2", false, RUNNING)]);
-        assert_eq!(a.state, ApplicationStates::STOPPED);
+        let a = app(false, &[("p1", true, Fatal), ("p2", false, Running)]);
+        assert_eq!(a.state, ApplicationStates::Stopped);
         assert!(!a.major_failure && !a.minor_failure);
         assert!(a.start_sequence().is_empty());
         assert_eq!(a.stop_sequence().values().map(Vec::len).sum::<usize>(), 2);
@@ -258,18 +258,18 @@ mod tests {
     #[test]
     fn item_74_major_and_minor_failures() {
         use ProcessStates::*;
-        let a = app(true, &[("req", true, STOPPED), ("opt", false, STOPPED)]);
+        let a = app(true, &[("req", true, Stopped), ("opt", false, Stopped)]);
         assert!(
             !a.major_failure,
             "required STOPPED in a STOPPED application"
         );
-        let a = app(true, &[("req", true, STOPPED), ("opt", false, RUNNING)]);
+        let a = app(true, &[("req", true, Stopped), ("opt", false, Running)]);
         assert!(a.major_failure);
         assert_eq!(a.operational_status(), "Not Operational");
-        let a = app(true, &[("req", true, FATAL), ("opt", false, STOPPED)]);
-        assert_eq!(a.state, ApplicationStates::STOPPED);
+        let a = app(true, &[("req", true, Fatal), ("opt", false, Stopped)]);
+        assert_eq!(a.state, ApplicationStates::Stopped);
         assert!(a.major_failure, "FATAL required counts whatever the state");
-        let a = app(true, &[("req", true, RUNNING), ("opt", false, UNKNOWN)]);
+        let a = app(true, &[("req", true, Running), ("opt", false, Unknown)]);
         assert!(a.minor_failure && !a.major_failure);
         assert_eq!(a.operational_status(), "Degraded");
     }
@@ -277,11 +277,11 @@ mod tests {
     #[test]
     fn item_71_forced_fatal_gives_stopped_with_minor_failure() {
         use ProcessStates::*;
-        let mut a = app(true, &[("p1", false, RUNNING)]);
+        let mut a = app(true, &[("p1", false, Running)]);
         let forced = ForcedProcessEvent {
             group: "app".into(),
             name: "p1".into(),
-            state: FATAL,
+            state: Fatal,
             identifier: "a".into(),
             now: 500.0,
             reason: "process RUNNING event not received in time".into(),
@@ -292,24 +292,24 @@ mod tests {
                 .is_some_and(|p| p.force_state(&forced, 2.0))
         );
         a.update_status();
-        assert_eq!(a.state, ApplicationStates::STOPPED);
+        assert_eq!(a.state, ApplicationStates::Stopped);
         assert!(a.minor_failure);
     }
 
     #[test]
     fn item_76_application_candidates() {
         use ProcessStates::*;
-        let mut a = app(true, &[("p1", false, STOPPED), ("p2", false, STOPPED)]);
+        let mut a = app(true, &[("p1", false, Stopped), ("p2", false, Stopped)]);
         let all = ["a", "b", "c"].map(String::from);
         for p in a.processes_mut() {
             p.add_info(
                 "b",
-                local_info("app", &p.process_name.clone(), STOPPED),
+                local_info("app", &p.process_name.clone(), Stopped),
                 1.0,
             );
         }
         if let Some(p) = a.process_mut("p1") {
-            p.add_info("c", local_info("app", "p1", STOPPED), 1.0);
+            p.add_info("c", local_info("app", "p1", Stopped), 1.0);
         }
         assert_eq!(a.possible_identifiers(&all), ["a", "b"]);
         if let Some(p) = a.process_mut("p2") {
@@ -329,10 +329,10 @@ mod tests {
     fn conflicts_only_for_managed() {
         use ProcessStates::*;
         for managed in [true, false] {
-            let mut a = app(managed, &[("p1", false, RUNNING)]);
+            let mut a = app(managed, &[("p1", false, Running)]);
             if let Some(p) = a.process_mut("p1") {
-                p.add_info("b", local_info("app", "p1", STOPPED), 1.0);
-                p.update_info("b", &event(STARTING, 3.0), 3.0);
+                p.add_info("b", local_info("app", "p1", Stopped), 1.0);
+                p.update_info("b", &event(Starting, 3.0), 3.0);
             }
             assert_eq!(a.conflicts().count(), usize::from(managed));
         }
@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn never_started_and_expected_load() {
         use ProcessStates::*;
-        let mut a = app(true, &[("p1", true, STOPPED), ("p2", false, STOPPED)]);
+        let mut a = app(true, &[("p1", true, Stopped), ("p2", false, Stopped)]);
         assert!(a.never_started());
         if let Some(p) = a.process_mut("p1") {
             p.rules.expected_load = 30;
@@ -351,7 +351,7 @@ mod tests {
         }
         assert_eq!(a.start_sequence_expected_load(), 30);
         if let Some(p) = a.process_mut("p2") {
-            p.update_info("a", &event(EXITED, 9.0), 2.0);
+            p.update_info("a", &event(Exited, 9.0), 2.0);
         }
         assert!(!a.never_started());
     }

@@ -64,10 +64,10 @@ impl StartExpectation {
     /// BACKOFF is in progress and re-arms the request counter (done by the caller).
     pub fn on_event(self, state: ProcessStates, expected: bool) -> RequestResult {
         match state {
-            ProcessStates::STARTING | ProcessStates::BACKOFF => RequestResult::InProgress,
-            ProcessStates::RUNNING if self.waits_exit() => RequestResult::InProgress,
-            ProcessStates::RUNNING => RequestResult::Success,
-            ProcessStates::EXITED if self.wait_exit && expected => RequestResult::Success,
+            ProcessStates::Starting | ProcessStates::Backoff => RequestResult::InProgress,
+            ProcessStates::Running if self.waits_exit() => RequestResult::InProgress,
+            ProcessStates::Running => RequestResult::Success,
+            ProcessStates::Exited if self.wait_exit && expected => RequestResult::Success,
             _ => RequestResult::Failed,
         }
     }
@@ -83,17 +83,17 @@ impl StartExpectation {
         target_counter: u64,
     ) -> (ProcessStates, RequestResult) {
         match state {
-            ProcessStates::RUNNING if self.waits_exit() => {
-                (ProcessStates::EXITED, RequestResult::InProgress)
+            ProcessStates::Running if self.waits_exit() => {
+                (ProcessStates::Exited, RequestResult::InProgress)
             }
-            ProcessStates::RUNNING => (ProcessStates::RUNNING, RequestResult::Success),
-            ProcessStates::STARTING | ProcessStates::BACKOFF => {
+            ProcessStates::Running => (ProcessStates::Running, RequestResult::Success),
+            ProcessStates::Starting | ProcessStates::Backoff => {
                 let late = target_counter > timing.request_counter + timing.wait_ticks;
-                (ProcessStates::RUNNING, result(late))
+                (ProcessStates::Running, result(late))
             }
             _ => {
                 let late = target_counter > timing.request_counter + timing.minimum_ticks;
-                (ProcessStates::STARTING, result(late))
+                (ProcessStates::Starting, result(late))
             }
         }
     }
@@ -122,12 +122,12 @@ pub fn stop_timed_out(
     timing: Timing,
     target_counter: u64,
 ) -> (ProcessStates, RequestResult) {
-    if state == ProcessStates::STOPPING {
+    if state == ProcessStates::Stopping {
         let late = timing.request_counter + timing.wait_ticks < target_counter;
-        (ProcessStates::STOPPED, result(late))
+        (ProcessStates::Stopped, result(late))
     } else {
         let late = target_counter > timing.request_counter + timing.minimum_ticks;
-        (ProcessStates::STOPPING, result(late))
+        (ProcessStates::Stopping, result(late))
     }
 }
 
@@ -245,18 +245,18 @@ mod tests {
             minimum_ticks: 2,
             wait_ticks: 6,
         };
-        assert_eq!(START.timed_out(STOPPED, t, 12), (STARTING, InProgress));
-        assert_eq!(START.timed_out(STOPPED, t, 13), (STARTING, TimedOut));
-        assert_eq!(START.timed_out(STARTING, t, 16), (RUNNING, InProgress));
-        assert_eq!(START.timed_out(BACKOFF, t, 17), (RUNNING, TimedOut));
-        assert_eq!(START.timed_out(RUNNING, t, 99), (RUNNING, Success));
+        assert_eq!(START.timed_out(Stopped, t, 12), (Starting, InProgress));
+        assert_eq!(START.timed_out(Stopped, t, 13), (Starting, TimedOut));
+        assert_eq!(START.timed_out(Starting, t, 16), (Running, InProgress));
+        assert_eq!(START.timed_out(Backoff, t, 17), (Running, TimedOut));
+        assert_eq!(START.timed_out(Running, t, 99), (Running, Success));
         let wait = StartExpectation {
             wait_exit: true,
             ignore_wait_exit: false,
         };
-        assert_eq!(wait.timed_out(RUNNING, t, 99), (EXITED, InProgress));
+        assert_eq!(wait.timed_out(Running, t, 99), (Exited, InProgress));
         assert_eq!(
-            timeout_reason(RUNNING),
+            timeout_reason(Running),
             "process RUNNING event not received in time"
         );
     }
@@ -268,13 +268,13 @@ mod tests {
             minimum_ticks: 2,
             wait_ticks: 4,
         };
-        assert_eq!(stop_timed_out(STOPPING, t, 14), (STOPPED, InProgress));
-        assert_eq!(stop_timed_out(STOPPING, t, 15), (STOPPED, TimedOut));
-        assert_eq!(stop_timed_out(RUNNING, t, 12), (STOPPING, InProgress));
-        assert_eq!(stop_timed_out(RUNNING, t, 13), (STOPPING, TimedOut));
-        assert_eq!(stop_on_event(EXITED), Success);
-        assert_eq!(stop_on_event(STOPPING), InProgress);
-        assert_eq!(stop_on_event(RUNNING), InProgress);
+        assert_eq!(stop_timed_out(Stopping, t, 14), (Stopped, InProgress));
+        assert_eq!(stop_timed_out(Stopping, t, 15), (Stopped, TimedOut));
+        assert_eq!(stop_timed_out(Running, t, 12), (Stopping, InProgress));
+        assert_eq!(stop_timed_out(Running, t, 13), (Stopping, TimedOut));
+        assert_eq!(stop_on_event(Exited), Success);
+        assert_eq!(stop_on_event(Stopping), InProgress);
+        assert_eq!(stop_on_event(Running), InProgress);
     }
 
     #[test]
@@ -287,15 +287,15 @@ mod tests {
             wait_exit: true,
             ignore_wait_exit: true,
         };
-        assert_eq!(START.on_event(BACKOFF, true), InProgress);
-        assert_eq!(wait.on_event(EXITED, true), Success);
-        assert_eq!(START.on_event(EXITED, true), Failed);
-        assert_eq!(START.on_event(EXITED, false), Failed);
-        assert_eq!(wait.on_event(EXITED, false), Failed);
-        assert_eq!(wait.on_event(RUNNING, true), InProgress);
-        assert_eq!(ignored.on_event(RUNNING, true), Success);
-        assert_eq!(START.on_event(RUNNING, true), Success);
-        for s in [FATAL, STOPPED, STOPPING, UNKNOWN] {
+        assert_eq!(START.on_event(Backoff, true), InProgress);
+        assert_eq!(wait.on_event(Exited, true), Success);
+        assert_eq!(START.on_event(Exited, true), Failed);
+        assert_eq!(START.on_event(Exited, false), Failed);
+        assert_eq!(wait.on_event(Exited, false), Failed);
+        assert_eq!(wait.on_event(Running, true), InProgress);
+        assert_eq!(ignored.on_event(Running, true), Success);
+        assert_eq!(START.on_event(Running, true), Success);
+        for s in [Fatal, Stopped, Stopping, Unknown] {
             assert_eq!(START.on_event(s, true), Failed);
         }
     }

@@ -164,15 +164,15 @@ impl Guard {
         match self {
             Guard::Any => None,
             Guard::FromDeployment => Some(&[
-                DEPLOYMENT,
-                OPERATION,
-                CONCILIATION,
-                RESTARTING,
-                SHUTTING_DOWN,
+                Deployment,
+                Operation,
+                Conciliation,
+                Restarting,
+                ShuttingDown,
             ]),
-            Guard::Operation => Some(&[OPERATION]),
-            Guard::OperationConciliation => Some(&[OPERATION, CONCILIATION]),
-            Guard::Conciliation => Some(&[CONCILIATION]),
+            Guard::Operation => Some(&[Operation]),
+            Guard::OperationConciliation => Some(&[Operation, Conciliation]),
+            Guard::Conciliation => Some(&[Conciliation]),
         }
     }
 
@@ -271,40 +271,40 @@ mod tests {
     #[test]
     fn item_65_guards() {
         let start_process = Guard::of_method("start_process").unwrap();
-        assert!(start_process.check(CONCILIATION).is_err());
-        assert!(start_process.check(OPERATION).is_ok());
+        assert!(start_process.check(Conciliation).is_err());
+        assert!(start_process.check(Operation).is_ok());
         let stop_process = Guard::of_method("stop_process").unwrap();
-        assert!(stop_process.check(OPERATION).is_ok());
-        assert!(stop_process.check(CONCILIATION).is_ok());
-        assert!(stop_process.check(DEPLOYMENT).is_err());
+        assert!(stop_process.check(Operation).is_ok());
+        assert!(stop_process.check(Conciliation).is_ok());
+        assert!(stop_process.check(Deployment).is_err());
         let restart = Guard::of_method("restart").unwrap();
         for s in [
-            DEPLOYMENT,
-            OPERATION,
-            CONCILIATION,
-            RESTARTING,
-            SHUTTING_DOWN,
+            Deployment,
+            Operation,
+            Conciliation,
+            Restarting,
+            ShuttingDown,
         ] {
             assert!(restart.check(s).is_ok());
         }
-        for s in [OFF, INITIALIZATION, RESTART, SHUTDOWN] {
+        for s in [Off, Initialization, Restart, Shutdown] {
             assert!(restart.check(s).is_err());
         }
-        assert!(Guard::of_method("start_args").unwrap().check(OFF).is_ok());
+        assert!(Guard::of_method("start_args").unwrap().check(Off).is_ok());
         assert_eq!(Guard::of_method("conciliate"), Some(Guard::Conciliation));
         assert_eq!(Guard::of_method("nope"), None);
     }
 
     #[test]
     fn fault_strings_match_reference() {
-        let err = Guard::FromDeployment.check(INITIALIZATION).unwrap_err();
+        let err = Guard::FromDeployment.check(Initialization).unwrap_err();
         assert_eq!(
             err.to_string(),
             "BAD_SUPVISORS_STATE: Supvisors (state=INITIALIZATION) not in state ['DEPLOYMENT', \
              'OPERATION', 'CONCILIATION', 'RESTARTING', 'SHUTTING_DOWN'] to perform request"
         );
         let err = Guard::OperationConciliation
-            .check(INITIALIZATION)
+            .check(Initialization)
             .unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -52,12 +52,12 @@ pub fn resolve(
         )
     };
     match strategy {
-        ConciliationStrategies::SENICIDE => all_but(keep(Ordering::Less)),
-        ConciliationStrategies::INFANTICIDE => all_but(keep(Ordering::Greater)),
-        ConciliationStrategies::USER => Resolution::Nothing,
-        ConciliationStrategies::STOP => all_but(None),
-        ConciliationStrategies::RESTART => Resolution::Restart,
-        ConciliationStrategies::RUNNING_FAILURE => Resolution::StopAndFail,
+        ConciliationStrategies::Senicide => all_but(keep(Ordering::Less)),
+        ConciliationStrategies::Infanticide => all_but(keep(Ordering::Greater)),
+        ConciliationStrategies::User => Resolution::Nothing,
+        ConciliationStrategies::Stop => all_but(None),
+        ConciliationStrategies::Restart => Resolution::Restart,
+        ConciliationStrategies::RunningFailure => Resolution::StopAndFail,
     }
 }
 
@@ -72,7 +72,7 @@ mod tests {
         let rules = ProcessRules::inherited(&ApplicationRules::without_engine());
         let mut p = ProcessStatus::new("app", "p", rules);
         for (id, uptime) in uptimes {
-            let mut info = local_info("app", "p", ProcessStates::RUNNING);
+            let mut info = local_info("app", "p", ProcessStates::Running);
             info.start = info.now - uptime;
             p.add_info(id, info, 1.0);
         }
@@ -88,19 +88,19 @@ mod tests {
         let p = conflicting(&[("a", 10.0), ("b", 5.0), ("c", 15.0)]);
         let stop = |v: &[&str]| Resolution::StopOn(v.iter().map(|s| (*s).to_owned()).collect());
         assert_eq!(
-            resolve(ConciliationStrategies::SENICIDE, &p, &order()),
+            resolve(ConciliationStrategies::Senicide, &p, &order()),
             stop(&["a", "c"])
         );
         assert_eq!(
-            resolve(ConciliationStrategies::INFANTICIDE, &p, &order()),
+            resolve(ConciliationStrategies::Infanticide, &p, &order()),
             stop(&["a", "b"])
         );
         assert_eq!(
-            resolve(ConciliationStrategies::STOP, &p, &order()),
+            resolve(ConciliationStrategies::Stop, &p, &order()),
             stop(&["a", "b", "c"])
         );
         assert_eq!(
-            resolve(ConciliationStrategies::USER, &p, &order()),
+            resolve(ConciliationStrategies::User, &p, &order()),
             Resolution::Nothing
         );
     }
@@ -110,11 +110,11 @@ mod tests {
         let p = conflicting(&[("c", 5.0), ("b", 5.0), ("d", 5.0)]);
         let stop = |v: &[&str]| Resolution::StopOn(v.iter().map(|s| (*s).to_owned()).collect());
         assert_eq!(
-            resolve(ConciliationStrategies::SENICIDE, &p, &order()),
+            resolve(ConciliationStrategies::Senicide, &p, &order()),
             stop(&["c", "d"])
         );
         assert_eq!(
-            resolve(ConciliationStrategies::INFANTICIDE, &p, &order()),
+            resolve(ConciliationStrategies::Infanticide, &p, &order()),
             stop(&["c", "d"])
         );
     }

@@ -106,8 +106,8 @@ impl EngineConfig {
             synchro_timeout: 15,
             inactivity_ticks: 2,
             auto_fence: false,
-            starting_strategy: StartingStrategies::CONFIG,
-            conciliation_strategy: ConciliationStrategies::USER,
+            starting_strategy: StartingStrategies::Config,
+            conciliation_strategy: ConciliationStrategies::User,
             tick_period: TICK_PERIOD,
             tick_status: true,
         })

@@ -60,23 +60,23 @@ impl FailureHandler {
         // a process job is superseded by its application's stop, or restart when start-sequenced
         let superseded = stopping || (restarting && start_sequenced(ctx, app, process));
         match strategy {
-            RunningFailureStrategies::STOP_APPLICATION => {
+            RunningFailureStrategies::StopApplication => {
                 insert(&mut self.stop_applications, app.to_owned());
                 self.restart_applications.retain(|a| a != app);
                 self.restart_processes.retain(|(a, _)| a != app);
                 self.continue_processes.retain(|(a, _)| a != app);
             }
-            RunningFailureStrategies::RESTART_APPLICATION if !stopping => {
+            RunningFailureStrategies::RestartApplication if !stopping => {
                 insert(&mut self.restart_applications, app.to_owned());
                 let sequenced = |(a, p): &(String, String)| a == app && start_sequenced(ctx, a, p);
                 self.restart_processes.retain(|k| !sequenced(k));
                 self.continue_processes.retain(|k| !sequenced(k));
             }
-            RunningFailureStrategies::RESTART_PROCESS if !superseded => {
+            RunningFailureStrategies::RestartProcess if !superseded => {
                 self.continue_processes.retain(|k| *k != key);
                 insert(&mut self.restart_processes, key);
             }
-            RunningFailureStrategies::CONTINUE
+            RunningFailureStrategies::Continue
                 if !superseded && !self.restart_processes.contains(&key) =>
             {
                 insert(&mut self.continue_processes, key);
@@ -94,13 +94,13 @@ impl FailureHandler {
         let Some(p) = a.process(process) else { return };
         let strategy = p.rules.running_failure_strategy;
         self.add_job(ctx, strategy, app, process);
-        if strategy == RunningFailureStrategies::RESTART_PROCESS
-            && a.state == ApplicationStates::STOPPED
+        if strategy == RunningFailureStrategies::RestartProcess
+            && a.state == ApplicationStates::Stopped
             && p.rules.start_sequence > 0
         {
             self.add_job(
                 ctx,
-                RunningFailureStrategies::RESTART_APPLICATION,
+                RunningFailureStrategies::RestartApplication,
                 app,
                 process,
             );
@@ -111,7 +111,7 @@ impl FailureHandler {
     pub fn trigger(&mut self, ctx: &Context, busy: &[String]) -> Vec<Repair> {
         let strategy_of = |app: &str| {
             ctx.application(app)
-                .map_or(StartingStrategies::CONFIG, |a| a.rules.starting_strategy)
+                .map_or(StartingStrategies::Config, |a| a.rules.starting_strategy)
         };
         let is_busy = |app: &str| busy.iter().any(|b| b == app);
         let mut repairs = Vec::new();
@@ -158,7 +158,7 @@ mod tests {
     fn ctx(state: ProcessStates) -> Context {
         let mut rules = FixedRules::default();
         for app in ["app", "other"] {
-            let mut r = ApplicationRules::unmanaged(StartingStrategies::LESS_LOADED);
+            let mut r = ApplicationRules::unmanaged(StartingStrategies::LessLoaded);
             r.managed = true;
             r.start_sequence = 1;
             rules.applications.insert(app.into(), r);
@@ -167,7 +167,7 @@ mod tests {
         for (ns, seq) in [("app:p1", 1), ("app:p2", 0), ("other:q", 1)] {
             let mut p = base.clone();
             p.start_sequence = seq;
-            p.running_failure_strategy = RESTART_PROCESS;
+            p.running_failure_strategy = RestartProcess;
             rules.processes.insert(ns.into(), p);
         }
         let mut c = Context::new(EngineConfig::new("a", &["a"]).unwrap(), Box::new(rules));
@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn item_96_restart_process_promoted_in_stopped_application() {
-        let c = ctx(ProcessStates::STOPPED);
+        let c = ctx(ProcessStates::Stopped);
         let mut h = FailureHandler::default();
         h.add_default_job(&c, "app", "p1");
         assert_eq!(h.restart_applications, ["app"]);
@@ -193,7 +193,7 @@ mod tests {
             [("app".into(), "p2".into())],
             "p2 not start-sequenced"
         );
-        let c = ctx(ProcessStates::RUNNING);
+        let c = ctx(ProcessStates::Running);
         let mut h = FailureHandler::default();
         h.add_default_job(&c, "app", "p1");
         assert!(
@@ -205,33 +205,33 @@ mod tests {
 
     #[test]
     fn item_97_priorities_and_deferral() {
-        let c = ctx(ProcessStates::RUNNING);
+        let c = ctx(ProcessStates::Running);
         let mut h = FailureHandler::default();
-        h.add_job(&c, RESTART_PROCESS, "app", "p1");
-        h.add_job(&c, RESTART_PROCESS, "app", "p2");
-        h.add_job(&c, CONTINUE, "other", "q");
-        h.add_job(&c, RESTART_APPLICATION, "app", "p1");
+        h.add_job(&c, RestartProcess, "app", "p1");
+        h.add_job(&c, RestartProcess, "app", "p2");
+        h.add_job(&c, Continue, "other", "q");
+        h.add_job(&c, RestartApplication, "app", "p1");
         assert_eq!(
             h.restart_processes,
             [("app".into(), "p2".into())],
             "only sequenced ones removed"
         );
-        h.add_job(&c, RESTART_PROCESS, "app", "p1");
+        h.add_job(&c, RestartProcess, "app", "p1");
         assert_eq!(
             h.restart_processes.len(),
             1,
             "superseded by the application restart"
         );
-        h.add_job(&c, STOP_APPLICATION, "app", "p1");
+        h.add_job(&c, StopApplication, "app", "p1");
         assert_eq!(
             (h.stop_applications.len(), h.restart_applications.len()),
             (1, 0)
         );
         assert!(h.restart_processes.is_empty());
-        h.add_job(&c, RESTART_APPLICATION, "app", "p1");
+        h.add_job(&c, RestartApplication, "app", "p1");
         assert!(h.restart_applications.is_empty(), "stop supersedes restart");
-        h.add_job(&c, RESTART, "other", "q");
-        h.add_job(&c, SHUTDOWN, "other", "q");
+        h.add_job(&c, Restart, "other", "q");
+        h.add_job(&c, Shutdown, "other", "q");
         assert_eq!(
             h.continue_processes.len(),
             1,
@@ -246,11 +246,11 @@ mod tests {
         let repairs = h.trigger(&c, &[]);
         assert_eq!(repairs, [Repair::StopApplication("app".into())]);
         assert!(h.is_empty());
-        h.add_job(&c, RESTART_PROCESS, "other", "q");
+        h.add_job(&c, RestartProcess, "other", "q");
         assert_eq!(
             h.trigger(&c, &[]),
             [Repair::RestartProcess(
-                StartingStrategies::LESS_LOADED,
+                StartingStrategies::LessLoaded,
                 "other".into(),
                 "q".into()
             )]

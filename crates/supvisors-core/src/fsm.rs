@@ -23,24 +23,24 @@ pub enum RedeployMark {
 pub fn transition_allowed(from: SupvisorsStates, to: SupvisorsStates) -> bool {
     use SupvisorsStates::*;
     match from {
-        OFF => to == INITIALIZATION,
-        INITIALIZATION => to == DEPLOYMENT,
-        DEPLOYMENT => matches!(to, INITIALIZATION | OPERATION | RESTARTING | SHUTTING_DOWN),
-        OPERATION => matches!(
+        Off => to == Initialization,
+        Initialization => to == Deployment,
+        Deployment => matches!(to, Initialization | Operation | Restarting | ShuttingDown),
+        Operation => matches!(
             to,
-            CONCILIATION | DEPLOYMENT | INITIALIZATION | RESTARTING | SHUTTING_DOWN
+            Conciliation | Deployment | Initialization | Restarting | ShuttingDown
         ),
-        CONCILIATION => matches!(to, OPERATION | INITIALIZATION | RESTARTING | SHUTTING_DOWN),
-        RESTARTING => to == RESTART,
-        SHUTTING_DOWN => to == SHUTDOWN,
-        RESTART | SHUTDOWN => false,
+        Conciliation => matches!(to, Operation | Initialization | Restarting | ShuttingDown),
+        Restarting => to == Restart,
+        ShuttingDown => to == Shutdown,
+        Restart | Shutdown => false,
     }
 }
 
 /// The closing states: RESTARTING, RESTART, SHUTTING_DOWN, SHUTDOWN.
 pub fn is_closing(state: SupvisorsStates) -> bool {
     use SupvisorsStates::*;
-    matches!(state, RESTARTING | RESTART | SHUTTING_DOWN | SHUTDOWN)
+    matches!(state, Restarting | Restart | ShuttingDown | Shutdown)
 }
 
 /// Master election at the exit of INITIALIZATION (spec §5.5).
@@ -77,18 +77,18 @@ pub fn initialization_next(ctx: &Context, now: f64) -> Option<SupvisorsStates> {
     let states: Vec<SupvisorsInstanceStates> = ctx.instances().iter().map(|i| i.state()).collect();
     if !states
         .iter()
-        .any(|s| matches!(s, UNKNOWN | CHECKING | ISOLATING))
+        .any(|s| matches!(s, Unknown | Checking | Isolating))
     {
-        return Some(SupvisorsStates::DEPLOYMENT);
+        return Some(SupvisorsStates::Deployment);
     }
     let uptime = now - ctx.start_date;
     let core = &ctx.config().core_identifiers;
     let delay = synchro_delay(ctx.config().synchro_timeout, ctx.active_count());
-    if uptime > delay && !core.is_empty() && core.iter().all(|c| ctx.instance_state(c) == RUNNING) {
-        if !ctx.master.is_empty() && ctx.instance_state(&ctx.master) != RUNNING {
+    if uptime > delay && !core.is_empty() && core.iter().all(|c| ctx.instance_state(c) == Running) {
+        if !ctx.master.is_empty() && ctx.instance_state(&ctx.master) != Running {
             return None;
         }
-        return Some(SupvisorsStates::DEPLOYMENT);
+        return Some(SupvisorsStates::Deployment);
     }
     None
 }
@@ -97,7 +97,7 @@ pub fn initialization_next(ctx: &Context, now: f64) -> Option<SupvisorsStates> {
 pub fn instances_ok(ctx: &Context) -> bool {
     ctx.instance(ctx.local_identifier())
         .is_some_and(|i| i.running())
-        && ctx.instance_state(&ctx.master) == SupvisorsInstanceStates::RUNNING
+        && ctx.instance_state(&ctx.master) == SupvisorsInstanceStates::Running
 }
 
 #[cfg(test)]
@@ -148,16 +148,16 @@ mod tests {
 
     #[test]
     fn transition_table() {
-        assert!(transition_allowed(OFF, INITIALIZATION));
-        assert!(!transition_allowed(INITIALIZATION, OPERATION));
-        assert!(transition_allowed(OPERATION, DEPLOYMENT));
-        assert!(!transition_allowed(CONCILIATION, DEPLOYMENT));
-        assert!(!transition_allowed(RESTARTING, INITIALIZATION));
-        assert!(transition_allowed(SHUTTING_DOWN, SHUTDOWN));
+        assert!(transition_allowed(Off, Initialization));
+        assert!(!transition_allowed(Initialization, Operation));
+        assert!(transition_allowed(Operation, Deployment));
+        assert!(!transition_allowed(Conciliation, Deployment));
+        assert!(!transition_allowed(Restarting, Initialization));
+        assert!(transition_allowed(ShuttingDown, Shutdown));
         for to in SupvisorsStates::ALL {
-            assert!(!transition_allowed(RESTART, *to));
-            assert!(!transition_allowed(SHUTDOWN, *to));
+            assert!(!transition_allowed(Restart, *to));
+            assert!(!transition_allowed(Shutdown, *to));
         }
-        assert!(is_closing(RESTART) && !is_closing(CONCILIATION));
+        assert!(is_closing(Restart) && !is_closing(Conciliation));
     }
 }

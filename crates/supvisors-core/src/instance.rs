@@ -19,11 +19,11 @@ pub fn transition_allowed(from: SupvisorsInstanceStates, to: SupvisorsInstanceSt
     use SupvisorsInstanceStates::*;
     matches!(
         (from, to),
-        (UNKNOWN, CHECKING | SILENT | ISOLATING)
-            | (CHECKING, RUNNING | SILENT | ISOLATING)
-            | (RUNNING, CHECKING | SILENT | ISOLATING)
-            | (SILENT, CHECKING | ISOLATING)
-            | (ISOLATING, ISOLATED)
+        (Unknown, Checking | Silent | Isolating)
+            | (Checking, Running | Silent | Isolating)
+            | (Running, Checking | Silent | Isolating)
+            | (Silent, Checking | Isolating)
+            | (Isolating, Isolated)
     )
 }
 
@@ -50,7 +50,7 @@ impl InstanceStatus {
     pub fn new(config: InstanceConfig) -> Self {
         InstanceStatus {
             config,
-            state: SupvisorsInstanceStates::UNKNOWN,
+            state: SupvisorsInstanceStates::Unknown,
             sequence_counter: 0,
             local_sequence_counter: 0,
             remote_time: 0.0,
@@ -71,14 +71,14 @@ impl InstanceStatus {
 
     /// True when RUNNING.
     pub fn running(&self) -> bool {
-        self.state == SupvisorsInstanceStates::RUNNING
+        self.state == SupvisorsInstanceStates::Running
     }
 
     /// True when ISOLATING or ISOLATED.
     pub fn in_isolation(&self) -> bool {
         matches!(
             self.state,
-            SupvisorsInstanceStates::ISOLATING | SupvisorsInstanceStates::ISOLATED
+            SupvisorsInstanceStates::Isolating | SupvisorsInstanceStates::Isolated
         )
     }
 
@@ -99,11 +99,11 @@ impl InstanceStatus {
         self.state = to;
         if matches!(
             to,
-            SupvisorsInstanceStates::SILENT
-                | SupvisorsInstanceStates::ISOLATING
-                | SupvisorsInstanceStates::ISOLATED
+            SupvisorsInstanceStates::Silent
+                | SupvisorsInstanceStates::Isolating
+                | SupvisorsInstanceStates::Isolated
         ) {
-            self.state_modes.fsm_state = SupvisorsStates::OFF;
+            self.state_modes.fsm_state = SupvisorsStates::Off;
         }
         Ok(())
     }
@@ -112,9 +112,9 @@ impl InstanceStatus {
     pub fn reset(&mut self) {
         if matches!(
             self.state,
-            SupvisorsInstanceStates::CHECKING | SupvisorsInstanceStates::RUNNING
+            SupvisorsInstanceStates::Checking | SupvisorsInstanceStates::Running
         ) {
-            self.state = SupvisorsInstanceStates::UNKNOWN;
+            self.state = SupvisorsInstanceStates::Unknown;
         }
         self.local_sequence_counter = 0;
         self.remote_time = 0.0;
@@ -144,42 +144,42 @@ mod tests {
     fn item_43_rejected_transitions() {
         let mut i = InstanceStatus::new(InstanceConfig::alone("a"));
         assert_eq!(
-            i.set_state(RUNNING),
+            i.set_state(Running),
             Err(InstanceTransitionError {
-                from: UNKNOWN,
-                to: RUNNING
+                from: Unknown,
+                to: Running
             })
         );
         for to in SupvisorsInstanceStates::ALL {
-            assert!(!transition_allowed(ISOLATED, *to));
+            assert!(!transition_allowed(Isolated, *to));
         }
-        assert!(i.set_state(ISOLATING).is_ok());
-        assert!(i.set_state(CHECKING).is_err());
-        assert!(i.set_state(ISOLATED).is_ok());
-        assert_eq!(i.state(), ISOLATED);
+        assert!(i.set_state(Isolating).is_ok());
+        assert!(i.set_state(Checking).is_err());
+        assert!(i.set_state(Isolated).is_ok());
+        assert_eq!(i.state(), Isolated);
     }
 
     #[test]
     fn silent_forces_fsm_off() {
         let mut i = InstanceStatus::new(InstanceConfig::alone("a"));
-        i.state_modes.fsm_state = SupvisorsStates::OPERATION;
-        assert!(i.set_state(CHECKING).is_ok());
-        assert!(i.set_state(RUNNING).is_ok());
-        assert_eq!(i.state_modes.fsm_state, SupvisorsStates::OPERATION);
-        assert!(i.set_state(SILENT).is_ok());
-        assert_eq!(i.state_modes.fsm_state, SupvisorsStates::OFF);
+        i.state_modes.fsm_state = SupvisorsStates::Operation;
+        assert!(i.set_state(Checking).is_ok());
+        assert!(i.set_state(Running).is_ok());
+        assert_eq!(i.state_modes.fsm_state, SupvisorsStates::Operation);
+        assert!(i.set_state(Silent).is_ok());
+        assert_eq!(i.state_modes.fsm_state, SupvisorsStates::Off);
     }
 
     #[test]
     fn reset_keeps_silent_and_sequence_counter() {
         let mut i = InstanceStatus::new(InstanceConfig::alone("a"));
-        assert!(i.set_state(CHECKING).is_ok());
+        assert!(i.set_state(Checking).is_ok());
         i.update_times(7, 35.0, 3, 40.0);
         i.reset();
-        assert_eq!(i.state(), UNKNOWN);
+        assert_eq!(i.state(), Unknown);
         assert_eq!((i.sequence_counter, i.local_sequence_counter), (7, 0));
-        assert!(i.set_state(SILENT).is_ok());
+        assert!(i.set_state(Silent).is_ok());
         i.reset();
-        assert_eq!(i.state(), SILENT);
+        assert_eq!(i.state(), Silent);
     }
 }

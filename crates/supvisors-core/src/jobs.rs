@@ -52,7 +52,7 @@ impl ApplicationJobs {
     ) -> Self {
         let distribution = ctx
             .application(application)
-            .map_or(DistributionRules::ALL_INSTANCES, |a| a.rules.distribution);
+            .map_or(DistributionRules::AllInstances, |a| a.rules.distribution);
         ApplicationJobs {
             application: application.to_owned(),
             planned,
@@ -72,8 +72,8 @@ impl ApplicationJobs {
             planned,
             current: Vec::new(),
             starting: false,
-            distribution: DistributionRules::ALL_INSTANCES,
-            strategy: StartingStrategies::CONFIG,
+            distribution: DistributionRules::AllInstances,
+            strategy: StartingStrategies::Config,
             identifiers: Vec::new(),
             stop_request: false,
         }
@@ -147,7 +147,7 @@ impl ApplicationJobs {
 
     /// `before()`: SINGLE_INSTANCE / SINGLE_NODE choose for the whole application (§7.2).
     pub fn before(&mut self, env: &mut JobEnv<'_>) {
-        if !self.starting || self.distribution == DistributionRules::ALL_INSTANCES {
+        if !self.starting || self.distribution == DistributionRules::AllInstances {
             return;
         }
         let Some(app) = env.ctx.application(&self.application) else {
@@ -158,7 +158,7 @@ impl ApplicationJobs {
         let Some(chosen) = self.choose(env, self.strategy, &candidates, load) else {
             return;
         };
-        if self.distribution == DistributionRules::SINGLE_INSTANCE {
+        if self.distribution == DistributionRules::SingleInstance {
             self.identifiers = vec![chosen.clone()];
         } else {
             // Q1: use the chosen instance's node key (the reference looks it up by host name).
@@ -189,7 +189,7 @@ impl ApplicationJobs {
         let Some(p) = self.process(env.ctx, &cmd.process) else {
             return;
         };
-        let target = if before && self.distribution == DistributionRules::SINGLE_INSTANCE {
+        let target = if before && self.distribution == DistributionRules::SingleInstance {
             self.identifiers.first().cloned()
         } else {
             self.choose(
@@ -222,7 +222,7 @@ impl ApplicationJobs {
             list.push(cmd);
             let index = list.len() - 1;
             if self.starting
-                && self.distribution != DistributionRules::ALL_INSTANCES
+                && self.distribution != DistributionRules::AllInstances
                 && !self.identifiers.is_empty()
             {
                 self.target_planned(env, seq, index, false);
@@ -273,7 +273,7 @@ impl ApplicationJobs {
             return None;
         }
         let params = cmd.start.clone()?;
-        if self.distribution == DistributionRules::ALL_INSTANCES {
+        if self.distribution == DistributionRules::AllInstances {
             let candidates = p.possible_identifiers(&env.ctx.identifiers());
             let load = u32::from(p.rules.expected_load);
             if let Some(target) = self.choose(env, params.strategy, &candidates, load) {
@@ -298,7 +298,7 @@ impl ApplicationJobs {
                     p,
                     &local,
                     env.now,
-                    ProcessStates::FATAL,
+                    ProcessStates::Fatal,
                     "no resource available".into(),
                 );
                 self.process_failure(env.ctx, &cmd.process);
@@ -316,12 +316,12 @@ impl ApplicationJobs {
             return;
         }
         match p.rules.starting_failure_strategy {
-            StartingFailureStrategies::ABORT => self.planned.clear(),
-            StartingFailureStrategies::STOP => {
+            StartingFailureStrategies::Abort => self.planned.clear(),
+            StartingFailureStrategies::Stop => {
                 self.planned.clear();
                 self.stop_request = true;
             }
-            StartingFailureStrategies::CONTINUE => {}
+            StartingFailureStrategies::Continue => {}
         }
     }
 
@@ -351,11 +351,11 @@ impl ApplicationJobs {
                         ignore_wait_exit: params.ignore_wait_exit,
                     };
                     let (expected, result) = e.timed_out(state, cmd.timing, counter);
-                    (expected, result, info.info.now, ProcessStates::FATAL)
+                    (expected, result, info.info.now, ProcessStates::Fatal)
                 }
                 None => {
                     let (expected, result) = command::stop_timed_out(state, cmd.timing, counter);
-                    (expected, result, info.event_time, ProcessStates::STOPPED)
+                    (expected, result, info.event_time, ProcessStates::Stopped)
                 }
             };
             let result = if hopeless {
@@ -405,7 +405,7 @@ impl ApplicationJobs {
                     wait_exit: p.rules.wait_exit,
                     ignore_wait_exit: params.ignore_wait_exit,
                 };
-                if state == ProcessStates::BACKOFF {
+                if state == ProcessStates::Backoff {
                     self.current[index].timing.request_counter = counter_of(env.ctx, identifier);
                 }
                 e.on_event(state, expected)

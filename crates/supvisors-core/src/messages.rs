@@ -125,7 +125,7 @@ pub struct StateModes {
 impl Default for StateModes {
     fn default() -> Self {
         StateModes {
-            fsm_state: SupvisorsStates::OFF,
+            fsm_state: SupvisorsStates::Off,
             starting_jobs: false,
             stopping_jobs: false,
         }

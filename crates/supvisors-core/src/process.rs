@@ -11,7 +11,7 @@ use crate::rules::{ALL_IDENTIFIERS, ProcessRules};
 
 /// True for FATAL, or EXITED with an unexpected exit code.
 pub fn is_crashed(state: ProcessStates, expected: bool) -> bool {
-    state == ProcessStates::FATAL || (state == ProcessStates::EXITED && !expected)
+    state == ProcessStates::Fatal || (state == ProcessStates::Exited && !expected)
 }
 
 /// What the local instance knows about a process on one instance (spec §6.1).
@@ -32,7 +32,7 @@ pub struct ProcessInfo {
 impl ProcessInfo {
     fn update_uptime(&mut self) {
         self.uptime = match self.info.state {
-            ProcessStates::RUNNING | ProcessStates::STOPPING => self.info.now - self.info.start,
+            ProcessStates::Running | ProcessStates::Stopping => self.info.now - self.info.start,
             _ => 0.0,
         };
     }
@@ -66,7 +66,7 @@ impl ProcessStatus {
             application_name: application_name.to_owned(),
             process_name: process_name.to_owned(),
             rules,
-            state: ProcessStates::UNKNOWN,
+            state: ProcessStates::Unknown,
             forced: None,
             expected_exit: true,
             last_event_time: 0.0,
@@ -172,7 +172,7 @@ impl ProcessStatus {
         }
         let state = entry.info.state;
         self.infos.insert(identifier.to_owned(), entry);
-        if state != ProcessStates::STOPPED {
+        if state != ProcessStates::Stopped {
             self.forced = None;
         }
         self.update_status(identifier, state);
@@ -202,7 +202,7 @@ impl ProcessStatus {
         self.merge(
             identifier,
             now,
-            ProcessStates::FATAL,
+            ProcessStates::Fatal,
             last_now,
             false,
             |i| {
@@ -231,7 +231,7 @@ impl ProcessStatus {
         entry.local_time = now;
         entry.event_time = event_now;
         match state {
-            ProcessStates::STARTING | ProcessStates::BACKOFF => entry.info.start = event_now,
+            ProcessStates::Starting | ProcessStates::Backoff => entry.info.start = event_now,
             s if s.is_stopped() => entry.info.stop = event_now,
             _ => {}
         }
@@ -306,23 +306,23 @@ impl ProcessStatus {
             // Conflict: the first of RUNNING, BACKOFF, STARTING, STOPPING present wins.
             let present: Vec<ProcessStates> = self.running.iter().filter_map(state_of).collect();
             self.state = [
-                ProcessStates::RUNNING,
-                ProcessStates::BACKOFF,
-                ProcessStates::STARTING,
-                ProcessStates::STOPPING,
+                ProcessStates::Running,
+                ProcessStates::Backoff,
+                ProcessStates::Starting,
+                ProcessStates::Stopping,
             ]
             .into_iter()
             .find(|s| present.contains(s))
-            .unwrap_or(ProcessStates::UNKNOWN);
+            .unwrap_or(ProcessStates::Unknown);
         } else if let Some(id) = self.running.first() {
-            self.state = state_of(id).unwrap_or(ProcessStates::UNKNOWN);
+            self.state = state_of(id).unwrap_or(ProcessStates::Unknown);
             self.expected_exit = true;
         } else if self
             .infos
             .values()
-            .any(|i| i.info.state == ProcessStates::STOPPING)
+            .any(|i| i.info.state == ProcessStates::Stopping)
         {
-            self.state = ProcessStates::STOPPING;
+            self.state = ProcessStates::Stopping;
             self.expected_exit = true;
         } else {
             // Latest stop date wins; on ties the first instance in identifier order (max_by keeps last, so reverse).

@@ -47,52 +47,52 @@ fn process_on(ids: &[(&str, ProcessStates)]) -> ProcessStatus {
 #[test]
 fn item_66_conflict_synthesis_order() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", STARTING), ("b", BACKOFF)]);
-    assert_eq!(p.state(), BACKOFF);
+    let mut p = process_on(&[("a", Starting), ("b", Backoff)]);
+    assert_eq!(p.state(), Backoff);
     assert!(p.conflicting());
-    p.update_info("c", &event(RUNNING, 2.0), 2.0);
+    p.update_info("c", &event(Running, 2.0), 2.0);
     // c not configured: nothing changes
     assert_eq!(p.running_identifiers().len(), 2);
-    let mut p3 = process_on(&[("a", STARTING), ("b", BACKOFF), ("c", RUNNING)]);
-    assert_eq!(p3.state(), RUNNING);
+    let mut p3 = process_on(&[("a", Starting), ("b", Backoff), ("c", Running)]);
+    assert_eq!(p3.state(), Running);
     // two running identifiers whose info states are stopping-like → STOPPING wins over nothing
-    p3.update_info("c", &event(STOPPING, 3.0), 3.0);
-    assert_eq!(p3.state(), BACKOFF);
+    p3.update_info("c", &event(Stopping, 3.0), 3.0);
+    assert_eq!(p3.state(), Backoff);
     assert_eq!(p3.running_identifiers(), ["a", "b", "c"]);
-    p3.update_info("a", &event(STOPPING, 3.0), 3.0);
-    p3.update_info("b", &event(STOPPING, 3.0), 3.0);
-    assert_eq!(p3.state(), STOPPING);
+    p3.update_info("a", &event(Stopping, 3.0), 3.0);
+    p3.update_info("b", &event(Stopping, 3.0), 3.0);
+    assert_eq!(p3.state(), Stopping);
 }
 
 #[test]
 fn item_67_running_event_replaces_or_adds() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", RUNNING), ("b", STOPPED), ("c", STOPPED)]);
+    let mut p = process_on(&[("a", Running), ("b", Stopped), ("c", Stopped)]);
     assert_eq!(p.running_identifiers(), ["a"]);
-    p.update_info("b", &event(STARTING, 2.0), 2.0);
+    p.update_info("b", &event(Starting, 2.0), 2.0);
     assert_eq!(p.running_identifiers(), ["a", "b"]);
-    p.update_info("a", &event(EXITED, 3.0), 3.0);
-    p.update_info("b", &event(FATAL, 3.0), 3.0);
+    p.update_info("a", &event(Exited, 3.0), 3.0);
+    p.update_info("b", &event(Fatal, 3.0), 3.0);
     assert!(p.stopped());
-    p.update_info("c", &event(STARTING, 4.0), 4.0);
+    p.update_info("c", &event(Starting, 4.0), 4.0);
     assert_eq!(p.running_identifiers(), ["c"]);
 }
 
 #[test]
 fn item_68_no_running_instance() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", STOPPED), ("b", STOPPED), ("c", STOPPING)]);
-    assert_eq!(p.state(), STOPPING);
+    let mut p = process_on(&[("a", Stopped), ("b", Stopped), ("c", Stopping)]);
+    assert_eq!(p.state(), Stopping);
     assert!(p.running_identifiers().is_empty());
-    p.add_info("c", local_info("app", "p", STOPPED), 5.0);
-    let mut exited = event(EXITED, 6.0);
+    p.add_info("c", local_info("app", "p", Stopped), 5.0);
+    let mut exited = event(Exited, 6.0);
     exited.expected = false;
     p.update_info("a", &exited, 6.0);
-    assert_eq!(p.state(), EXITED);
+    assert_eq!(p.state(), Exited);
     assert!(!p.expected_exit);
     assert!(p.crashed());
-    p.update_info("b", &event(FATAL, 7.0), 7.0);
-    assert_eq!(p.state(), FATAL);
+    p.update_info("b", &event(Fatal, 7.0), 7.0);
+    assert_eq!(p.state(), Fatal);
 }
 
 fn forced(state: ProcessStates, now: f64) -> ForcedProcessEvent {
@@ -110,28 +110,28 @@ fn forced(state: ProcessStates, now: f64) -> ForcedProcessEvent {
 #[test]
 fn item_69_forced_state_cleared_by_events_and_non_stopped_loads() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", STOPPED)]);
-    assert!(p.force_state(&forced(FATAL, 200.0), 10.0));
-    assert_eq!(p.state(), FATAL);
-    p.add_info("a", local_info("app", "p", STOPPED), 11.0);
-    assert_eq!(p.state(), FATAL, "STOPPED load keeps the forced state");
-    p.add_info("a", local_info("app", "p", EXITED), 12.0);
-    assert_eq!(p.state(), EXITED);
-    assert!(p.force_state(&forced(FATAL, 200.0), 13.0));
-    p.update_info("a", &event(STOPPED, 201.0), 14.0);
-    assert_eq!(p.state(), STOPPED);
+    let mut p = process_on(&[("a", Stopped)]);
+    assert!(p.force_state(&forced(Fatal, 200.0), 10.0));
+    assert_eq!(p.state(), Fatal);
+    p.add_info("a", local_info("app", "p", Stopped), 11.0);
+    assert_eq!(p.state(), Fatal, "STOPPED load keeps the forced state");
+    p.add_info("a", local_info("app", "p", Exited), 12.0);
+    assert_eq!(p.state(), Exited);
+    assert!(p.force_state(&forced(Fatal, 200.0), 13.0));
+    p.update_info("a", &event(Stopped, 201.0), 14.0);
+    assert_eq!(p.state(), Stopped);
     assert_eq!(p.forced_reason(), None);
 }
 
 #[test]
 fn item_70_forced_event_dismissed_when_newer_event() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", STOPPED)]);
-    p.update_info("a", &event(STARTING, 150.0), 2.0);
-    assert!(!p.force_state(&forced(FATAL, 140.0), 3.0));
-    assert_eq!(p.state(), STARTING);
-    assert!(p.force_state(&forced(FATAL, 150.0), 3.0));
-    assert_eq!(p.state(), FATAL);
+    let mut p = process_on(&[("a", Stopped)]);
+    p.update_info("a", &event(Starting, 150.0), 2.0);
+    assert!(!p.force_state(&forced(Fatal, 140.0), 3.0));
+    assert_eq!(p.state(), Starting);
+    assert!(p.force_state(&forced(Fatal, 150.0), 3.0));
+    assert_eq!(p.state(), Fatal);
     assert_eq!(
         p.running_identifiers(),
         ["a"],
@@ -142,12 +142,12 @@ fn item_70_forced_event_dismissed_when_newer_event() {
 #[test]
 fn item_75_differing_extra_args_reset_both() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", STOPPED)]);
-    let mut ev = event(STARTING, 2.0);
+    let mut p = process_on(&[("a", Stopped)]);
+    let mut ev = event(Starting, 2.0);
     ev.extra_args = "-x".to_owned();
     p.update_info("a", &ev, 2.0);
     assert_eq!(p.extra_args, "-x");
-    let mut info = local_info("app", "p", STOPPED);
+    let mut info = local_info("app", "p", Stopped);
     info.extra_args = "-y".to_owned();
     p.add_info("b", info, 3.0);
     assert_eq!(p.extra_args, "");
@@ -157,10 +157,10 @@ fn item_75_differing_extra_args_reset_both() {
 #[test]
 fn invalidation_marks_fatal_and_reports_failure() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", RUNNING), ("b", RUNNING)]);
+    let mut p = process_on(&[("a", Running), ("b", Running)]);
     assert!(!p.invalidate_identifier("a", 5.0), "still running on b");
     assert!(p.invalidate_identifier("b", 5.0));
-    assert_eq!(p.state(), FATAL);
+    assert_eq!(p.state(), Fatal);
     let info = p
         .info("b")
         .map(|i| (i.info.spawnerr.clone(), i.has_crashed));
@@ -171,7 +171,7 @@ fn invalidation_marks_fatal_and_reports_failure() {
 #[test]
 fn candidates_filter_configured_and_enabled() {
     use ProcessStates::*;
-    let mut p = process_on(&[("a", STOPPED), ("c", STOPPED)]);
+    let mut p = process_on(&[("a", Stopped), ("c", Stopped)]);
     let all = ["a", "b", "c"].map(String::from);
     assert_eq!(p.possible_identifiers(&all), ["a", "c"]);
     p.rules.identifiers = vec!["c".into(), "b".into(), "a".into()];

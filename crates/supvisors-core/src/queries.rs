@@ -198,8 +198,8 @@ mod tests {
             }
         }
         let infos = vec![
-            local_info("app", "p1", ProcessStates::RUNNING),
-            local_info("app", "p2", ProcessStates::STOPPED),
+            local_info("app", "p1", ProcessStates::Running),
+            local_info("app", "p2", ProcessStates::Stopped),
         ];
         let msg = InternalMessage::ProcessAdded(infos);
         e.handle(
@@ -219,12 +219,12 @@ mod tests {
         assert_eq!(split_namespec("app:"), ("app", None));
         assert_eq!(split_namespec("p"), ("p", Some("p")));
         let e = operating();
-        assert_eq!(e.state(), SupvisorsStates::OPERATION);
+        assert_eq!(e.state(), SupvisorsStates::Operation);
         assert_eq!(e.process_info("app:*").map(|v| v.len()), Ok(2));
         let p1 = e.process_info("app:p1").unwrap();
         assert_eq!(
             (p1[0].state, p1[0].identifiers.clone()),
-            (ProcessStates::RUNNING, vec!["b".to_owned()])
+            (ProcessStates::Running, vec!["b".to_owned()])
         );
         assert_eq!(
             e.process_info("zz:p").unwrap_err().to_string(),
@@ -257,13 +257,13 @@ mod tests {
         );
         assert_eq!(
             e.supvisors_status().state_modes.fsm_state,
-            SupvisorsStates::OPERATION
+            SupvisorsStates::Operation
         );
         assert!(
-            e.strategies().starting == StartingStrategies::CONFIG && !e.strategies().auto_fencing
+            e.strategies().starting == StartingStrategies::Config && !e.strategies().auto_fencing
         );
         let info = e.application_info("app").unwrap();
-        assert!(!info.managed && info.state == ApplicationStates::STOPPED);
+        assert!(!info.managed && info.state == ApplicationStates::Stopped);
         assert_eq!(e.all_applications_info().map(|v| v.len()), Ok(1));
         assert!(e.conflicts().unwrap().is_empty());
         assert_eq!(API_VERSION, "0.15");
@@ -273,7 +273,7 @@ mod tests {
     fn a_clone_is_a_snapshot_for_queries() {
         let mut e = operating();
         let snapshot = e.clone();
-        let infos = vec![local_info("app", "p3", ProcessStates::RUNNING)];
+        let infos = vec![local_info("app", "p3", ProcessStates::Running)];
         let msg = InternalMessage::ProcessAdded(infos);
         e.handle(
             Input::Peer {

@@ -64,12 +64,12 @@ pub fn pick(
     let mut by_node = valid.clone();
     by_node.sort_by_key(|l| (l.node_loading, l.instance_loading));
     let chosen = match strategy {
-        StartingStrategies::CONFIG => valid.first().copied(),
-        StartingStrategies::LESS_LOADED => by_instance.first().copied(),
-        StartingStrategies::MOST_LOADED => by_instance.last().copied(),
-        StartingStrategies::LESS_LOADED_NODE => by_node.first().copied(),
-        StartingStrategies::MOST_LOADED_NODE => by_node.last().copied(),
-        StartingStrategies::LOCAL => valid.into_iter().find(|l| l.identifier == local),
+        StartingStrategies::Config => valid.first().copied(),
+        StartingStrategies::LessLoaded => by_instance.first().copied(),
+        StartingStrategies::MostLoaded => by_instance.last().copied(),
+        StartingStrategies::LessLoadedNode => by_node.first().copied(),
+        StartingStrategies::MostLoadedNode => by_node.last().copied(),
+        StartingStrategies::Local => valid.into_iter().find(|l| l.identifier == local),
     };
     chosen.map(|l| l.identifier.clone())
 }
@@ -137,12 +137,12 @@ mod tests {
             (85, [None; 6]),
         ];
         let strategies = [
-            CONFIG,
-            LESS_LOADED,
-            MOST_LOADED,
-            LESS_LOADED_NODE,
-            MOST_LOADED_NODE,
-            LOCAL,
+            Config,
+            LessLoaded,
+            MostLoaded,
+            LessLoadedNode,
+            MostLoadedNode,
+            Local,
         ];
         for (load, expected) in rows {
             for (strategy, want) in strategies.iter().zip(expected) {
@@ -171,9 +171,9 @@ mod tests {
         let ids = ["a".to_owned()];
         let l = loadings(&ids, &instances);
         assert_eq!((l[0].node_loading, l[0].instance_loading), (60, 20));
-        assert_eq!(choose(CONFIG, &ids, 45, &instances, "a"), None);
+        assert_eq!(choose(Config, &ids, 45, &instances, "a"), None);
         assert_eq!(
-            choose(CONFIG, &ids, 40, &instances, "a").as_deref(),
+            choose(Config, &ids, 40, &instances, "a").as_deref(),
             Some("a")
         );
     }
@@ -187,11 +187,11 @@ mod tests {
         ];
         let ids: Vec<Identifier> = ["b", "a", "c"].map(String::from).to_vec();
         assert_eq!(
-            choose(LESS_LOADED, &ids, 5, &instances, "a").as_deref(),
+            choose(LessLoaded, &ids, 5, &instances, "a").as_deref(),
             Some("b")
         );
         assert_eq!(
-            choose(MOST_LOADED, &ids, 5, &instances, "a").as_deref(),
+            choose(MostLoaded, &ids, 5, &instances, "a").as_deref(),
             Some("c")
         );
     }
@@ -204,17 +204,17 @@ mod tests {
         ];
         let ids: Vec<Identifier> = ["a", "b"].map(String::from).to_vec();
         assert_eq!(
-            choose(LOCAL, &ids, 20, &instances, "a"),
+            choose(Local, &ids, 20, &instances, "a"),
             None,
             "local not valid"
         );
         assert_eq!(
-            choose(LOCAL, &ids[1..], 0, &instances, "a"),
+            choose(Local, &ids[1..], 0, &instances, "a"),
             None,
             "local not a candidate"
         );
         assert_eq!(
-            choose(LOCAL, &ids, 5, &instances, "a").as_deref(),
+            choose(Local, &ids, 5, &instances, "a").as_deref(),
             Some("a")
         );
     }
@@ -228,17 +228,17 @@ mod tests {
         ];
         let ids: Vec<Identifier> = ["a", "b", "c"].map(String::from).to_vec();
         assert_eq!(
-            choose(CONFIG, &ids, 0, &instances, "a").as_deref(),
+            choose(Config, &ids, 0, &instances, "a").as_deref(),
             Some("b"),
             "a not RUNNING"
         );
         assert_eq!(
-            choose(LESS_LOADED, &ids, 0, &instances, "a").as_deref(),
+            choose(LessLoaded, &ids, 0, &instances, "a").as_deref(),
             Some("c"),
             "b has 40 with pending"
         );
         assert_eq!(
-            choose(CONFIG, &ids, 70, &instances, "a").as_deref(),
+            choose(Config, &ids, 70, &instances, "a").as_deref(),
             Some("c")
         );
     }

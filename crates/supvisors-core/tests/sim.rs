@@ -1,7 +1,8 @@
 //! Deterministic simulation of several engines under faults (ARCHITECTURE.md, "The sans-IO core").
 //!
-//! `SIM_SEED=n` replays one seed; `SIM_SEEDS=N` runs seeds `0..N` (default 16). A failure prints
-//! its seed.
+//! `SIM_SEED=n` replays one seed; `SIM_SEEDS=N` runs seeds `S..S+N` (default 16) where
+//! `S` is `SIM_FIRST_SEED` (default 0). A failure prints its seed. `cargo xtask sim --seeds N
+//! [--first-seed S]` and `cargo xtask sim --seed S` set these.
 
 #[path = "sim/harness.rs"]
 mod harness;
@@ -22,11 +23,15 @@ fn seeds() -> Vec<u64> {
     if let Some(seed) = std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
         return vec![seed];
     }
-    let count = std::env::var("SIM_SEEDS")
+    let count: u64 = std::env::var("SIM_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(16);
-    (0..count).collect()
+    let first: u64 = std::env::var("SIM_FIRST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (first..first.saturating_add(count)).collect()
 }
 
 fn config(auto_fence: bool) -> impl Fn(&str) -> EngineConfig {
@@ -49,15 +54,15 @@ fn step_invariants(c: &Cluster) -> Result<(), String> {
         let e = &node.engine;
         let operating = matches!(
             e.state(),
-            SupvisorsStates::DEPLOYMENT
-                | SupvisorsStates::OPERATION
-                | SupvisorsStates::CONCILIATION
+            SupvisorsStates::Deployment
+                | SupvisorsStates::Operation
+                | SupvisorsStates::Conciliation
         );
         if operating && e.master().is_empty() {
             return Err(format!("{} is {} without master", node.name, e.state()));
         }
         let local_running =
-            e.context().instance_state(&node.name) == SupvisorsInstanceStates::RUNNING;
+            e.context().instance_state(&node.name) == SupvisorsInstanceStates::Running;
         if operating && !local_running {
             return Err(format!(
                 "{} is {} but not RUNNING itself",
@@ -67,7 +72,7 @@ fn step_invariants(c: &Cluster) -> Result<(), String> {
         }
         if e.is_master()
             && !operating
-            && e.state() != SupvisorsStates::INITIALIZATION
+            && e.state() != SupvisorsStates::Initialization
             && !closing(e.state())
         {
             return Err(format!("{} is master in {}", node.name, e.state()));
@@ -75,7 +80,7 @@ fn step_invariants(c: &Cluster) -> Result<(), String> {
         let local = e.context().instance_state(&node.name);
         if matches!(
             local,
-            SupvisorsInstanceStates::ISOLATING | SupvisorsInstanceStates::ISOLATED
+            SupvisorsInstanceStates::Isolating | SupvisorsInstanceStates::Isolated
         ) {
             return Err(format!("{} isolated itself", node.name));
         }
@@ -86,10 +91,10 @@ fn step_invariants(c: &Cluster) -> Result<(), String> {
 fn closing(state: SupvisorsStates) -> bool {
     matches!(
         state,
-        SupvisorsStates::RESTARTING
-            | SupvisorsStates::RESTART
-            | SupvisorsStates::SHUTTING_DOWN
-            | SupvisorsStates::SHUTDOWN
+        SupvisorsStates::Restarting
+            | SupvisorsStates::Restart
+            | SupvisorsStates::ShuttingDown
+            | SupvisorsStates::Shutdown
     )
 }
 
@@ -102,7 +107,7 @@ fn master_agreement(c: &Cluster) -> Result<(), String> {
     for x in c.nodes.iter().filter(|n| n.up) {
         for y in c.nodes.iter().filter(|n| n.up && n.name != x.name) {
             let sees =
-                x.engine.context().instance_state(&y.name) == SupvisorsInstanceStates::RUNNING;
+                x.engine.context().instance_state(&y.name) == SupvisorsInstanceStates::Running;
             let same_view = view(&x.engine) == view(&y.engine);
             if sees && same_view && x.engine.master() != y.engine.master() {
                 return Err(format!(
@@ -123,7 +128,7 @@ fn whole_cluster(c: &Cluster) -> Result<(), String> {
     let master = c.nodes[0].engine.master().to_owned();
     for x in &c.nodes {
         let e = &x.engine;
-        if !x.up || e.state() != SupvisorsStates::OPERATION || e.master() != master {
+        if !x.up || e.state() != SupvisorsStates::Operation || e.master() != master {
             return Err(format!(
                 "{} up={} in {} with master {:?}",
                 x.name,
@@ -133,7 +138,7 @@ fn whole_cluster(c: &Cluster) -> Result<(), String> {
             ));
         }
         for i in e.context().instances() {
-            if i.state() != SupvisorsInstanceStates::RUNNING {
+            if i.state() != SupvisorsInstanceStates::Running {
                 return Err(format!("{} sees {} {}", x.name, i.identifier(), i.state()));
             }
         }
@@ -292,17 +297,17 @@ mod with_processes {
             (
                 "web",
                 1,
-                DistributionRules::ALL_INSTANCES,
-                RunningFailureStrategies::RESTART_PROCESS,
+                DistributionRules::AllInstances,
+                RunningFailureStrategies::RestartProcess,
             ),
             (
                 "db",
                 2,
-                DistributionRules::SINGLE_INSTANCE,
-                RunningFailureStrategies::RESTART_APPLICATION,
+                DistributionRules::SingleInstance,
+                RunningFailureStrategies::RestartApplication,
             ),
         ] {
-            let mut r = ApplicationRules::unmanaged(StartingStrategies::LESS_LOADED);
+            let mut r = ApplicationRules::unmanaged(StartingStrategies::LessLoaded);
             r.managed = true;
             r.start_sequence = seq;
             r.stop_sequence = seq;
@@ -324,7 +329,7 @@ mod with_processes {
     pub fn cluster(seed: u64) -> Cluster {
         let config = |local: &str| {
             let mut config = EngineConfig::new(local, &NAMES).expect("valid sim config");
-            config.conciliation_strategy = ConciliationStrategies::INFANTICIDE;
+            config.conciliation_strategy = ConciliationStrategies::Infanticide;
             config
         };
         Cluster::with_programs(seed, &NAMES, config, &PROGRAMS, rules())
@@ -782,7 +787,7 @@ mod scale {
         let mut programs: Vec<(String, String)> = Vec::new();
         for a in 0..10 {
             let app = format!("app{a}");
-            let mut r = ApplicationRules::unmanaged(StartingStrategies::LESS_LOADED);
+            let mut r = ApplicationRules::unmanaged(StartingStrategies::LessLoaded);
             r.managed = true;
             r.start_sequence = 1 + a % 3;
             rules.applications.insert(app.clone(), r.clone());
@@ -827,7 +832,7 @@ mod scale {
     fn whole_cluster_of(c: &Cluster) -> Result<(), String> {
         let master = c.nodes[0].engine.master();
         for n in &c.nodes {
-            if n.engine.master() != master || n.engine.state() != SupvisorsStates::OPERATION {
+            if n.engine.master() != master || n.engine.state() != SupvisorsStates::Operation {
                 return Err(format!(
                     "{} in {} with master {:?}",
                     n.name,

@@ -68,7 +68,7 @@ impl Commander {
     ) -> (bool, Vec<Followup>) {
         let stopped = ctx
             .application(application)
-            .is_some_and(|a| a.state == crate::enums::ApplicationStates::STOPPED);
+            .is_some_and(|a| a.state == crate::enums::ApplicationStates::Stopped);
         let stored = stopped && self.store_start(ctx, application, strategy);
         (stored, self.next(ctx, out, now))
     }

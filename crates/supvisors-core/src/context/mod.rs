@@ -91,7 +91,7 @@ impl Context {
     /// The state of an instance (UNKNOWN for names not in the list).
     pub fn instance_state(&self, identifier: &str) -> SupvisorsInstanceStates {
         self.instance(identifier)
-            .map_or(SupvisorsInstanceStates::UNKNOWN, InstanceStatus::state)
+            .map_or(SupvisorsInstanceStates::Unknown, InstanceStatus::state)
     }
 
     /// The local identifier.
@@ -172,9 +172,9 @@ impl Context {
     pub fn invalid(&mut self, id: &str, fence: bool, out: &mut Vec<Output>) {
         self.pending.remove(id);
         let to = if id != self.config.local_identifier && (fence || self.config.auto_fence) {
-            SupvisorsInstanceStates::ISOLATING
+            SupvisorsInstanceStates::Isolating
         } else {
-            SupvisorsInstanceStates::SILENT
+            SupvisorsInstanceStates::Silent
         };
         self.set_instance_state(id, to, out);
         self.publish_status(out);
@@ -209,7 +209,7 @@ impl Context {
         let state = status.state();
         if matches!(
             state,
-            SupvisorsInstanceStates::CHECKING | SupvisorsInstanceStates::RUNNING
+            SupvisorsInstanceStates::Checking | SupvisorsInstanceStates::Running
         ) && tick.sequence_counter < status.sequence_counter
         {
             // stealth restart: found inactive at the next local tick
@@ -224,9 +224,9 @@ impl Context {
         }
         if matches!(
             state,
-            SupvisorsInstanceStates::UNKNOWN | SupvisorsInstanceStates::SILENT
+            SupvisorsInstanceStates::Unknown | SupvisorsInstanceStates::Silent
         ) {
-            self.set_instance_state(from, SupvisorsInstanceStates::CHECKING, out);
+            self.set_instance_state(from, SupvisorsInstanceStates::Checking, out);
             out.push(Output::Request(DeferredRequest::CheckInstance(
                 from.to_owned(),
             )));
@@ -253,8 +253,8 @@ impl Context {
                 continue;
             };
             match status.state() {
-                SupvisorsInstanceStates::UNKNOWN => self.invalid(&id, false, out),
-                SupvisorsInstanceStates::CHECKING | SupvisorsInstanceStates::RUNNING
+                SupvisorsInstanceStates::Unknown => self.invalid(&id, false, out),
+                SupvisorsInstanceStates::Checking | SupvisorsInstanceStates::Running
                     if local_counter.saturating_sub(status.local_sequence_counter)
                         > self.config.inactivity_ticks =>
                 {
@@ -290,14 +290,14 @@ impl Context {
         authorized: Option<bool>,
         out: &mut Vec<Output>,
     ) -> bool {
-        if self.instance_state(from) != SupvisorsInstanceStates::CHECKING {
+        if self.instance_state(from) != SupvisorsInstanceStates::Checking {
             return false;
         }
         match authorized {
             None => self.invalid(from, false, out),
             Some(false) => self.invalid(from, true, out),
             Some(true) => {
-                self.set_instance_state(from, SupvisorsInstanceStates::RUNNING, out);
+                self.set_instance_state(from, SupvisorsInstanceStates::Running, out);
                 return true;
             }
         }
@@ -332,11 +332,11 @@ impl Context {
         let isolating: Vec<Identifier> = self
             .instances
             .iter()
-            .filter(|i| i.state() == SupvisorsInstanceStates::ISOLATING)
+            .filter(|i| i.state() == SupvisorsInstanceStates::Isolating)
             .map(|i| i.identifier().to_owned())
             .collect();
         for id in &isolating {
-            self.set_instance_state(id, SupvisorsInstanceStates::ISOLATED, out);
+            self.set_instance_state(id, SupvisorsInstanceStates::Isolated, out);
         }
         isolating
     }

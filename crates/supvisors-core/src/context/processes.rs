@@ -88,8 +88,8 @@ impl Context {
         out: &mut Vec<Output>,
     ) -> Option<String> {
         match self.instance_state(from) {
-            SupvisorsInstanceStates::RUNNING => {}
-            SupvisorsInstanceStates::CHECKING => {
+            SupvisorsInstanceStates::Running => {}
+            SupvisorsInstanceStates::Checking => {
                 // Q17: the handshake snapshot may predate this event; keep it for the replay
                 let pending = self.pending.entry(from.to_owned()).or_default();
                 if pending.len() < super::MAX_PENDING_EVENTS {
@@ -152,7 +152,7 @@ impl Context {
         now: f64,
         out: &mut Vec<Output>,
     ) -> Option<String> {
-        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+        if self.instance_state(from) != SupvisorsInstanceStates::Running {
             return None;
         }
         let Some(index) = self.find(from, &event.group, &event.name, false) else {
@@ -200,7 +200,7 @@ impl Context {
         closing: bool,
         out: &mut Vec<Output>,
     ) {
-        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+        if self.instance_state(from) != SupvisorsInstanceStates::Running {
             return;
         }
         let Some(index) = self.find(from, &info.group, &info.name, true) else {
@@ -238,7 +238,7 @@ impl Context {
         closing: bool,
         out: &mut Vec<Output>,
     ) {
-        if self.instance_state(from) != SupvisorsInstanceStates::RUNNING {
+        if self.instance_state(from) != SupvisorsInstanceStates::Running {
             return;
         }
         let found = if name == "*" {
@@ -283,7 +283,7 @@ impl Context {
         }
         app.update_status();
         if app.processes().is_empty() {
-            app.state = ApplicationStates::DELETED;
+            app.state = ApplicationStates::Deleted;
         }
         if impacted {
             out.push(Output::Publish(Publication::Application(

@@ -34,11 +34,11 @@ fn item_33_remote_tick_ignored_until_local_running() {
     let mut c = ctx(&["a", "b"]);
     let mut out = Vec::new();
     c.on_tick("b", &tick(3, 5.0), 5.0, &mut out);
-    assert_eq!(c.instance_state("b"), UNKNOWN);
+    assert_eq!(c.instance_state("b"), Unknown);
     assert!(out.is_empty());
     run(&mut c, &["a"]);
     c.on_tick("b", &tick(3, 5.0), 5.0, &mut out);
-    assert_eq!(c.instance_state("b"), CHECKING);
+    assert_eq!(c.instance_state("b"), Checking);
 }
 
 #[test]
@@ -61,10 +61,10 @@ fn item_34_tick_from_unknown_or_silent_requests_one_check() {
         Some((4, 20.0))
     );
     c.invalid("b", false, &mut out);
-    assert_eq!(c.instance_state("b"), SILENT);
+    assert_eq!(c.instance_state("b"), Silent);
     out.clear();
     c.on_tick("b", &tick(5, 25.0), 25.0, &mut out);
-    assert_eq!((c.instance_state("b"), checks(&out)), (CHECKING, 1));
+    assert_eq!((c.instance_state("b"), checks(&out)), (Checking, 1));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn item_35_stealth_restart() {
     let b = c.instance("b").unwrap();
     assert_eq!(
         (b.state(), b.local_sequence_counter, b.sequence_counter),
-        (RUNNING, 0, 102)
+        (Running, 0, 102)
     );
     assert!(out.is_empty(), "nothing published");
 }
@@ -100,7 +100,7 @@ fn item_36_inactivity_counted_in_ticks() {
     assert_eq!(lost, ["c"]);
     assert_eq!(
         (c.instance_state("b"), c.instance_state("c")),
-        (RUNNING, SILENT)
+        (Running, Silent)
     );
 }
 
@@ -113,16 +113,16 @@ fn item_37_no_check_during_synchro_timeout() {
     assert!(lost.is_empty());
     assert_eq!(
         c.instance_state("b"),
-        UNKNOWN,
+        Unknown,
         "15 s elapsed with timeout 15: no check"
     );
     c.check_inactivity(50, 115.5, 115.5, &mut out);
-    assert_eq!(c.instance_state("b"), SILENT);
+    assert_eq!(c.instance_state("b"), Silent);
 }
 
 #[test]
 fn item_38_unknown_after_synchro_is_invalidated_not_lost() {
-    for (fence, expected) in [(false, SILENT), (true, ISOLATING)] {
+    for (fence, expected) in [(false, Silent), (true, Isolating)] {
         let mut config = EngineConfig::new("a", &["a", "b"]).unwrap();
         config.auto_fence = fence;
         let mut c = Context::new(config, Box::new(NoRulesEngine));
@@ -132,7 +132,7 @@ fn item_38_unknown_after_synchro_is_invalidated_not_lost() {
         assert_eq!(c.instance_state("b"), expected);
         assert_eq!(
             c.instance_state("a"),
-            SILENT,
+            Silent,
             "the local instance is never fenced"
         );
     }
@@ -141,11 +141,11 @@ fn item_38_unknown_after_synchro_is_invalidated_not_lost() {
 #[test]
 fn item_39_authorization_outcomes() {
     for (fence, auth, expected) in [
-        (false, None, SILENT),
-        (true, None, ISOLATING),
-        (false, Some(false), ISOLATING),
-        (true, Some(false), ISOLATING),
-        (false, Some(true), RUNNING),
+        (false, None, Silent),
+        (true, None, Isolating),
+        (false, Some(false), Isolating),
+        (true, Some(false), Isolating),
+        (false, Some(true), Running),
     ] {
         let mut config = EngineConfig::new("a", &["a", "b"]).unwrap();
         config.auto_fence = fence;
@@ -168,7 +168,7 @@ fn item_40_auth_from_non_checking_rejected() {
     let mut out = Vec::new();
     assert!(!c.on_authorization("b", Some(true), &mut out));
     assert!(!c.on_authorization("b", None, &mut out));
-    assert_eq!(c.instance_state("b"), UNKNOWN);
+    assert_eq!(c.instance_state("b"), Unknown);
     assert!(!c.on_authorization("zz", Some(true), &mut out));
 }
 
@@ -179,7 +179,7 @@ fn item_41_local_invalidation_is_silent() {
     let mut c = Context::new(config, Box::new(NoRulesEngine));
     let mut out = Vec::new();
     c.invalid("a", true, &mut out);
-    assert_eq!(c.instance_state("a"), SILENT);
+    assert_eq!(c.instance_state("a"), Silent);
 }
 
 #[test]
@@ -200,18 +200,18 @@ fn item_42_isolating_become_isolated_in_one_request() {
     let isolating = states(&out);
     assert_eq!(
         isolating[0],
-        ("b".to_owned(), ISOLATING),
+        ("b".to_owned(), Isolating),
         "payload taken when published"
     );
     out.clear();
     assert_eq!(c.handle_isolation(&mut out), ["b", "d"]);
     assert_eq!(
         states(&out),
-        [("b".to_owned(), ISOLATED), ("d".to_owned(), ISOLATED)]
+        [("b".to_owned(), Isolated), ("d".to_owned(), Isolated)]
     );
     assert_eq!(
         (c.instance_state("b"), c.instance_state("d")),
-        (ISOLATED, ISOLATED)
+        (Isolated, Isolated)
     );
     let published = out
         .iter()
@@ -233,7 +233,7 @@ fn item_44_reset_keeps_silent_and_isolated() {
     c.master = "a".into();
     c.reset(42.0);
     let states: Vec<_> = c.instances().iter().map(|i| i.state()).collect();
-    assert_eq!(states, [UNKNOWN, UNKNOWN, SILENT, ISOLATING]);
+    assert_eq!(states, [Unknown, Unknown, Silent, Isolating]);
     assert_eq!((c.master.as_str(), c.start_date), ("", 42.0));
 }
 
@@ -253,8 +253,8 @@ fn loaded(ids: &[&str]) -> Context {
     let mut out = Vec::new();
     for id in ids {
         let infos = vec![
-            local_info("app", "p", ProcessStates::STOPPED),
-            local_info("app", "q", ProcessStates::STOPPED),
+            local_info("app", "p", ProcessStates::Stopped),
+            local_info("app", "q", ProcessStates::Stopped),
         ];
         c.load_processes(id, infos, 6.0, &mut out);
     }
@@ -270,9 +270,9 @@ fn process_event(c: &mut Context, from: &str, name: &str, state: ProcessStates) 
 #[test]
 fn item_45_lost_instance_fails_processes_running_only_there() {
     let mut c = loaded(&["a", "b"]);
-    process_event(&mut c, "b", "p", ProcessStates::RUNNING);
-    process_event(&mut c, "a", "q", ProcessStates::RUNNING);
-    process_event(&mut c, "b", "q", ProcessStates::RUNNING);
+    process_event(&mut c, "b", "p", ProcessStates::Running);
+    process_event(&mut c, "a", "q", ProcessStates::Running);
+    process_event(&mut c, "b", "q", ProcessStates::Running);
     c.local_counter = 10;
     let mut out = Vec::new();
     c.on_tick("a", &tick(10, 100.0), 100.0, &mut out);
@@ -280,20 +280,20 @@ fn item_45_lost_instance_fails_processes_running_only_there() {
     assert_eq!(lost, ["b"]);
     assert_eq!(failures, ["app:p"]);
     let p = c.application("app").and_then(|a| a.process("p")).unwrap();
-    assert_eq!(p.state(), ProcessStates::FATAL);
+    assert_eq!(p.state(), ProcessStates::Fatal);
     assert_eq!(p.info("b").unwrap().info.spawnerr, "Supervisor b lost");
 }
 
 #[test]
 fn item_46_instance_load() {
     let mut c = loaded(&["a", "b"]);
-    process_event(&mut c, "a", "p", ProcessStates::STARTING);
-    process_event(&mut c, "a", "q", ProcessStates::RUNNING);
+    process_event(&mut c, "a", "p", ProcessStates::Starting);
+    process_event(&mut c, "a", "q", ProcessStates::Running);
     assert_eq!(c.instance_load("a"), 50);
-    process_event(&mut c, "a", "q", ProcessStates::STOPPING);
+    process_event(&mut c, "a", "q", ProcessStates::Stopping);
     assert_eq!(c.instance_load("a"), 20, "STOPPING does not count");
     // q is not stopped (STOPPING), so b is added and a stays listed: both count q again
-    process_event(&mut c, "b", "q", ProcessStates::BACKOFF);
+    process_event(&mut c, "b", "q", ProcessStates::Backoff);
     assert_eq!((c.instance_load("a"), c.instance_load("b")), (50, 30));
 }
 
@@ -301,15 +301,15 @@ fn item_46_instance_load() {
 fn unknown_process_event_invalidates_sender_unless_closing() {
     let mut c = loaded(&["a", "b"]);
     assert_eq!(
-        process_event(&mut c, "b", "zz", ProcessStates::RUNNING),
+        process_event(&mut c, "b", "zz", ProcessStates::Running),
         None
     );
-    assert_eq!(c.instance_state("b"), SILENT);
+    assert_eq!(c.instance_state("b"), Silent);
     let mut c = loaded(&["a", "b"]);
-    let mut ev = event(ProcessStates::RUNNING, 1.0);
+    let mut ev = event(ProcessStates::Running, 1.0);
     ev.name = "zz".into();
     c.on_process_event("b", &ev, true, 1.0, &mut Vec::new());
-    assert_eq!(c.instance_state("b"), RUNNING);
+    assert_eq!(c.instance_state("b"), Running);
 }
 
 #[test]
@@ -353,7 +353,7 @@ fn extra_args_follow_the_process_to_the_local_command_line() {
             })
             .collect()
     };
-    let mut ev = event(ProcessStates::STARTING, 10.0);
+    let mut ev = event(ProcessStates::Starting, 10.0);
     ev.extra_args = "-x".into();
     let mut out = Vec::new();
     c.on_process_event("b", &ev, false, 10.0, &mut out);
@@ -366,7 +366,7 @@ fn extra_args_follow_the_process_to_the_local_command_line() {
     c.on_process_event("b", &ev, false, 11.0, &mut out);
     assert!(set(&out).is_empty(), "unchanged: nothing to apply");
     // item 75: a load disagreeing with the stored value resets both to ''
-    let mut info = local_info("app", "p", ProcessStates::STOPPED);
+    let mut info = local_info("app", "p", ProcessStates::Stopped);
     info.extra_args = "-y".into();
     c.load_processes("a", vec![info], 12.0, &mut out);
     let reset = LocalAction::SetExtraArgs {
@@ -382,7 +382,7 @@ fn forced_event_is_published_like_an_event_without_its_identifier() {
     let forced = ForcedProcessEvent {
         group: "app".into(),
         name: "p".into(),
-        state: ProcessStates::FATAL,
+        state: ProcessStates::Fatal,
         identifier: "b".into(),
         now: 500.0,
         reason: "no resource available".into(),
@@ -403,7 +403,7 @@ fn forced_event_is_published_like_an_event_without_its_identifier() {
     });
     let expected = (
         "a".to_owned(),
-        ProcessStates::FATAL,
+        ProcessStates::Fatal,
         "no resource available".to_owned(),
     );
     assert_eq!(published, Some(expected));

@@ -16,7 +16,7 @@ pub(super) type Rule = (&'static str, i32, i32, bool);
 pub(super) fn rules(apps: &[(&str, i32, i32)], procs: &[Rule]) -> FixedRules {
     let mut rules = FixedRules::default();
     for (name, start, stop) in apps {
-        let mut app = ApplicationRules::unmanaged(StartingStrategies::CONFIG);
+        let mut app = ApplicationRules::unmanaged(StartingStrategies::Config);
         app.managed = true;
         app.start_sequence = *start;
         app.stop_sequence = *stop;
@@ -77,7 +77,7 @@ impl Cluster {
             let list = infos
                 .iter()
                 .map(|(g, n)| {
-                    let mut info = local_info(g, n, STOPPED);
+                    let mut info = local_info(g, n, Stopped);
                     info.now = c.now;
                     info
                 })
@@ -218,11 +218,11 @@ pub(super) fn conflict(strategy: crate::enums::ConciliationStrategies) -> Cluste
     let mut c = Cluster::new(r, &[("app", "p")], |cfg| {
         cfg.conciliation_strategy = strategy
     });
-    c.event("a", "app:p", STARTING, true); // start date = event date
-    c.event("a", "app:p", RUNNING, true);
+    c.event("a", "app:p", Starting, true); // start date = event date
+    c.event("a", "app:p", Running, true);
     c.now += 10.0;
-    c.event("b", "app:p", STARTING, true);
-    c.event("b", "app:p", RUNNING, true);
+    c.event("b", "app:p", Starting, true);
+    c.event("b", "app:p", Running, true);
     c
 }
 
@@ -233,7 +233,7 @@ pub(super) fn distributed(distribution: crate::enums::DistributionRules) -> Clus
     );
     if let Some(a) = r.applications.get_mut("app") {
         a.distribution = distribution;
-        a.starting_strategy = StartingStrategies::LESS_LOADED;
+        a.starting_strategy = StartingStrategies::LessLoaded;
     }
     for p in r.processes.values_mut() {
         p.expected_load = 30;
@@ -250,8 +250,8 @@ pub(super) fn distributed(distribution: crate::enums::DistributionRules) -> Clus
     let mut c = Cluster::new(r, &[("app", "p1"), ("app", "p2")], nodes);
     // c has the processes too
     let infos = vec![
-        local_info("app", "p1", STOPPED),
-        local_info("app", "p2", STOPPED),
+        local_info("app", "p1", Stopped),
+        local_info("app", "p2", Stopped),
     ];
     c.e.handle(
         Input::Peer {

@@ -20,9 +20,9 @@ fn engine_with(local: &str, ids: &[&str], tune: impl FnOnce(&mut EngineConfig)) 
     app.managed = true;
     rules.applications.insert("app".into(), app.clone());
     let mut p = ProcessRules::inherited(&app);
-    p.running_failure_strategy = RunningFailureStrategies::RESTART;
+    p.running_failure_strategy = RunningFailureStrategies::Restart;
     rules.processes.insert("app:restart".into(), p.clone());
-    p.running_failure_strategy = RunningFailureStrategies::SHUTDOWN;
+    p.running_failure_strategy = RunningFailureStrategies::Shutdown;
     rules.processes.insert("app:shutdown".into(), p);
     let mut e = Engine::new(config, Box::new(rules));
     e.start(0.0);
@@ -79,7 +79,7 @@ fn handshake(
 fn join(e: &mut Engine, ids: &[&str], now: f64) {
     for id in ids {
         tick(e, id, 1, now);
-        handshake(e, id, Some(true), "", INITIALIZATION, now);
+        handshake(e, id, Some(true), "", Initialization, now);
     }
 }
 
@@ -104,7 +104,7 @@ fn operating(local: &str) -> Engine {
     tick(&mut e, local, 2, 10.0);
     if local != "a" {
         let modes = StateModes {
-            fsm_state: OPERATION,
+            fsm_state: Operation,
             starting_jobs: false,
             stopping_jobs: false,
         };
@@ -116,7 +116,7 @@ fn operating(local: &str) -> Engine {
             10.0,
         );
     }
-    assert_eq!(e.state(), OPERATION);
+    assert_eq!(e.state(), Operation);
     e
 }
 
@@ -131,14 +131,14 @@ fn tick_all(e: &mut Engine, remotes: &[&str], local: &str, counter: u64, now: f6
 #[test]
 fn item_47_sync_ends_when_every_instance_is_known() {
     let mut e = engine("a", &["a", "b", "c"]);
-    assert_eq!(e.state(), INITIALIZATION);
+    assert_eq!(e.state(), Initialization);
     join(&mut e, &["a", "b"], 1.0);
     tick(&mut e, "a", 2, 2.0);
-    assert_eq!(e.state(), INITIALIZATION, "c still UNKNOWN");
+    assert_eq!(e.state(), Initialization, "c still UNKNOWN");
     join(&mut e, &["c"], 2.0);
     let out = tick(&mut e, "a", 3, 3.0);
-    assert_eq!(states_broadcast(&out), [DEPLOYMENT, OPERATION]);
-    assert_eq!((e.master(), e.state()), ("a", OPERATION));
+    assert_eq!(states_broadcast(&out), [Deployment, Operation]);
+    assert_eq!((e.master(), e.state()), ("a", Operation));
 }
 
 #[test]
@@ -150,29 +150,29 @@ fn item_48_core_instances_end_sync_after_delay() {
     let mut e = engine_with("a", &["a", "b", "c"], tune);
     join(&mut e, &["a", "b"], 5.0);
     tick(&mut e, "a", 2, 10.0);
-    assert_eq!(e.state(), INITIALIZATION, "uptime 10 <= delay 15");
+    assert_eq!(e.state(), Initialization, "uptime 10 <= delay 15");
     tick(&mut e, "a", 3, 16.0);
-    assert_eq!((e.state(), e.master()), (OPERATION, "a"));
+    assert_eq!((e.state(), e.master()), (Operation, "a"));
     // same, but b declares a master (c) that is not RUNNING
     let mut e = engine_with("a", &["a", "b", "c"], tune);
     join(&mut e, &["a"], 5.0);
     tick(&mut e, "b", 1, 5.0);
-    handshake(&mut e, "b", Some(true), "c", OPERATION, 5.0);
+    handshake(&mut e, "b", Some(true), "c", Operation, 5.0);
     assert_eq!(e.master(), "c");
     tick(&mut e, "a", 3, 16.0);
-    assert_eq!(e.state(), INITIALIZATION);
+    assert_eq!(e.state(), Initialization);
 }
 
 #[test]
 fn item_54_master_refuses_bad_transition_non_master_accepts() {
     let mut e = engine("a", &["a"]);
     e.ctx.master = "a".into();
-    e.set_state(OPERATION, 1.0);
-    assert_eq!(e.state(), INITIALIZATION);
+    e.set_state(Operation, 1.0);
+    assert_eq!(e.state(), Initialization);
     let mut e = operating("b");
     assert!(!e.is_master());
-    e.set_state(SHUTDOWN, 11.0);
-    assert_eq!(e.state(), SHUTDOWN);
+    e.set_state(Shutdown, 11.0);
+    assert_eq!(e.state(), Shutdown);
 }
 
 #[test]
@@ -180,16 +180,16 @@ fn item_55_non_master_follows_master_state_in_one_call() {
     let mut e = engine("b", &["a", "b"]);
     join(&mut e, &["b"], 1.0);
     tick(&mut e, "a", 1, 1.0);
-    let out = handshake(&mut e, "a", Some(true), "a", OPERATION, 1.0);
-    assert_eq!(states_broadcast(&out), [DEPLOYMENT, OPERATION]);
-    assert_eq!((e.master(), e.master_state()), ("a", Some(OPERATION)));
+    let out = handshake(&mut e, "a", Some(true), "a", Operation, 1.0);
+    assert_eq!(states_broadcast(&out), [Deployment, Operation]);
+    assert_eq!((e.master(), e.master_state()), ("a", Some(Operation)));
 }
 
 #[test]
 fn item_57_closing_states_end_when_master_is_lost() {
     let mut e = operating("b");
     let modes = StateModes {
-        fsm_state: RESTARTING,
+        fsm_state: Restarting,
         starting_jobs: false,
         stopping_jobs: true,
     };
@@ -200,7 +200,7 @@ fn item_57_closing_states_end_when_master_is_lost() {
         },
         11.0,
     );
-    assert_eq!(e.state(), RESTARTING);
+    assert_eq!(e.state(), Restarting);
     // a stops ticking: lost after inactivity_ticks, RESTART instead of INITIALIZATION
     for counter in 3..=6 {
         tick(&mut e, "b", counter, 10.0 + 5.0 * counter as f64);
@@ -208,9 +208,9 @@ fn item_57_closing_states_end_when_master_is_lost() {
     }
     assert_eq!(
         e.context().instance_state("a"),
-        SupvisorsInstanceStates::SILENT
+        SupvisorsInstanceStates::Silent
     );
-    assert_eq!(e.state(), RESTART);
+    assert_eq!(e.state(), Restart);
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn item_58_final_states_request_the_local_supervisor_only() {
         },
         11.0,
     );
-    assert_eq!(e.state(), RESTART);
+    assert_eq!(e.state(), Restart);
     let requests: Vec<_> = out
         .iter()
         .filter(|o| matches!(o, Output::Request(_)))
@@ -241,7 +241,7 @@ fn item_58_final_states_request_the_local_supervisor_only() {
         },
         11.0,
     );
-    assert_eq!(states_broadcast(&out), [SHUTTING_DOWN, SHUTDOWN]);
+    assert_eq!(states_broadcast(&out), [ShuttingDown, Shutdown]);
     assert!(out.contains(&Output::Request(DeferredRequest::Shutdown)));
 }
 
@@ -258,7 +258,7 @@ fn item_59_restart_sequence_master_and_forwarded() {
     assert_eq!(e.redeploy_mark(), RedeployMark::Forced);
     assert!(!out.iter().any(|o| matches!(o, Output::Reply { .. })));
     let out = tick(&mut e, "a", 3, 15.0);
-    assert_eq!(states_broadcast(&out), [DEPLOYMENT, OPERATION]);
+    assert_eq!(states_broadcast(&out), [Deployment, Operation]);
     assert!(out.contains(&Output::Reply {
         id: 1,
         result: Ok(CommandReply::Bool(true))
@@ -288,10 +288,10 @@ fn item_60_split_brain_forces_initialization() {
     let mut e = engine("a", &["a", "b", "c", "d"]);
     join(&mut e, &["a", "b", "c"], 1.0);
     tick(&mut e, "a", 2, 20.0); // d UNKNOWN → SILENT, sync ends
-    assert_eq!((e.state(), e.master()), (OPERATION, "a"));
+    assert_eq!((e.state(), e.master()), (Operation, "a"));
     tick(&mut e, "d", 1, 21.0);
-    handshake(&mut e, "d", Some(true), "d", OPERATION, 21.0);
-    assert_eq!((e.state(), e.master()), (INITIALIZATION, ""));
+    handshake(&mut e, "d", Some(true), "d", Operation, 21.0);
+    assert_eq!((e.state(), e.master()), (Initialization, ""));
 }
 
 #[test]
@@ -299,7 +299,7 @@ fn item_61_late_instance_adopts_master() {
     let mut e = engine("c", &["a", "b", "c"]);
     join(&mut e, &["c"], 1.0);
     tick(&mut e, "b", 1, 1.0);
-    handshake(&mut e, "b", Some(true), "b", OPERATION, 1.0);
+    handshake(&mut e, "b", Some(true), "b", Operation, 1.0);
     assert_eq!(e.master(), "b", "adopted although a < b");
 }
 
@@ -310,25 +310,25 @@ fn item_62_newcomer_sets_redeploy_mark_rejections_change_nothing() {
     tick(&mut e, "a", 2, 20.0);
     assert_eq!(
         (e.state(), e.redeploy_mark()),
-        (OPERATION, RedeployMark::None)
+        (Operation, RedeployMark::None)
     );
     tick(&mut e, "c", 1, 21.0);
-    handshake(&mut e, "c", Some(false), "zz", OPERATION, 21.0);
+    handshake(&mut e, "c", Some(false), "zz", Operation, 21.0);
     assert_eq!((e.redeploy_mark(), e.master()), (RedeployMark::None, "a"));
     assert_eq!(
         e.context().instance_state("c"),
-        SupvisorsInstanceStates::ISOLATING
+        SupvisorsInstanceStates::Isolating
     );
     let mut e = engine("a", &["a", "b", "c"]);
     join(&mut e, &["a", "b"], 1.0);
     tick(&mut e, "a", 2, 20.0);
     tick(&mut e, "c", 1, 21.0);
-    handshake(&mut e, "c", Some(true), "a", OPERATION, 21.0);
+    handshake(&mut e, "c", Some(true), "a", Operation, 21.0);
     assert_eq!(e.redeploy_mark(), RedeployMark::Requested);
     let out = tick(&mut e, "a", 3, 25.0);
     assert_eq!(
         states_broadcast(&out),
-        [DEPLOYMENT, OPERATION],
+        [Deployment, Operation],
         "repair DEPLOYMENT"
     );
 }
@@ -344,19 +344,19 @@ fn item_63_state_from_master_only() {
     e.handle(
         Input::Peer {
             from: "c".into(),
-            msg: InternalMessage::State(modes(SHUTTING_DOWN)),
+            msg: InternalMessage::State(modes(ShuttingDown)),
         },
         11.0,
     );
-    assert_eq!((e.state(), e.master_state()), (OPERATION, Some(OPERATION)));
+    assert_eq!((e.state(), e.master_state()), (Operation, Some(Operation)));
     e.handle(
         Input::Peer {
             from: "a".into(),
-            msg: InternalMessage::State(modes(SHUTTING_DOWN)),
+            msg: InternalMessage::State(modes(ShuttingDown)),
         },
         11.0,
     );
-    assert_eq!(e.state(), SHUTTING_DOWN, "immediate, no tick needed");
+    assert_eq!(e.state(), ShuttingDown, "immediate, no tick needed");
 }
 
 fn load(e: &mut Engine, from: &str, infos: Vec<LocalProcessInfo>) {
@@ -370,19 +370,19 @@ fn load(e: &mut Engine, from: &str, infos: Vec<LocalProcessInfo>) {
 }
 
 fn crash(name: &str) -> ProcessEvent {
-    let mut ev = event(ProcessStates::FATAL, 13.0);
+    let mut ev = event(ProcessStates::Fatal, 13.0);
     ev.name = name.into();
     ev
 }
 
 #[test]
 fn item_64_crash_reaction_restart_shutdown() {
-    for (name, expected) in [("restart", RESTART), ("shutdown", SHUTDOWN)] {
+    for (name, expected) in [("restart", Restart), ("shutdown", Shutdown)] {
         let mut e = operating("a");
         load(
             &mut e,
             "b",
-            vec![local_info("app", name, ProcessStates::RUNNING)],
+            vec![local_info("app", name, ProcessStates::Running)],
         );
         e.handle(
             Input::Peer {
@@ -396,7 +396,7 @@ fn item_64_crash_reaction_restart_shutdown() {
         load(
             &mut e,
             "b",
-            vec![local_info("app", name, ProcessStates::RUNNING)],
+            vec![local_info("app", name, ProcessStates::Running)],
         );
         let out = e.handle(
             Input::Peer {
@@ -405,7 +405,7 @@ fn item_64_crash_reaction_restart_shutdown() {
             },
             13.0,
         );
-        assert_eq!(e.state(), OPERATION, "non-master does nothing");
+        assert_eq!(e.state(), Operation, "non-master does nothing");
         assert!(!out.iter().any(|o| matches!(o, Output::Request(_))));
     }
 }
@@ -418,21 +418,21 @@ fn item_53_conflict_before_redeploy() {
     load(
         &mut e,
         "a",
-        vec![local_info("app", "p", ProcessStates::RUNNING)],
+        vec![local_info("app", "p", ProcessStates::Running)],
     );
     load(
         &mut e,
         "b",
-        vec![local_info("app", "p", ProcessStates::RUNNING)],
+        vec![local_info("app", "p", ProcessStates::Running)],
     );
     tick(&mut e, "c", 1, 21.0);
-    handshake(&mut e, "c", Some(true), "a", OPERATION, 21.0);
+    handshake(&mut e, "c", Some(true), "a", Operation, 21.0);
     assert_eq!(e.redeploy_mark(), RedeployMark::Requested);
     tick_all(&mut e, &["b", "c"], "a", 3, 25.0);
-    assert_eq!(e.state(), CONCILIATION);
+    assert_eq!(e.state(), Conciliation);
     tick_all(&mut e, &["b", "c"], "a", 4, 30.0);
-    assert_eq!(e.state(), CONCILIATION, "conflict left: stay");
-    let mut stopped = event(ProcessStates::STOPPED, 31.0);
+    assert_eq!(e.state(), Conciliation, "conflict left: stay");
+    let mut stopped = event(ProcessStates::Stopped, 31.0);
     stopped.name = "p".into();
     e.handle(
         Input::Peer {
@@ -442,7 +442,7 @@ fn item_53_conflict_before_redeploy() {
         31.0,
     );
     let out = tick_all(&mut e, &["b", "c"], "a", 5, 35.0);
-    assert_eq!(states_broadcast(&out), [OPERATION, DEPLOYMENT, OPERATION]);
+    assert_eq!(states_broadcast(&out), [Operation, Deployment, Operation]);
 }
 
 #[test]
@@ -460,7 +460,7 @@ fn guard_refuses_commands_in_initialization() {
         [Output::Reply {
             id: 3,
             result: Err(CommandError::BadSupvisorsState {
-                state: INITIALIZATION,
+                state: Initialization,
                 ..
             })
         }]
@@ -472,7 +472,7 @@ fn local_tick_broadcasts_counter() {
     let mut config = EngineConfig::new("a", &["a"]).unwrap();
     config.tick_status = false;
     let mut e = Engine::new(config, Box::new(NoRulesEngine));
-    assert_eq!(e.state(), OFF);
+    assert_eq!(e.state(), Off);
     let out = e.handle(Input::LocalTick { when: 5.0 }, 5.0);
     let out2 = e.handle(Input::LocalTick { when: 10.0 }, 10.0);
     assert_eq!(
@@ -500,7 +500,7 @@ fn tick_with_master(e: &mut Engine, from: &str, counter: u64, now: f64, master: 
         status: Some(TickStatus {
             master: master.into(),
             state_modes: StateModes {
-                fsm_state: OPERATION,
+                fsm_state: Operation,
                 starting_jobs: false,
                 stopping_jobs: false,
             },
@@ -524,9 +524,9 @@ fn q13_tick_status_detects_split_brain() {
     );
     tick_with_master(&mut e, "b", 3, 12.0, "a");
     tick_with_master(&mut e, "c", 3, 12.0, "");
-    assert_eq!(e.state(), OPERATION, "same or no master: nothing");
+    assert_eq!(e.state(), Operation, "same or no master: nothing");
     tick_with_master(&mut e, "b", 4, 13.0, "b");
-    assert_eq!((e.state(), e.master()), (INITIALIZATION, ""));
+    assert_eq!((e.state(), e.master()), (Initialization, ""));
 }
 
 #[test]
@@ -534,13 +534,13 @@ fn q13_reference_behaviour_keeps_split_brain() {
     let mut e = engine_with("a", &["a", "b", "c"], |c| c.tick_status = false);
     join(&mut e, &["a", "b", "c"], 5.0);
     tick(&mut e, "a", 2, 10.0);
-    assert_eq!(e.state(), OPERATION);
+    assert_eq!(e.state(), Operation);
     let out = e.handle(Input::LocalTick { when: 11.0 }, 11.0);
     assert!(
         matches!(&out[..], [Output::Broadcast(InternalMessage::Tick(t))] if t.status.is_none())
     );
     tick_with_master(&mut e, "b", 4, 13.0, "b");
-    assert_eq!((e.state(), e.master()), (OPERATION, "a"));
+    assert_eq!((e.state(), e.master()), (Operation, "a"));
 }
 
 #[test]
@@ -550,9 +550,9 @@ fn q15_tick_status_recovers_a_lost_state_message() {
     tick(&mut e, "b", 2, 10.0);
     assert_eq!(
         (e.state(), e.master()),
-        (DEPLOYMENT, "a"),
+        (Deployment, "a"),
         "waiting for the master state"
     );
     tick_with_master(&mut e, "a", 3, 11.0, "a");
-    assert_eq!(e.state(), OPERATION);
+    assert_eq!(e.state(), Operation);
 }

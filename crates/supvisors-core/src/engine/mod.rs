@@ -41,7 +41,7 @@ impl Engine {
     pub fn new(config: EngineConfig, rules: impl RulesProvider + Send + Sync + 'static) -> Self {
         Engine {
             ctx: Context::new(config, rules),
-            state: SupvisorsStates::OFF,
+            state: SupvisorsStates::Off,
             redeploy_mark: RedeployMark::None,
             tick_counter: 0,
             published_modes: Some(StateModes::default()),
@@ -55,7 +55,7 @@ impl Engine {
 
     /// The local Supervisor is RUNNING: OFF → INITIALIZATION.
     pub fn start(&mut self, now: f64) -> Vec<Output> {
-        self.set_state(SupvisorsStates::INITIALIZATION, now);
+        self.set_state(SupvisorsStates::Initialization, now);
         std::mem::take(&mut self.out)
     }
 
@@ -135,7 +135,7 @@ impl Engine {
         let state = self.ctx.instance(&self.ctx.master)?.state_modes.fsm_state;
         (!matches!(
             state,
-            SupvisorsStates::OFF | SupvisorsStates::INITIALIZATION
+            SupvisorsStates::Off | SupvisorsStates::Initialization
         ))
         .then_some(state)
     }
@@ -156,7 +156,7 @@ impl Engine {
 
     fn on_restart(&mut self, now: f64) {
         if self.is_master() {
-            self.set_state(SupvisorsStates::RESTARTING, now);
+            self.set_state(SupvisorsStates::Restarting, now);
         } else {
             self.forward(DeferredRequest::RestartAll);
         }
@@ -164,7 +164,7 @@ impl Engine {
 
     fn on_shutdown(&mut self, now: f64) {
         if self.is_master() {
-            self.set_state(SupvisorsStates::SHUTTING_DOWN, now);
+            self.set_state(SupvisorsStates::ShuttingDown, now);
         } else {
             self.forward(DeferredRequest::ShutdownAll);
         }

@@ -56,9 +56,9 @@ impl Engine {
         self.on_state_event(from, status.state_modes, now);
         let operating = matches!(
             self.state,
-            SupvisorsStates::DEPLOYMENT
-                | SupvisorsStates::OPERATION
-                | SupvisorsStates::CONCILIATION
+            SupvisorsStates::Deployment
+                | SupvisorsStates::Operation
+                | SupvisorsStates::Conciliation
         );
         let master = status.master.as_str();
         if operating
@@ -66,7 +66,7 @@ impl Engine {
             && master != self.ctx.master
             && self.ctx.instance(master).is_some_and(|i| i.running())
         {
-            self.set_state(SupvisorsStates::INITIALIZATION, now);
+            self.set_state(SupvisorsStates::Initialization, now);
         }
     }
 
@@ -140,10 +140,10 @@ impl Engine {
             return;
         }
         match process.rules.running_failure_strategy {
-            RunningFailureStrategies::RESTART => self.on_restart(now),
-            RunningFailureStrategies::SHUTDOWN => self.on_shutdown(now),
-            RunningFailureStrategies::STOP_APPLICATION
-            | RunningFailureStrategies::RESTART_APPLICATION
+            RunningFailureStrategies::Restart => self.on_restart(now),
+            RunningFailureStrategies::Shutdown => self.on_shutdown(now),
+            RunningFailureStrategies::StopApplication
+            | RunningFailureStrategies::RestartApplication
                 if !forced =>
             {
                 self.failure.add_default_job(&self.ctx, group, name);
@@ -171,9 +171,9 @@ impl Engine {
             if self.is_master()
                 && matches!(
                     self.state,
-                    SupvisorsStates::DEPLOYMENT
-                        | SupvisorsStates::OPERATION
-                        | SupvisorsStates::CONCILIATION
+                    SupvisorsStates::Deployment
+                        | SupvisorsStates::Operation
+                        | SupvisorsStates::Conciliation
                 )
             {
                 self.redeploy_mark = RedeployMark::Requested;
@@ -183,7 +183,7 @@ impl Engine {
                     self.ctx.master.clone_from(&result.master);
                 }
                 if result.master != self.ctx.master {
-                    self.set_state(SupvisorsStates::INITIALIZATION, now);
+                    self.set_state(SupvisorsStates::Initialization, now);
                 }
             }
         }

@@ -40,7 +40,7 @@ impl Engine {
 
     /// Applies a conciliation strategy to every current conflict (§8.4); false for USER.
     pub(super) fn conciliate(&mut self, strategy: ConciliationStrategies, now: f64) -> bool {
-        if strategy == ConciliationStrategies::USER {
+        if strategy == ConciliationStrategies::User {
             return false;
         }
         let order = self.ctx.identifiers();
@@ -100,7 +100,7 @@ impl Engine {
         let next = self.next_state(now);
         let idle = !self.starter.in_progress() && !self.stopper.in_progress();
         if next.is_none()
-            && self.state == SupvisorsStates::CONCILIATION
+            && self.state == SupvisorsStates::Conciliation
             && self.is_master()
             && idle
             && !self.ctx.conflicts().is_empty()

@@ -158,7 +158,7 @@ impl Engine {
         if !app.rules.managed {
             return Err(CommandError::NotManaged(name.to_owned()));
         }
-        if app.state != ApplicationStates::STOPPED {
+        if app.state != ApplicationStates::Stopped {
             return Err(CommandError::AlreadyStarted(name.to_owned()));
         }
         let (ctx, out) = (&self.ctx, &mut self.out);

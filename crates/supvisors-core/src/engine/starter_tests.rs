@@ -16,17 +16,17 @@ fn item_85_86_deployment_starts_sequences_in_order() {
         [pair("a", "app:p1")],
         "smallest sequence first, p0 never"
     );
-    assert_eq!(c.e.state(), SupvisorsStates::DEPLOYMENT);
+    assert_eq!(c.e.state(), SupvisorsStates::Deployment);
     assert!(c.e.state_modes().starting_jobs);
-    assert_eq!(starts(&c.event("a", "app:p1", STARTING, true)), []);
+    assert_eq!(starts(&c.event("a", "app:p1", Starting, true)), []);
     assert_eq!(
-        starts(&c.event("a", "app:p1", RUNNING, true)),
+        starts(&c.event("a", "app:p1", Running, true)),
         [pair("a", "app:p2")]
     );
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p2", Running, true);
     assert!(!c.e.state_modes().starting_jobs);
     c.tick();
-    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
     // a new DEPLOYMENT does not replan a running application
     let out = c.command(Command::RestartSequence { wait: false });
     assert!(starts(&out).is_empty());
@@ -51,11 +51,11 @@ fn item_87_applications_of_one_sequence_run_together() {
     let out = c.tick();
     assert_eq!(starts(&out), [pair("a", "x:p"), pair("a", "y:p")]);
     assert!(
-        starts(&c.event("a", "x:p", RUNNING, true)).is_empty(),
+        starts(&c.event("a", "x:p", Running, true)).is_empty(),
         "y still running its job"
     );
     assert_eq!(
-        starts(&c.event("a", "y:p", RUNNING, true)),
+        starts(&c.event("a", "y:p", Running, true)),
         [pair("a", "z:p")]
     );
 }
@@ -74,14 +74,14 @@ fn item_82_timeout_forces_fatal_without_failure_strategy() {
     assert_eq!(forced.len(), 1);
     assert_eq!(
         (forced[0].state, forced[0].reason.as_str()),
-        (FATAL, "process STARTING event not received in time")
+        (Fatal, "process STARTING event not received in time")
     );
     let p1 =
         c.e.context()
             .application("app")
             .and_then(|a| a.process("p1"))
             .map(|p| p.state());
-    assert_eq!(p1, Some(FATAL));
+    assert_eq!(p1, Some(Fatal));
     // p1 is required with ABORT, yet p2's group is pushed at once: no strategy on a timeout
     assert_eq!(starts(&out), [pair("a", "app:p2")]);
     assert!(c.e.state_modes().starting_jobs);
@@ -91,9 +91,9 @@ fn item_82_timeout_forces_fatal_without_failure_strategy() {
 fn item_80_backoff_rearms_the_request_counter() {
     let mut c = Cluster::new(app2(), &APP2, |_| {});
     c.tick(); // request at counter 2, wait_ticks 2 (startsecs 0)
-    c.event("a", "app:p1", STARTING, true);
+    c.event("a", "app:p1", Starting, true);
     c.tick();
-    c.event("a", "app:p1", BACKOFF, true); // re-armed at counter 3
+    c.event("a", "app:p1", Backoff, true); // re-armed at counter 3
     let mut forced = Vec::new();
     for _ in 0..2 {
         let out = c.tick();
@@ -127,20 +127,20 @@ fn item_83_84_no_resource_forces_fatal_and_applies_abort() {
 #[test]
 fn item_84_stop_and_continue_strategies() {
     for (strategy, tries) in [
-        (StartingFailureStrategies::CONTINUE, 2),
-        (StartingFailureStrategies::STOP, 1),
+        (StartingFailureStrategies::Continue, 2),
+        (StartingFailureStrategies::Stop, 1),
     ] {
         let mut r = app2();
         for p in r.processes.values_mut() {
             p.starting_failure_strategy = strategy;
         }
         let mut c = Cluster::new(r, &APP2, |_| {});
-        c.event("b", "app:p0", RUNNING, true);
+        c.event("b", "app:p0", Running, true);
         let out = c.tick();
         assert_eq!(starts(&out), [pair("a", "app:p1")]);
-        let out = c.event("a", "app:p1", FATAL, false);
+        let out = c.event("a", "app:p1", Fatal, false);
         assert_eq!(starts(&out).len(), tries - 1, "{strategy}");
-        if strategy == StartingFailureStrategies::STOP {
+        if strategy == StartingFailureStrategies::Stop {
             assert_eq!(
                 stops(&out),
                 [pair("b", "app:p0")],
@@ -154,12 +154,12 @@ fn item_84_stop_and_continue_strategies() {
 fn item_88_start_process_already_planned_or_running() {
     let mut c = Cluster::new(app2(), &APP2, |_| {});
     c.tick();
-    c.event("a", "app:p1", RUNNING, true);
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
+    c.event("a", "app:p2", Running, true);
     c.tick();
-    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
     let out = c.command(Command::StartProcess {
-        strategy: StartingStrategies::CONFIG,
+        strategy: StartingStrategies::Config,
         namespec: "app:p1".into(),
         extra_args: String::new(),
         wait: false,
@@ -169,7 +169,7 @@ fn item_88_start_process_already_planned_or_running() {
         result: Err(CommandError::AlreadyStarted("app:p1".into()))
     }));
     let start_p0 = Command::StartProcess {
-        strategy: StartingStrategies::LESS_LOADED,
+        strategy: StartingStrategies::LessLoaded,
         namespec: "app:p0".into(),
         extra_args: "-v".into(),
         wait: true,
@@ -184,7 +184,7 @@ fn item_88_start_process_already_planned_or_running() {
         c.now,
     );
     assert!(starts(&out).is_empty(), "already planned: skipped");
-    let out = c.event("a", "app:p0", RUNNING, true);
+    let out = c.event("a", "app:p0", Running, true);
     assert!(out.contains(&Output::Reply {
         id: 9,
         result: Ok(CommandReply::Bool(true))
@@ -201,7 +201,7 @@ fn item_90_lost_instance_with_pending_start_is_a_starting_failure() {
     let mut c = Cluster::new(r, &APP2, |_| {});
     let out = c.tick();
     assert_eq!(starts(&out), [pair("b", "app:p1")]);
-    c.event("b", "app:p1", STARTING, true);
+    c.event("b", "app:p1", Starting, true);
     // b stops ticking: lost after inactivity_ticks
     let mut lost_at = None;
     for k in 0..5 {
@@ -209,7 +209,7 @@ fn item_90_lost_instance_with_pending_start_is_a_starting_failure() {
         c.now += 5.0;
         c.tick_one("c");
         let out = c.tick_one("a");
-        if c.e.context().instance_state("b") == crate::enums::SupvisorsInstanceStates::SILENT {
+        if c.e.context().instance_state("b") == crate::enums::SupvisorsInstanceStates::Silent {
             lost_at.get_or_insert((k, out));
         }
     }
@@ -223,7 +223,7 @@ fn item_90_lost_instance_with_pending_start_is_a_starting_failure() {
 
 #[test]
 fn all_instances_spreads_processes_by_load() {
-    let mut c = distributed(crate::enums::DistributionRules::ALL_INSTANCES);
+    let mut c = distributed(crate::enums::DistributionRules::AllInstances);
     let out = c.tick();
     assert_eq!(
         starts(&out),
@@ -234,7 +234,7 @@ fn all_instances_spreads_processes_by_load() {
 
 #[test]
 fn single_instance_puts_the_whole_application_on_one_instance() {
-    let mut c = distributed(crate::enums::DistributionRules::SINGLE_INSTANCE);
+    let mut c = distributed(crate::enums::DistributionRules::SingleInstance);
     let out = c.tick();
     assert_eq!(starts(&out), [pair("a", "app:p1"), pair("a", "app:p2")]);
 }
@@ -243,7 +243,7 @@ fn single_instance_puts_the_whole_application_on_one_instance() {
 fn q1_single_node_uses_the_node_key() {
     // host names are the identifiers here, node keys are x and y: the reference would look
     // "a" up in a map keyed by node and find nothing
-    let mut c = distributed(crate::enums::DistributionRules::SINGLE_NODE);
+    let mut c = distributed(crate::enums::DistributionRules::SingleNode);
     let out = c.tick();
     let targets: Vec<String> = starts(&out).into_iter().map(|(t, _)| t).collect();
     assert_eq!(
@@ -255,9 +255,9 @@ fn q1_single_node_uses_the_node_key() {
 
 #[test]
 fn single_node_spreads_over_the_instances_of_the_chosen_node() {
-    let mut c = distributed(crate::enums::DistributionRules::SINGLE_NODE);
+    let mut c = distributed(crate::enums::DistributionRules::SingleNode);
     // load node x with an unmanaged process of 50: the application (60) no longer fits there
-    let mut tools = local_info("tools", "big", RUNNING);
+    let mut tools = local_info("tools", "big", Running);
     tools.now = c.now;
     let msg = InternalMessage::ProcessAdded(vec![tools]);
     c.e.handle(
@@ -278,9 +278,9 @@ fn single_node_spreads_over_the_instances_of_the_chosen_node() {
 
 #[test]
 fn item_99_disabled_instance_leaves_the_candidates() {
-    let mut c = distributed(crate::enums::DistributionRules::ALL_INSTANCES);
+    let mut c = distributed(crate::enums::DistributionRules::AllInstances);
     for from in ["a", "b"] {
-        let mut info = local_info("app", "p1", STOPPED);
+        let mut info = local_info("app", "p1", Stopped);
         info.disabled = true;
         let msg = InternalMessage::ProcessDisability(info);
         c.e.handle(
@@ -294,7 +294,7 @@ fn item_99_disabled_instance_leaves_the_candidates() {
     let state_before = c.e.context().application("app").map(|a| a.state);
     let out = c.tick();
     assert_eq!(starts(&out)[0], pair("c", "app:p1"), "only c left for p1");
-    assert_eq!(state_before, Some(crate::enums::ApplicationStates::STOPPED));
+    assert_eq!(state_before, Some(crate::enums::ApplicationStates::Stopped));
 }
 
 #[test]
@@ -304,12 +304,12 @@ fn start_any_process_picks_the_first_placeable_stopped_match() {
         p.identifiers = vec!["c".into()]; // c has no process: p2 cannot be placed
     }
     let mut c = Cluster::new(r, &APP2, |_| {});
-    c.event("a", "app:p1", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
     c.tick();
     c.tick();
-    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
     let any = |regex: &str, wait: bool| Command::StartAnyProcess {
-        strategy: StartingStrategies::CONFIG,
+        strategy: StartingStrategies::Config,
         regex: regex.into(),
         extra_args: String::new(),
         wait,
@@ -320,7 +320,7 @@ fn start_any_process_picks_the_first_placeable_stopped_match() {
         [pair("a", "app:p0")],
         "p1 runs, p2 cannot be placed"
     );
-    let out = c.event("a", "app:p0", RUNNING, true);
+    let out = c.event("a", "app:p0", Running, true);
     assert!(out.contains(&Output::Reply {
         id: 9,
         result: Ok(CommandReply::Namespec("app:p0".into()))
@@ -345,16 +345,16 @@ fn start_any_process_picks_the_first_placeable_stopped_match() {
 fn item_59_restart_sequence_replans_every_auto_start_application() {
     let mut c = Cluster::new(app2(), &APP2, |_| {});
     c.tick();
-    c.event("a", "app:p1", RUNNING, true);
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
+    c.event("a", "app:p2", Running, true);
     c.tick();
     let out = c.command(Command::StopApplication {
         application: "app".into(),
         wait: false,
     });
     assert_eq!(stops(&out), [pair("a", "app:p2")]);
-    c.event("a", "app:p2", STOPPED, true);
-    c.event("a", "app:p1", STOPPED, true);
+    c.event("a", "app:p2", Stopped, true);
+    c.event("a", "app:p1", Stopped, true);
     // stopped, neither failed nor never started: a plain repair DEPLOYMENT would skip it
     let app =
         c.e.context()
@@ -362,7 +362,7 @@ fn item_59_restart_sequence_replans_every_auto_start_application() {
             .map(|a| (a.state, a.major_failure, a.never_started()));
     assert_eq!(
         app,
-        Some((crate::enums::ApplicationStates::STOPPED, false, false))
+        Some((crate::enums::ApplicationStates::Stopped, false, false))
     );
     c.command(Command::RestartSequence { wait: false });
     let out = c.tick();

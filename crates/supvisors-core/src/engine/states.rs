@@ -42,7 +42,7 @@ impl Engine {
     }
 
     pub(super) fn exit_state(&mut self) {
-        if self.state == SupvisorsStates::INITIALIZATION {
+        if self.state == SupvisorsStates::Initialization {
             let running = self.ctx.running_identifiers();
             let core = self.ctx.config().core_identifiers.clone();
             self.ctx.master = fsm::elect_master(&self.ctx.master, &running, &core);
@@ -52,21 +52,21 @@ impl Engine {
     pub(super) fn enter_state(&mut self, now: f64) {
         use SupvisorsStates::*;
         match self.state {
-            INITIALIZATION => {
+            Initialization => {
                 self.abort_jobs();
                 self.ctx.reset(now);
             }
-            DEPLOYMENT if self.is_master() => {
+            Deployment if self.is_master() => {
                 let forced = self.redeploy_mark == RedeployMark::Forced;
                 let (ctx, out) = (&self.ctx, &mut self.out);
                 let followups = self.starter.start_applications(ctx, out, now, forced);
                 self.run_followups(followups, now);
                 self.redeploy_mark = RedeployMark::None;
             }
-            CONCILIATION if self.is_master() => {
+            Conciliation if self.is_master() => {
                 self.conciliate(self.ctx.config().conciliation_strategy, now);
             }
-            RESTARTING | SHUTTING_DOWN => {
+            Restarting | ShuttingDown => {
                 self.abort_jobs();
                 if self.is_master() {
                     let (ctx, out) = (&self.ctx, &mut self.out);
@@ -74,8 +74,8 @@ impl Engine {
                     self.run_followups(followups, now);
                 }
             }
-            RESTART => self.out.push(Output::Request(DeferredRequest::Restart)),
-            SHUTDOWN => self.out.push(Output::Request(DeferredRequest::Shutdown)),
+            Restart => self.out.push(Output::Request(DeferredRequest::Restart)),
+            Shutdown => self.out.push(Output::Request(DeferredRequest::Shutdown)),
             _ => {}
         }
         self.note_state_for_waiters();
@@ -88,25 +88,25 @@ impl Engine {
         let master = self.is_master();
         let jobs = self.starter.in_progress() || self.stopper.in_progress();
         match self.state {
-            OFF | RESTART | SHUTDOWN => None,
-            INITIALIZATION => fsm::initialization_next(&self.ctx, now),
-            DEPLOYMENT | OPERATION | CONCILIATION if !ok => Some(INITIALIZATION),
-            RESTARTING if !ok => Some(RESTART),
-            SHUTTING_DOWN if !ok => Some(SHUTDOWN),
-            RESTARTING if master => (!self.stopper.in_progress()).then_some(RESTART),
-            SHUTTING_DOWN if master => (!self.stopper.in_progress()).then_some(SHUTDOWN),
-            DEPLOYMENT if master => (!self.starter.in_progress()).then_some(OPERATION),
-            OPERATION | CONCILIATION if master && jobs => None,
-            OPERATION if master => {
+            Off | Restart | Shutdown => None,
+            Initialization => fsm::initialization_next(&self.ctx, now),
+            Deployment | Operation | Conciliation if !ok => Some(Initialization),
+            Restarting if !ok => Some(Restart),
+            ShuttingDown if !ok => Some(Shutdown),
+            Restarting if master => (!self.stopper.in_progress()).then_some(Restart),
+            ShuttingDown if master => (!self.stopper.in_progress()).then_some(Shutdown),
+            Deployment if master => (!self.starter.in_progress()).then_some(Operation),
+            Operation | Conciliation if master && jobs => None,
+            Operation if master => {
                 if !self.ctx.conflicts().is_empty() {
-                    Some(CONCILIATION)
+                    Some(Conciliation)
                 } else if self.redeploy_mark != RedeployMark::None {
-                    Some(DEPLOYMENT)
+                    Some(Deployment)
                 } else {
                     None
                 }
             }
-            CONCILIATION if master => self.ctx.conflicts().is_empty().then_some(OPERATION),
+            Conciliation if master => self.ctx.conflicts().is_empty().then_some(Operation),
             _ => self.master_state(),
         }
     }

@@ -11,13 +11,13 @@ use ProcessStates::*;
 #[test]
 fn item_89_restart_process_stops_then_starts() {
     let mut c = Cluster::new(app2(), &APP2, |_| {});
-    c.event("b", "app:p0", RUNNING, true);
+    c.event("b", "app:p0", Running, true);
     c.tick();
-    c.event("a", "app:p1", RUNNING, true);
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
+    c.event("a", "app:p2", Running, true);
     c.tick();
     let out = c.command(Command::RestartProcess {
-        strategy: StartingStrategies::CONFIG,
+        strategy: StartingStrategies::Config,
         namespec: "app:p0".into(),
         extra_args: String::new(),
         wait: true,
@@ -26,15 +26,15 @@ fn item_89_restart_process_stops_then_starts() {
         (stops(&out), starts(&out)),
         (vec![pair("b", "app:p0")], vec![])
     );
-    let out = c.event("b", "app:p0", STOPPING, true);
+    let out = c.event("b", "app:p0", Stopping, true);
     assert!(starts(&out).is_empty());
-    let out = c.event("b", "app:p0", STOPPED, true);
+    let out = c.event("b", "app:p0", Stopped, true);
     assert_eq!(
         starts(&out),
         [pair("a", "app:p0")],
         "started after the stop job completed"
     );
-    let out = c.event("a", "app:p0", RUNNING, true);
+    let out = c.event("a", "app:p0", Running, true);
     assert!(out.contains(&Output::Reply {
         id: 9,
         result: Ok(CommandReply::Bool(true))
@@ -53,47 +53,47 @@ fn stop_application_and_global_stop_order() {
     );
     let mut c = Cluster::new(r, &[("x", "p"), ("x", "q"), ("y", "p")], |_| {});
     for ns in ["x:p", "x:q", "y:p"] {
-        c.event("b", ns, RUNNING, true);
+        c.event("b", ns, Running, true);
     }
     c.tick();
-    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
     let out = c.command(Command::Shutdown);
-    assert_eq!(c.e.state(), SupvisorsStates::SHUTTING_DOWN);
+    assert_eq!(c.e.state(), SupvisorsStates::ShuttingDown);
     assert_eq!(
         stops(&out),
         [pair("b", "y:p")],
         "greatest application stop_sequence first"
     );
-    let out = c.event("b", "y:p", STOPPED, true);
+    let out = c.event("b", "y:p", Stopped, true);
     assert_eq!(
         stops(&out),
         [pair("b", "x:q")],
         "then greatest process stop_sequence"
     );
-    let out = c.event("b", "x:q", STOPPED, true);
+    let out = c.event("b", "x:q", Stopped, true);
     assert_eq!(stops(&out), [pair("b", "x:p")]);
-    c.event("b", "x:p", STOPPED, true);
+    c.event("b", "x:p", Stopped, true);
     assert_eq!(
         c.e.state(),
-        SupvisorsStates::SHUTTING_DOWN,
+        SupvisorsStates::ShuttingDown,
         "evaluated at the next tick"
     );
     let out = c.tick();
     assert!(out.contains(&Output::Request(DeferredRequest::Shutdown)));
-    assert_eq!(c.e.state(), SupvisorsStates::SHUTDOWN);
+    assert_eq!(c.e.state(), SupvisorsStates::Shutdown);
 }
 
 #[test]
 fn start_and_stop_application_requests() {
     let mut c = Cluster::new(app2(), &APP2, |cfg| {
-        cfg.starting_strategy = StartingStrategies::CONFIG
+        cfg.starting_strategy = StartingStrategies::Config
     });
     c.tick();
-    c.event("a", "app:p1", RUNNING, true);
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
+    c.event("a", "app:p2", Running, true);
     c.tick();
     let out = c.command(Command::StartApplication {
-        strategy: StartingStrategies::CONFIG,
+        strategy: StartingStrategies::Config,
         application: "app".into(),
         wait: true,
     });
@@ -114,8 +114,8 @@ fn start_and_stop_application_requests() {
         wait: true,
     });
     assert_eq!(stops(&out), [pair("a", "app:p2")]);
-    c.event("a", "app:p2", STOPPED, true);
-    let out = c.event("a", "app:p1", STOPPED, true);
+    c.event("a", "app:p2", Stopped, true);
+    let out = c.event("a", "app:p1", Stopped, true);
     assert!(out.contains(&Output::Reply {
         id: 9,
         result: Ok(CommandReply::Bool(true))
@@ -126,14 +126,14 @@ fn start_and_stop_application_requests() {
 fn crash_with_stop_application_strategy_stops_it_at_next_tick() {
     let mut r = app2();
     for p in r.processes.values_mut() {
-        p.running_failure_strategy = crate::enums::RunningFailureStrategies::STOP_APPLICATION;
+        p.running_failure_strategy = crate::enums::RunningFailureStrategies::StopApplication;
     }
     let mut c = Cluster::new(r, &APP2, |_| {});
     c.tick();
-    c.event("a", "app:p1", RUNNING, true);
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
+    c.event("a", "app:p2", Running, true);
     c.tick();
-    let out = c.event("a", "app:p2", EXITED, false);
+    let out = c.event("a", "app:p2", Exited, false);
     assert!(stops(&out).is_empty(), "deferred to the next tick");
     let out = c.tick();
     assert_eq!(stops(&out), [pair("a", "app:p1")]);
@@ -143,13 +143,13 @@ fn crash_with_stop_application_strategy_stops_it_at_next_tick() {
 fn lost_instance_restart_process_starts_elsewhere() {
     let mut r = app2();
     for p in r.processes.values_mut() {
-        p.running_failure_strategy = crate::enums::RunningFailureStrategies::RESTART_PROCESS;
+        p.running_failure_strategy = crate::enums::RunningFailureStrategies::RestartProcess;
     }
     let mut c = Cluster::new(r, &APP2, |_| {});
-    c.event("b", "app:p0", RUNNING, true);
+    c.event("b", "app:p0", Running, true);
     c.tick();
-    c.event("a", "app:p1", RUNNING, true);
-    c.event("a", "app:p2", RUNNING, true);
+    c.event("a", "app:p1", Running, true);
+    c.event("a", "app:p2", Running, true);
     c.tick();
     // b stops ticking
     let mut restarted = Vec::new();
@@ -168,9 +168,9 @@ fn lost_instance_restart_process_starts_elsewhere() {
 
 #[test]
 fn item_56_conciliation_applied_again_while_conflicts_remain() {
-    let mut c = conflict(crate::enums::ConciliationStrategies::STOP);
+    let mut c = conflict(crate::enums::ConciliationStrategies::Stop);
     let out = c.tick();
-    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Conciliation);
     assert_eq!(stops(&out), [pair("a", "app:p"), pair("b", "app:p")]);
     let mut again = Vec::new();
     for _ in 0..4 {
@@ -178,7 +178,7 @@ fn item_56_conciliation_applied_again_while_conflicts_remain() {
         c.loop_back(&out); // forced STOPPED: running identifiers untouched, conflict stays
         again.extend(stops(&out));
     }
-    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION, "no transition");
+    assert_eq!(c.e.state(), SupvisorsStates::Conciliation, "no transition");
     assert_eq!(
         again,
         [pair("a", "app:p"), pair("b", "app:p")],
@@ -188,19 +188,19 @@ fn item_56_conciliation_applied_again_while_conflicts_remain() {
 
 #[test]
 fn conciliate_request_with_user_strategy() {
-    let mut c = conflict(crate::enums::ConciliationStrategies::USER);
+    let mut c = conflict(crate::enums::ConciliationStrategies::User);
     let out = c.tick();
     assert!(stops(&out).is_empty());
-    assert_eq!(c.e.state(), SupvisorsStates::CONCILIATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Conciliation);
     let out = c.command(Command::Conciliate(
-        crate::enums::ConciliationStrategies::USER,
+        crate::enums::ConciliationStrategies::User,
     ));
     assert!(out.contains(&Output::Reply {
         id: 9,
         result: Ok(CommandReply::Bool(false))
     }));
     let out = c.command(Command::Conciliate(
-        crate::enums::ConciliationStrategies::INFANTICIDE,
+        crate::enums::ConciliationStrategies::Infanticide,
     ));
     assert!(out.contains(&Output::Reply {
         id: 9,
@@ -211,15 +211,15 @@ fn conciliate_request_with_user_strategy() {
         [pair("b", "app:p")],
         "a started first: it is the oldest"
     );
-    c.event("b", "app:p", STOPPED, true);
+    c.event("b", "app:p", Stopped, true);
     c.tick();
-    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
 }
 
 #[test]
 fn q16_a_restarted_target_does_not_block_a_command() {
     let mut c = Cluster::new(app2(), &APP2, |_| {});
-    c.event("b", "app:p0", RUNNING, true);
+    c.event("b", "app:p0", Running, true);
     for _ in 0..10 {
         c.tick(); // counters reach 12
     }
@@ -257,11 +257,11 @@ fn q16_a_restarted_target_does_not_block_a_command() {
 fn q16_no_stop_request_to_a_silent_target() {
     let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
     let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
-    c.event("b", "app:p0", RUNNING, true);
+    c.event("b", "app:p0", Running, true);
     c.tick();
     // a re-synchronization resets b to UNKNOWN, then b fails its handshake: SILENT without
     // its processes being invalidated (reference behaviour), so p0 still reads running on b
-    c.e.set_state(SupvisorsStates::INITIALIZATION, c.now);
+    c.e.set_state(SupvisorsStates::Initialization, c.now);
     for (id, ok) in [("a", true), ("c", true), ("b", false)] {
         c.tick_one(id);
         let mut result = HandshakeResult::failed();
@@ -278,7 +278,7 @@ fn q16_no_stop_request_to_a_silent_target() {
     c.now += 5.0;
     c.tick_one("c");
     c.tick_one("a"); // b stays silent: otherwise its tick would start a new check
-    assert_eq!(c.e.state(), SupvisorsStates::OPERATION);
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
     assert_eq!(running_on_view(&c, "p0"), ["b"]);
     let out = c.command(Command::StopProcess {
         namespec: "app:p0".into(),
@@ -301,7 +301,7 @@ fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
         let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
         let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
         c.tick();
-        c.e.set_state(SupvisorsStates::INITIALIZATION, c.now); // everybody UNKNOWN again
+        c.e.set_state(SupvisorsStates::Initialization, c.now); // everybody UNKNOWN again
         c.tick_one("a");
         let mut result = HandshakeResult::failed();
         result.authorized = Some(true);
@@ -315,11 +315,11 @@ fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
         c.tick_one("b");
         assert_eq!(
             c.e.context().instance_state("b"),
-            crate::enums::SupvisorsInstanceStates::CHECKING
+            crate::enums::SupvisorsInstanceStates::Checking
         );
-        c.event("b", "app:p0", RUNNING, true); // kept, not applied
+        c.event("b", "app:p0", Running, true); // kept, not applied
         assert!(running_on_view(&c, "p0").is_empty());
-        let mut snapshot = local_info("app", "p0", STOPPED);
+        let mut snapshot = local_info("app", "p0", Stopped);
         snapshot.now = c.now + snapshot_age;
         let mut result = HandshakeResult::failed();
         result.authorized = Some(true);
@@ -344,8 +344,8 @@ fn stop_local_processes_stops_only_the_local_copies() {
     let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
     let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
     c.tick();
-    c.event("a", "app:p0", RUNNING, true);
-    c.event("b", "app:p0", RUNNING, true);
+    c.event("a", "app:p0", Running, true);
+    c.event("b", "app:p0", Running, true);
     let out = c.command(Command::StopLocalProcesses(vec![
         "app:p0".into(),
         "app:zz".into(),
@@ -355,7 +355,7 @@ fn stop_local_processes_stops_only_the_local_copies() {
         !out.iter().any(|o| matches!(o, Output::Reply { .. })),
         "deferred"
     );
-    let out = c.event("a", "app:p0", STOPPED, true);
+    let out = c.event("a", "app:p0", Stopped, true);
     assert!(out.contains(&Output::Reply {
         id: 9,
         result: Ok(CommandReply::Bool(true))

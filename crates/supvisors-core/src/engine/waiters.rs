@@ -40,9 +40,9 @@ impl Engine {
         let mut done = Vec::new();
         for (id, waiter) in &mut self.waiters {
             if let Waiter::RestartSequence { deployment_seen } = waiter {
-                if state == SupvisorsStates::DEPLOYMENT {
+                if state == SupvisorsStates::Deployment {
                     *deployment_seen = true;
-                } else if state == SupvisorsStates::OPERATION && *deployment_seen {
+                } else if state == SupvisorsStates::Operation && *deployment_seen {
                     done.push(*id);
                 }
             }
@@ -72,14 +72,14 @@ impl Engine {
             let reply = match waiter {
                 Waiter::RestartSequence { .. } => None,
                 Waiter::StartApplication(app) if !starting => {
-                    Some(if self.app_state(app) == Some(ApplicationStates::RUNNING) {
+                    Some(if self.app_state(app) == Some(ApplicationStates::Running) {
                         TRUE
                     } else {
                         Err(CommandError::AbnormalTermination(app.clone()))
                     })
                 }
                 Waiter::StopApplication(app) if !stopping => {
-                    Some(if self.app_state(app) == Some(ApplicationStates::STOPPED) {
+                    Some(if self.app_state(app) == Some(ApplicationStates::Stopped) {
                         TRUE
                     } else {
                         Err(CommandError::AbnormalTermination(app.clone()))
@@ -96,7 +96,7 @@ impl Engine {
                     application,
                     stopped: true,
                 } if !starting => Some(
-                    if self.app_state(application) == Some(ApplicationStates::STOPPED) {
+                    if self.app_state(application) == Some(ApplicationStates::Stopped) {
                         Err(CommandError::AbnormalTermination(format!(
                             "failed to restart {application}"
                         )))

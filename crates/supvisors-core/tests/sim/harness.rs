@@ -155,8 +155,8 @@ impl Cluster {
             .filter(|(_, r)| {
                 matches!(
                     r.running_failure_strategy,
-                    RunningFailureStrategies::STOP_APPLICATION
-                        | RunningFailureStrategies::RESTART_APPLICATION
+                    RunningFailureStrategies::StopApplication
+                        | RunningFailureStrategies::RestartApplication
                 )
             })
             .map(|(n, _)| n.clone())
@@ -334,7 +334,7 @@ impl Cluster {
                     HandshakeResult {
                         authorized: Some(!matches!(
                             caller_state,
-                            SupvisorsInstanceStates::ISOLATING | SupvisorsInstanceStates::ISOLATED
+                            SupvisorsInstanceStates::Isolating | SupvisorsInstanceStates::Isolated
                         )),
                         master: t.master().to_owned(),
                         state_modes: t.state_modes(),
@@ -375,10 +375,10 @@ impl Cluster {
                 let state = self.nodes[target].sup.procs.get(&namespec).map(|p| p.state);
                 match (start, state) {
                     (true, Some(s)) if s.is_stopped() => {
-                        self.process_transition(target, &namespec, ProcessStates::STARTING, true);
+                        self.process_transition(target, &namespec, ProcessStates::Starting, true);
                     }
                     (false, Some(s)) if s.is_running() => {
-                        self.process_transition(target, &namespec, ProcessStates::STOPPING, true);
+                        self.process_transition(target, &namespec, ProcessStates::Stopping, true);
                     }
                     _ => {} // ALREADY_STARTED / NOT_RUNNING faults: only printed by the reference
                 }
@@ -414,10 +414,10 @@ impl Cluster {
             .get(namespec)
             .map_or((0, false), |p| (p.epoch, p.autorestart));
         let next = match to {
-            ProcessStates::STARTING => Some((1_000, ProcessStates::RUNNING)),
-            ProcessStates::STOPPING => Some((300, ProcessStates::STOPPED)),
-            ProcessStates::EXITED if !expected && autorestart => {
-                Some((1_000, ProcessStates::STARTING))
+            ProcessStates::Starting => Some((1_000, ProcessStates::Running)),
+            ProcessStates::Stopping => Some((300, ProcessStates::Stopped)),
+            ProcessStates::Exited if !expected && autorestart => {
+                Some((1_000, ProcessStates::Starting))
             }
             _ => None,
         };
@@ -441,7 +441,7 @@ impl Cluster {
         let running = self.nodes[i].sup.running();
         if self.nodes[i].up && !running.is_empty() {
             let pick = running[self.rng.below(running.len() as u64) as usize].clone();
-            self.process_transition(i, &pick, ProcessStates::EXITED, false);
+            self.process_transition(i, &pick, ProcessStates::Exited, false);
         }
     }
 

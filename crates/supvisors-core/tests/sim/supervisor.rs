@@ -37,7 +37,7 @@ impl SimSupervisor {
                 let p = SimProcess {
                     group: group.clone(),
                     name: name.clone(),
-                    state: ProcessStates::STOPPED,
+                    state: ProcessStates::Stopped,
                     start: 0.0,
                     stop: 0.0,
                     expected: true,
@@ -64,7 +64,7 @@ impl SimSupervisor {
         p.expected = expected;
         p.epoch += 1;
         match state {
-            ProcessStates::STARTING => p.start = now,
+            ProcessStates::Starting => p.start = now,
             s if s.is_stopped() => p.stop = now,
             _ => {}
         }
@@ -73,7 +73,7 @@ impl SimSupervisor {
             name: p.name.clone(),
             state,
             now,
-            pid: u32::from(state == ProcessStates::RUNNING),
+            pid: u32::from(state == ProcessStates::Running),
             expected,
             spawnerr: String::new(),
             extra_args: p.extra_args.clone(),
@@ -92,7 +92,7 @@ impl SimSupervisor {
                 start: p.start,
                 stop: p.stop,
                 now,
-                pid: u32::from(p.state == ProcessStates::RUNNING),
+                pid: u32::from(p.state == ProcessStates::Running),
                 spawnerr: String::new(),
                 expected: true,
                 startsecs: 1,
