@@ -253,7 +253,7 @@ fn document(rng: &mut Rng) -> String {
             out.push_str("<!-- comment -->");
         }
     }
-    let _ = write!(out, "</{root}>\n");
+    let _ = writeln!(out, "</{root}>");
     out
 }
 
