@@ -2,6 +2,7 @@
 
 mod breed;
 mod check_config;
+mod ini_dialects;
 mod reference_configs;
 mod rules_schema;
 mod supervisor_config;
