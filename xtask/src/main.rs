@@ -143,7 +143,10 @@ fn fuzz(root: &Path, seconds: u64, only: Option<&str>) -> Result<()> {
         cargo(root, &["install", "cargo-fuzz", "--locked"])?;
     }
     let max_time = format!("-max_total_time={seconds}");
-    for (target, seeds) in FUZZ_TARGETS.iter().filter(|t| only.is_none_or(|o| o == t.0)) {
+    for (target, seeds) in FUZZ_TARGETS
+        .iter()
+        .filter(|t| only.is_none_or(|o| o == t.0))
+    {
         let corpus = fuzz_dir.join("corpus").join(target);
         std::fs::create_dir_all(&corpus)
             .with_context(|| format!("cannot create {}", corpus.display()))?;
