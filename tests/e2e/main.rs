@@ -7,3 +7,4 @@ mod reference_configs;
 mod rules_resolution;
 mod rules_schema;
 mod supervisor_config;
+mod supvisors_options;
