@@ -140,3 +140,30 @@ impl Rng {
         out
     }
 }
+
+/// Where two JSON values differ: one line per differing leaf, `path: reference … ours …`.
+pub fn json_diff(reference: &serde_json::Value, ours: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    fn walk(path: String, a: &Value, b: &Value, out: &mut Vec<String>) {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                for key in keys {
+                    let (u, v) = (x.get(key), y.get(key));
+                    let (u, v) = (u.unwrap_or(&Value::Null), v.unwrap_or(&Value::Null));
+                    walk(format!("{path}/{key}"), u, v, out);
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                    walk(format!("{path}/{i}"), u, v, out);
+                }
+            }
+            _ if a != b => out.push(format!("{path}: reference {a} ours {b}")),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(String::new(), reference, ours, &mut out);
+    out
+}
