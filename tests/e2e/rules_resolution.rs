@@ -17,7 +17,7 @@ use supvisors_rules::rules_xml::resolve::make_namespec;
 use supvisors_rules::rules_xml::{LocalProcess, load_rules};
 use supvisors_tests::{Rng, describe, run_with_input, seed, venv_python, workspace_root};
 
-const CASES: u64 = 250;
+const CASES: u64 = 200;
 
 /// Values drawn for each element, by tag.
 const VALUES: &[(&str, &[&str])] = &[
