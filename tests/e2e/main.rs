@@ -2,6 +2,9 @@
 
 mod breed;
 mod check_config;
+mod ini_dialects;
 mod reference_configs;
+mod rules_resolution;
 mod rules_schema;
 mod supervisor_config;
+mod supvisors_options;

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use supvisors_tests::{describe, run, venv_python, workspace_root};
+use supvisors_tests::{Rng, describe, run, seed, venv_python, workspace_root};
 
 /// Files we reject on purpose while the reference accepts them: an invalid regex in a pattern
 /// only fails inside the reference's event processing; we report it at load time
@@ -89,28 +89,6 @@ fn corpus_and_fixtures_get_the_reference_verdict() {
         accepted >= 2,
         "the valid reference fixtures must be accepted"
     );
-}
-
-/// A small deterministic generator (SplitMix64); the seed is in each file name.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
 }
 
 const BYTES: &[&str] = &[
@@ -260,10 +238,7 @@ fn document(rng: &mut Rng) -> String {
 #[test]
 fn generated_documents_get_the_reference_verdict() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let seed: u64 = std::env::var("RULES_SCHEMA_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_261_125);
+    let seed = seed("RULES_SCHEMA_SEED", 20_261_125);
     let mut files = Vec::new();
     for i in 0..400u64 {
         let mut rng = Rng(seed.wrapping_mul(1_000_003).wrapping_add(i));

@@ -1,7 +1,10 @@
 //! Our `supervisord.conf` loader agrees with Supervisor 4.3.0's own option parser: on a few
-//! hundred generated configurations mixing valid and invalid values, both accept or reject the
-//! same files; when both accept, every process field is equal; when both reject, our errors
-//! include the reference's message.
+//! hundred generated configurations mixing valid and invalid values (and, in the second test,
+//! `[DEFAULT]`, `[include]`d files, groups, event listeners and FastCGI programs), both accept
+//! or reject the same files; when both accept, every process field and every parse warning is
+//! equal; when both reject, our first error is the reference's message.
+//!
+//! Replay other runs with `SUPERVISOR_CONFIG_SEED=<n>` and `SUPERVISOR_LAYOUT_SEED=<n>`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,24 +15,35 @@ use serde_json::{Value, json};
 use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
 use supvisors_rules::supervisor::{ProcessConfig, load_supervisor_config};
 use supvisors_rules::values::{AutoRestart, LogFile};
-use supvisors_tests::{describe, run, venv_python, workspace_root};
+use supvisors_tests::{Rng, describe, json_diff, run, seed, venv_python, workspace_root};
 
 const HOST: &str = "genhost";
 
-struct NoAccounts;
+/// The only account every host has, as the reference finds it with `pwd` and `grp`.
+struct OnlyRoot;
 
-impl Accounts for NoAccounts {
-    fn user_by_name(&self, _: &str) -> Option<UserAccount> {
-        None
+impl OnlyRoot {
+    fn root() -> UserAccount {
+        UserAccount {
+            name: "root".into(),
+            uid: 0,
+            gid: 0,
+        }
     }
-    fn user_by_id(&self, _: u32) -> Option<UserAccount> {
-        None
+}
+
+impl Accounts for OnlyRoot {
+    fn user_by_name(&self, name: &str) -> Option<UserAccount> {
+        (name == "root").then(OnlyRoot::root)
     }
-    fn group_by_name(&self, _: &str) -> Option<u32> {
-        None
+    fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
+        (uid == 0).then(OnlyRoot::root)
     }
-    fn group_exists(&self, _: u32) -> bool {
-        false
+    fn group_by_name(&self, name: &str) -> Option<u32> {
+        (name == "root").then_some(0)
+    }
+    fn group_exists(&self, gid: u32) -> bool {
+        gid == 0
     }
 }
 
@@ -99,7 +113,7 @@ fn ours(file: &Path, cwd: &Path) -> Result<Value, Vec<String>> {
         host_node_name: HOST.to_owned(),
         cwd: cwd.to_path_buf(),
         local_addresses: Vec::new(),
-        accounts: &NoAccounts,
+        accounts: &OnlyRoot,
         resolver: &NoResolver,
     };
     let config = load_supervisor_config(file, &ctx)
@@ -114,29 +128,8 @@ fn ours(file: &Path, cwd: &Path) -> Result<Value, Vec<String>> {
             })
         })
         .collect();
-    Ok(json!({ "groups": groups }))
-}
-
-/// SplitMix64, seeded per file.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
+    let warnings: Vec<&str> = config.warnings.iter().map(|w| w.problem.as_str()).collect();
+    Ok(json!({ "groups": groups, "warnings": warnings }))
 }
 
 /// Option name and the values drawn for it: mostly valid, some of each kind of mistake.
@@ -292,20 +285,63 @@ fn document(rng: &mut Rng) -> String {
     out
 }
 
-/// The reference's message without the location suffix it appends for program sections.
-fn core_message(message: &str) -> &str {
-    message
-        .find(" in section '")
-        .map_or(message, |at| &message[..at])
+/// Compares both sides on every file and returns how many the reference accepts, and how many
+/// of those with warnings. When both reject a file, our first error must be the reference's.
+fn compare(seed: u64, files: &[PathBuf], cwd: &Path) -> (usize, usize) {
+    let verdicts = reference(files, cwd);
+    let (mut accepted, mut warned) = (0, 0);
+    let mut mismatches = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let key = file.display().to_string();
+        let expected = verdicts
+            .get(&key)
+            .unwrap_or_else(|| panic!("dump_supervisor.py said nothing of {key}"));
+        let actual = ours(file, cwd);
+        let mismatch = match (expected.get("error").and_then(Value::as_str), actual) {
+            (None, Ok(value)) => {
+                accepted += 1;
+                warned += usize::from(value["warnings"] != json!([]));
+                let diff = json_diff(expected, &value);
+                (!diff.is_empty()).then(|| format!("resolved differently\n  {}", diff.join("\n  ")))
+            }
+            (Some(message), Err(errors)) => (errors.first().is_none_or(|e| e != message))
+                .then(|| format!("reference error {message:?}, ours {errors:?}")),
+            (Some(message), Ok(_)) => Some(format!("reference rejects ({message}), we accept")),
+            (None, Err(errors)) => Some(format!("reference accepts, we reject: {errors:?}")),
+        };
+        if let Some(mismatch) = mismatch {
+            let mut report = format!("seed {seed}, input {i}: {mismatch}\n--- {key}\n");
+            report += &std::fs::read_to_string(file).unwrap_or_default();
+            // Files it includes.
+            let included = file.with_extension("d");
+            let mut parts: Vec<PathBuf> = std::fs::read_dir(&included)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            parts.sort();
+            for part in parts {
+                report += &format!("--- {}\n", part.display());
+                report += &std::fs::read_to_string(&part).unwrap_or_default();
+            }
+            mismatches.push(report);
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} configurations differ from the reference (seed {seed}):\n{}",
+        mismatches.len(),
+        files.len(),
+        mismatches.join("\n")
+    );
+    (accepted, warned)
 }
 
 #[test]
 fn generated_configurations_match_the_reference_parser() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let seed: u64 = std::env::var("SUPERVISOR_CONFIG_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_261_125);
+    let seed = seed("SUPERVISOR_CONFIG_SEED", 20_261_125);
     let mut files = Vec::new();
     for i in 0..300u64 {
         let mut rng = Rng(seed.wrapping_mul(7_919).wrapping_add(i));
@@ -313,49 +349,189 @@ fn generated_configurations_match_the_reference_parser() {
         std::fs::write(&path, document(&mut rng)).expect("write generated config");
         files.push(path);
     }
-    let verdicts = reference(&files, dir.path());
-    let mut accepted = 0;
-    let mut mismatches = Vec::new();
-    for file in &files {
-        let key = file.display().to_string();
-        let expected = &verdicts[&key];
-        let actual = ours(file, dir.path());
-        let text = std::fs::read_to_string(file).unwrap_or_default();
-        match (expected.get("error").and_then(Value::as_str), actual) {
-            (None, Ok(value)) => {
-                accepted += 1;
-                if value["groups"] != expected["groups"] {
-                    mismatches.push(format!(
-                        "{key}: resolved differently\nreference: {}\nours: {}\n{text}",
-                        expected["groups"], value["groups"]
-                    ));
-                }
-            }
-            (Some(message), Err(errors)) => {
-                let wanted = core_message(message);
-                if !errors.iter().any(|e| e.contains(wanted)) {
-                    mismatches.push(format!(
-                        "{key}: reference error {message:?} not among ours {errors:?}\n{text}"
-                    ));
-                }
-            }
-            (Some(message), Ok(_)) => mismatches.push(format!(
-                "{key}: reference rejects ({message}), we accept\n{text}"
-            )),
-            (None, Err(errors)) => mismatches.push(format!(
-                "{key}: reference accepts, we reject: {errors:?}\n{text}"
-            )),
-        }
-    }
+    let (accepted, _) = compare(seed, &files, dir.path());
     assert!(
-        mismatches.is_empty(),
-        "{} of {} configurations differ from the reference:\n{}",
-        mismatches.len(),
-        files.len(),
-        mismatches.join("\n")
-    );
-    assert!(
-        (60..=240).contains(&accepted),
+        (30..=270).contains(&accepted),
         "the generator produced {accepted} valid configurations out of 300; retune it"
+    );
+}
+
+/// Values drawn for the layout test, by option (the first options of `program` sections only).
+const LAYOUT_OPTIONS: &[(&str, &[&str])] = &[
+    (
+        "command",
+        &[
+            "ls",
+            "echo %(program_name)s",
+            "x %(process_num)02d",
+            "%(ENV_HOME)s/bin",
+            "a %(nope)s",
+            "a %",
+            "b %(group_name)s-%(host_node_name)s",
+            "",
+        ],
+    ),
+    ("numprocs", &["1", "2", "3", "0", "x", "-1"]),
+    ("numprocs_start", &["0", "5", "a"]),
+    (
+        "process_name",
+        &[
+            "%(program_name)s",
+            "%(program_name)s_%(process_num)d",
+            "p%(process_num)s",
+            "a b",
+            "%(process_num)x",
+        ],
+    ),
+    ("priority", &["1", "999", "-5", "p", ""]),
+    ("autostart", &["true", "no", "maybe"]),
+    ("autorestart", &["unexpected", "TRUE", "off", "sometimes"]),
+    ("startsecs", &["0", "10", "1.5"]),
+    ("stopsignal", &["TERM", "hup", "KILL", "9", "FOO", "40"]),
+    ("exitcodes", &["0", "0,2", "256", ""]),
+    ("stopasgroup", &["true", "false"]),
+    ("killasgroup", &["true", "false"]),
+    (
+        "environment",
+        &[
+            "A=1",
+            "A=\"x y\",B=2",
+            "A=%(process_num)d",
+            "A=1 B",
+            "HOME=%(ENV_HOME)s",
+            "X=%(here)s",
+        ],
+    ),
+    (
+        "stdout_logfile",
+        &[
+            "AUTO",
+            "NONE",
+            "/tmp/%(program_name)s.log",
+            "/nonexistent/x.log",
+            "syslog",
+            "%(ENV_A_NOT_SET)s",
+        ],
+    ),
+    ("stdout_logfile_maxbytes", &["0", "1MB", "1XB"]),
+    ("redirect_stderr", &["true", "false"]),
+    ("stderr_logfile", &["/tmp/e.log", "AUTO"]),
+    ("user", &["root", "0", "nosuchuser"]),
+    ("umask", &["022", "9"]),
+    ("directory", &["/tmp", "%(ENV_A_NOT_SET)s"]),
+    ("serverurl", &["AUTO", "http://x:1"]),
+    ("events", &["TICK_5", "tick_60,PROCESS_STATE", "NOPE", ""]),
+    ("buffer_size", &["10", "0"]),
+    (
+        "socket",
+        &[
+            "tcp://h:1",
+            "unix:///tmp/%(program_name)s.s",
+            "unix://rel",
+            "bad",
+        ],
+    ),
+    ("programs", &["p1", "p1,p2", "p2,zz", ""]),
+    ("stderr_logfile_maxbytes", &["0", "%(here)s"]),
+];
+
+const LAYOUT_SECTIONS: &[&str] = &[
+    "program:p1",
+    "program:p2",
+    "program:p3",
+    "eventlistener:e1",
+    "fcgi-program:f1",
+    "group:g1",
+    "group:g2",
+];
+
+/// A configuration spread over sections of every kind, `[DEFAULT]` values and included files
+/// (written next to `path`, in `<stem>.d/`).
+fn layout(rng: &mut Rng, path: &Path) -> String {
+    let keys: Vec<&str> = LAYOUT_OPTIONS.iter().map(|(k, _)| *k).collect();
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let count = rng.range(1, 4);
+    for section in rng.sample(LAYOUT_SECTIONS, count) {
+        let group = section.starts_with("group:");
+        let mut lines = vec![format!("[{section}]")];
+        let count = rng.range(1, 6);
+        let mut chosen = rng.sample(&keys, count);
+        if !group && !chosen.contains(&"command") && rng.chance(80) {
+            chosen.push("command");
+        }
+        for key in chosen {
+            if group && key != "programs" && key != "priority" {
+                continue;
+            }
+            let values = LAYOUT_OPTIONS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(&[][..], |(_, v)| *v);
+            lines.push(format!("{key}={}", rng.pick(values)));
+        }
+        blocks.push(lines);
+    }
+    let mut main = vec!["[supervisord]".to_owned()];
+    if rng.chance(30) {
+        let value = rng.pick(&["1", "/tmp", "\"a b\"", "%(here)s"]);
+        main.push(format!("environment=A={value}"));
+    }
+    if rng.chance(20) {
+        let default = rng.pick(&[
+            "autostart=false",
+            "stdout_logfile=%(here)s/d.log",
+            "priority=3",
+        ]);
+        main.splice(0..0, ["[DEFAULT]".to_owned(), default.to_owned()]);
+    }
+    if rng.chance(50) {
+        // Some sections move to included files, where a section may be split over two files.
+        let dir = path.with_extension("d");
+        std::fs::create_dir_all(&dir).expect("create include directory");
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("a file name");
+        let files = if rng.chance(50) {
+            format!("{stem}.d/*.ini")
+        } else {
+            format!("%(here)s/{stem}.d/*.ini nomatch/*")
+        };
+        main.extend(["[include]".to_owned(), format!("files={files}")]);
+        for lines in blocks {
+            if rng.chance(60) {
+                let part = dir.join(format!("{}.ini", rng.below(3)));
+                let mut text = std::fs::read_to_string(&part).unwrap_or_default();
+                text += &(lines.join("\n") + "\n");
+                std::fs::write(&part, text).expect("write included file");
+            } else {
+                main.extend(lines);
+            }
+        }
+    } else {
+        main.extend(blocks.into_iter().flatten());
+    }
+    main.join("\n") + "\n"
+}
+
+/// Section kinds and layouts the first test does not draw: `[DEFAULT]`, `[include]` with
+/// sections split over several files, groups, event listeners, FastCGI programs, users and
+/// sockets.
+#[test]
+fn generated_layouts_match_the_reference_parser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = seed("SUPERVISOR_LAYOUT_SEED", 20_261_125);
+    let mut files = Vec::new();
+    for i in 0..250u64 {
+        let path = dir.path().join(format!("layout_{seed}_{i:03}.conf"));
+        let text = layout(&mut Rng::for_input(seed, i), &path);
+        std::fs::write(&path, text).expect("write generated config");
+        files.push(path);
+    }
+    let (accepted, warned) = compare(seed, &files, dir.path());
+    assert!(
+        (25..=225).contains(&accepted) && warned >= 5,
+        "the generator produced {accepted} valid configurations out of 250, {warned} with \
+         warnings; retune it"
     );
 }

@@ -1,6 +1,7 @@
 """Parses supervisord.conf files with the real Supervisor 4.3.0 option parser and prints, for
 each, either the error supervisord would exit with, or the groups and processes it would run
-(every field of ProcessConfig), as JSON: {file: {"error": msg} | {"groups": [...]}}.
+(every field of ProcessConfig) and the parse warnings, as JSON:
+{file: {"error": msg} | {"groups": [...], "warnings": [...]}}.
 Usage: dump_supervisor.py FILE... (host name pinned with SUPVISORS_HOST_NODE_NAME)."""
 import json
 import os
@@ -63,7 +64,7 @@ def dump(filename):
     for g in options.process_group_configs:
         groups.append({'name': g.name, 'priority': g.priority,
                        'processes': [process(p) for p in g.process_configs]})
-    return {'groups': groups}
+    return {'groups': groups, 'warnings': list(options.parse_warnings)}
 
 
 json.dump({f: dump(f) for f in sys.argv[1:]}, sys.stdout, indent=1, sort_keys=True)

@@ -1,21 +1,20 @@
-#!/usr/bin/env python3
-"""Parse [rpcinterface:supvisors] entries with the reference Supvisors 0.15, for differential tests.
+"""Parses [rpcinterface:supvisors] entries with the real Supvisors 0.15 (SupvisorsOptions, then
+SupvisorsMapper.configure), with pinned host facts, for many cases in one run.
 
-Usage: PYTHONPATH=<supvisors 0.15 checkout> python3 reference_options.py < spec.json, with spec
-{"entries": [[key, value]...], "host_node_name", "identifier", "http_port",
- "hosts": {name: [canonical, [aliases], [addresses]]}}. Prints the options as
-`--example parse_options` does, or {"fatal": true}.
-"""
-
+Reads a JSON list of cases on stdin, each {"entries": [[key, value]...], "host_node_name",
+"identifier", "http_port" (null: no [inet_http_server]), "hosts": {name: [canonical,
+[aliases], [addresses]]}}, and prints a JSON list with, for each case, {"fatal": true} or every
+typed option, the Supvisors instances and nodes, and the local identifier."""
 import json
 import socket
 import sys
 from types import SimpleNamespace
 
+import supvisors.options as options_module
 import supvisors.supvisorsmapper as mapper_module
+from supervisor.datatypes import Automatic, Syslog
 from supvisors.options import SupvisorsOptions, get_logger_configuration
 from supvisors.supvisorsmapper import SupvisorsMapper
-from supervisor.datatypes import Automatic, Syslog
 
 
 class Quiet:
@@ -23,9 +22,8 @@ class Quiet:
         return lambda *args, **kwargs: None
 
 
-def main():
-    spec = json.load(sys.stdin)
-    hosts = spec['hosts']
+def parse(case):
+    hosts = case['hosts']
 
     def gethostbyaddr(host):
         if host not in hosts:
@@ -34,28 +32,26 @@ def main():
         return canonical, list(aliases), list(addresses)
 
     mapper_module.gethostbyaddr = gethostbyaddr
-    mapper_module.gethostname = lambda: spec['host_node_name']
-    import supvisors.options as options_module
-    options_module.gethostname = lambda: spec['host_node_name']
-    config = {k: v for k, v in spec['entries']}
+    mapper_module.gethostname = lambda: case['host_node_name']
+    options_module.gethostname = lambda: case['host_node_name']
+    config = {k: v for k, v in case['entries']}
     try:
         logger_config = get_logger_configuration(**config)
-        if spec['http_port'] is None:
+        if case['http_port'] is None:
             raise ValueError('no inet_http_server')
         supervisord = SimpleNamespace(options=SimpleNamespace(here='/etc', environ_expansions={'ENV_HOME': '/root'}))
         options = SupvisorsOptions(supervisord, Quiet(), **config)
         supvisors = SimpleNamespace(logger=Quiet(), options=options,
-                                    supervisor_data=SimpleNamespace(serverport=spec['http_port'],
-                                                                    identifier=spec['identifier']))
+                                    supervisor_data=SimpleNamespace(serverport=case['http_port'],
+                                                                    identifier=case['identifier']))
         mapper = SupvisorsMapper(supvisors)
         mapper.configure(options.supvisors_list, options.core_identifiers)
         if options.disabilities_file:
             raise ValueError('disabilities not compared')
     except Exception:
-        json.dump({'fatal': True}, sys.stdout)
-        return
+        return {'fatal': True}
     logfile = logger_config['logfile']
-    out = {
+    return {
         'fatal': False, 'supvisors_list': options.supvisors_list,
         'internal_port': options.internal_port, 'event_port': options.event_port,
         'event_link': options.event_link.name, 'auto_fence': options.auto_fence,
@@ -75,8 +71,6 @@ def main():
         'nodes': [[k, v] for k, v in mapper.nodes.items()],
         'local_identifier': mapper.local_identifier,
     }
-    json.dump(out, sys.stdout)
 
 
-if __name__ == '__main__':
-    main()
+json.dump([parse(case) for case in json.load(sys.stdin)], sys.stdout, indent=1, sort_keys=True)

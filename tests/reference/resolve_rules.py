@@ -1,13 +1,11 @@
-#!/usr/bin/env python3
-"""Resolve rules with the reference Supvisors 0.15 parser, for differential testing.
+"""Resolves application and process rules with the real Supvisors 0.15 parser (lxml, so
+validating against rules.xsd), for many cases in one run.
 
-Usage: PYTHONPATH=<supvisors 0.15 checkout> python3 reference_resolve.py < spec.json
-(needs `pip install supervisor==4.3.0 lxml`). The spec is the JSON read by
-`cargo run -p supvisors-rules --example resolve_rules`: {"files": [...], "identifiers": [...],
-"starting_strategy": "CONFIG", "processes": [{"group", "process", "procnumber", "autorestart"}]}.
-Prints {"engine": bool, "applications": {...}, "processes": {...}, "autorestart_forced_off": [...]}.
-"""
-
+Reads a JSON list of cases on stdin, each {"files": [rules file...], "identifiers": [...],
+"starting_strategy": "CONFIG", "processes": [{"group", "process", "procnumber",
+"autorestart"}...]}, and prints a JSON list with, for each case, {"engine": bool (the rules
+files parsed), "applications": {group: rules}, "processes": {namespec: rules},
+"autorestart_forced_off": [namespec...]}."""
 import json
 import sys
 from collections import OrderedDict
@@ -26,32 +24,28 @@ class Quiet:
         return lambda *args, **kwargs: None
 
 
-def main():
-    spec = json.load(sys.stdin)
+def resolve(case):
     logger = Quiet()
     mapper = SupvisorsMapper.__new__(SupvisorsMapper)
-    mapper._instances = OrderedDict((i, None) for i in spec['identifiers'])
+    mapper._instances = OrderedDict((i, None) for i in case['identifiers'])
     mapper.logger = logger
-    local = {make_namespec(p['group'], p['process']): p for p in spec['processes']}
+    local = {make_namespec(p['group'], p['process']): p for p in case['processes']}
     forced = []
-
-    def autorestart(namespec):
-        return local[namespec]['autorestart']
-
     supvisors = SimpleNamespace(
         logger=logger,
         supvisors_mapper=mapper,
-        options=SimpleNamespace(rules_files=spec['files'],
-                                starting_strategy=StartingStrategies[spec['starting_strategy']]),
-        server_options=SimpleNamespace(procnumbers={p['process']: p['procnumber'] for p in spec['processes']}),
-        supervisor_data=SimpleNamespace(autorestart=autorestart, disable_autorestart=forced.append))
+        options=SimpleNamespace(rules_files=case['files'],
+                                starting_strategy=StartingStrategies[case['starting_strategy']]),
+        server_options=SimpleNamespace(procnumbers={p['process']: p['procnumber'] for p in case['processes']}),
+        supervisor_data=SimpleNamespace(autorestart=lambda namespec: local[namespec]['autorestart'],
+                                        disable_autorestart=forced.append))
     try:
         parser = Parser(supvisors)
-    except Exception:
+    except Exception:  # the reference runs without a rules engine when the files do not parse
         parser = None
     out = {'engine': parser is not None, 'applications': {}, 'processes': {}, 'autorestart_forced_off': forced}
     apps = {}
-    for p in spec['processes']:
+    for p in case['processes']:
         group = p['group']
         if group not in apps:
             rules = ApplicationRules(supvisors)
@@ -78,8 +72,7 @@ def main():
             'required': rules.required, 'wait_exit': rules.wait_exit, 'expected_load': rules.expected_load,
             'starting_failure_strategy': rules.starting_failure_strategy.name,
             'running_failure_strategy': rules.running_failure_strategy.name}
-    json.dump(out, sys.stdout, sort_keys=True)
+    return out
 
 
-if __name__ == '__main__':
-    main()
+json.dump([resolve(case) for case in json.load(sys.stdin)], sys.stdout, indent=1, sort_keys=True)
