@@ -45,7 +45,8 @@ const PROGRAMS: usize = 2_000;
 const APPLICATIONS: usize = 500;
 
 fn write_config(dir: &Path) -> std::io::Result<()> {
-    let mut conf = String::from(
+    // `%(here)s` is not available in `[rpcinterface:x]` sections without an `[include]`.
+    let mut conf = format!(
         "[supervisord]\nlogfile=%(here)s/supervisord.log\npidfile=%(here)s/supervisord.pid\n\n\
          [inet_http_server]\nport=127.0.0.1:60000\n\n\
          [rpcinterface:supervisor]\n\
@@ -53,7 +54,8 @@ fn write_config(dir: &Path) -> std::io::Result<()> {
          [rpcinterface:supvisors]\n\
          supervisor.rpcinterface_factory = supvisors.plugin:make_supvisors_rpcinterface\n\
          supvisors_list = node1,node2,node3,node4\n\
-         rules_files = %(here)s/rules.xml\n\n",
+         rules_files = {rules}\n\n",
+        rules = dir.join("rules.xml").display()
     );
     for app in 0..APPLICATIONS {
         let members: Vec<String> = (0..PROGRAMS / APPLICATIONS)
@@ -93,8 +95,12 @@ fn write_config(dir: &Path) -> std::io::Result<()> {
 fn bench_parse(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     write_config(dir.path()).expect("write config");
+    // A daemon's environment typically holds a few dozen variables, each an `ENV_*` name.
+    let env: BTreeMap<String, String> = (0..40)
+        .map(|i| (format!("VARIABLE_{i}"), format!("/some/value/{i}")))
+        .collect();
     let ctx = LoadContext {
-        env: BTreeMap::new(),
+        env,
         host_node_name: "node1".to_owned(),
         cwd: dir.path().to_path_buf(),
         local_addresses: vec![[127, 0, 2, 1].into()],

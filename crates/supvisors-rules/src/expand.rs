@@ -10,20 +10,22 @@
 //! order first). We render the dictionary with sorted keys instead.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::pystr::repr;
 
 /// A value that can be expanded: Supervisor only ever uses strings and integers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    /// A string (`here`, `ENV_X`, `program_name`, …).
-    Str(String),
+    /// A string (`here`, `ENV_X`, `program_name`, …). Shared, because every program's
+    /// names start as a copy of the daemon's whole environment.
+    Str(Arc<str>),
     /// An integer (`process_num`, `numprocs`).
     Int(i64),
 }
 
-/// The names available to one expansion.
-pub type Names = BTreeMap<String, Value>;
+/// The names available to one expansion (keys shared for the same reason as values).
+pub type Names = BTreeMap<Arc<str>, Value>;
 
 /// Expands `text` with `names`; `context` names the option in error messages
 /// (`program:x.command`, `environment`, …). The error is the reference's full message.
@@ -35,11 +37,7 @@ pub fn expand(text: &str, names: &Names, context: &str) -> Result<String, String
             repr(text),
             repr(context),
             repr(&key),
-            names
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
+            names.keys().map(|k| &**k).collect::<Vec<_>>().join(", ")
         ),
         FormatError::Bad(msg) => format!(
             "Format string {} for {} is badly formatted: {msg}",
@@ -71,6 +69,10 @@ struct Spec {
 
 /// Python's `text % names` for a dict argument.
 pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
+    if !text.contains('%') {
+        // Most option values hold no format at all; `%` with a dict leaves them unchanged.
+        return Ok(text.to_owned());
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -108,7 +110,7 @@ pub fn format(text: &str, names: &Names) -> Result<String, FormatError> {
             // Python looks the key up before reading the rest of the spec.
             let key: String = chars[start..i - 1].iter().collect();
             let value = names
-                .get(&key)
+                .get(key.as_str())
                 .cloned()
                 .ok_or(FormatError::MissingKey(key))?;
             pending = Some(Arg::Value(value));
@@ -225,7 +227,7 @@ fn convert(
     match conv {
         's' | 'r' | 'a' => {
             let text = match arg {
-                Arg::Value(Value::Str(s)) if conv == 's' => s.clone(),
+                Arg::Value(Value::Str(s)) if conv == 's' => s.to_string(),
                 Arg::Value(Value::Str(s)) if conv == 'r' => repr(s),
                 Arg::Value(Value::Str(s)) => ascii(&repr(s)),
                 Arg::Value(Value::Int(n)) => n.to_string(),

@@ -149,7 +149,7 @@ proptest! {
     #[test]
     fn string_values_round_trip(v in ".*", pre in "[^%]*", post in "[^%]*") {
         let mut n = Names::new();
-        n.insert("k".into(), Value::Str(v.clone()));
+        n.insert("k".into(), Value::Str(v.as_str().into()));
         prop_assert_eq!(format(&format!("{pre}%(k)s{post}"), &n), Ok(format!("{pre}{v}{post}")));
     }
 

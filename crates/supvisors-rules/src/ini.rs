@@ -15,6 +15,7 @@
 //! delimiter and text before the first section are errors. This module never panics and keeps
 //! going after errors, reporting every bad line.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::ConfigError;
@@ -138,8 +139,11 @@ pub fn parse_ini(text: &str, path: &Path, dialect: Dialect) -> Result<RawIni, Ve
     // which equals Python's final `'\n'.join(pieces)`.
     let mut cur_opt: Option<String> = None;
     let mut indent_level = 0usize;
-    let mut seen_sections: Vec<String> = Vec::new();
-    let mut seen_options: Vec<(String, String)> = Vec::new();
+    // Hashed look-ups: a configuration of thousands of programs made linear searches the
+    // dominant cost of loading it.
+    let mut section_index: HashMap<String, usize> = HashMap::new();
+    let mut seen_sections: HashSet<String> = HashSet::new();
+    let mut seen_options: HashSet<(String, String)> = HashSet::new();
     let mut missing_header_reported = false;
 
     for (idx, line) in split_lines(text).into_iter().enumerate() {
@@ -167,8 +171,8 @@ pub fn parse_ini(text: &str, path: &Path, dialect: Dialect) -> Result<RawIni, Ve
                 cursect = Some(Target::Defaults);
                 continue;
             }
-            if let Some(pos) = ini.sections.iter().position(|s| s.name == header) {
-                if dialect == Dialect::ConfigParser && seen_sections.iter().any(|s| s == header) {
+            if let Some(&pos) = section_index.get(header) {
+                if dialect == Dialect::ConfigParser && seen_sections.contains(header) {
                     errors.push(
                         ConfigError::new(
                             path,
@@ -190,9 +194,10 @@ pub fn parse_ini(text: &str, path: &Path, dialect: Dialect) -> Result<RawIni, Ve
                     line: lineno,
                     entries: Vec::new(),
                 });
+                section_index.insert(header.to_string(), ini.sections.len() - 1);
                 cursect = Some(Target::Section(ini.sections.len() - 1));
             }
-            seen_sections.push(header.to_string());
+            seen_sections.insert(header.to_string());
             continue;
         }
         let Some(target) = &cursect else {
@@ -237,7 +242,7 @@ pub fn parse_ini(text: &str, path: &Path, dialect: Dialect) -> Result<RawIni, Ve
                     .in_section(cur_name.as_str()),
                 );
             }
-            seen_options.push(pair);
+            seen_options.insert(pair);
         }
         // An empty key is stored (after its error) but, being falsy in Python, never takes
         // continuation lines.

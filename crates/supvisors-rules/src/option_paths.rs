@@ -59,7 +59,7 @@ pub(crate) fn to_filepaths(
 ) -> Result<RulesFiles, String> {
     let names: Names = expansions
         .iter()
-        .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
+        .map(|(k, v)| (k.as_str().into(), Value::Str(v.as_str().into())))
         .collect();
     let expanded = expand(value, &names, "rpcinterface.supvisors.rules_files")?;
     let mut found = BTreeSet::new();

@@ -92,8 +92,10 @@ pub(crate) struct RulesFile {
     pub applications: Vec<ApplicationDef>,
 }
 
-struct Walker<'a, 'input> {
-    doc: &'a Document<'input>,
+struct Walker<'a> {
+    /// Byte offset of the start of each line: `Document::text_pos_at` rescans the text from
+    /// the start at each call, which made large files quadratic.
+    line_starts: Vec<usize>,
     path: &'a Path,
     errors: Vec<ConfigError>,
 }
@@ -130,8 +132,11 @@ pub(crate) fn parse_rules_text(text: &str, path: &Path) -> Result<RulesFile, Vec
             ]);
         }
     };
+    let line_starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
     let mut walker = Walker {
-        doc: &doc,
+        line_starts,
         path,
         errors: Vec::new(),
     };
@@ -161,9 +166,11 @@ fn texts(node: Node<'_, '_>) -> (String, String) {
     (leading, all)
 }
 
-impl Walker<'_, '_> {
+impl Walker<'_> {
     fn line(&self, node: Node<'_, '_>) -> u32 {
-        self.doc.text_pos_at(node.range().start).row
+        let offset = node.range().start;
+        let index = self.line_starts.partition_point(|&start| start <= offset);
+        u32::try_from(index).unwrap_or(u32::MAX)
     }
 
     fn error(&mut self, node: Node<'_, '_>, problem: String) {

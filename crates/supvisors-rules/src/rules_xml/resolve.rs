@@ -1,7 +1,7 @@
 //! Rules of applications and processes after post-processing (spec `supvisors-core.md` §3.7
 //! to §3.10): stop sequence, `required` check, `autorestart` conflicts and `#` resolution.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use supvisors_core::enums::{RunningFailureStrategies, StartingStrategies};
@@ -26,6 +26,43 @@ pub struct LocalProcess {
     pub procnumber: usize,
     /// True unless the program's `autorestart` is false.
     pub autorestart_enabled: bool,
+}
+
+/// The local processes, indexed for the two look-ups the rules make (resolving thousands of
+/// processes with linear searches was quadratic).
+struct LocalProcesses {
+    /// `autorestart_enabled` per (group, process name).
+    autorestart: HashMap<(String, String), bool>,
+    /// `procnumber` per process name: the reference keys them by process name only, and the
+    /// last program defining a name wins.
+    procnumbers: HashMap<String, usize>,
+}
+
+impl LocalProcesses {
+    fn new(processes: &[LocalProcess]) -> Self {
+        let mut autorestart = HashMap::new();
+        let mut procnumbers = HashMap::new();
+        for p in processes {
+            autorestart
+                .entry((p.group.clone(), p.process_name.clone()))
+                .or_insert(p.autorestart_enabled);
+            procnumbers.insert(p.process_name.clone(), p.procnumber);
+        }
+        LocalProcesses {
+            autorestart,
+            procnumbers,
+        }
+    }
+
+    fn autorestart_enabled(&self, group: &str, process: &str) -> Option<bool> {
+        self.autorestart
+            .get(&(group.to_owned(), process.to_owned()))
+            .copied()
+    }
+
+    fn procnumber(&self, process: &str) -> Option<usize> {
+        self.procnumbers.get(process).copied()
+    }
 }
 
 /// Every rule the local configuration needs, plus what was reported while resolving.
@@ -119,6 +156,18 @@ impl RulesEngine {
         identifiers: &[String],
         local: &[LocalProcess],
     ) -> ProcessResolution {
+        let local = LocalProcesses::new(local);
+        self.process_rules_indexed(group, process, application, identifiers, &local)
+    }
+
+    fn process_rules_indexed(
+        &self,
+        group: &str,
+        process: &str,
+        application: &ApplicationRules,
+        identifiers: &[String],
+        local: &LocalProcesses,
+    ) -> ProcessResolution {
         let namespec = make_namespec(group, process);
         let mut reports = Vec::new();
         let mut rules = ProcessRules::inherited(application);
@@ -144,16 +193,14 @@ impl RulesEngine {
         if rules.stop_sequence < 0 {
             rules.stop_sequence = rules.start_sequence;
         }
-        let local_process = local
-            .iter()
-            .find(|p| p.group == group && p.process_name == process);
+        let local_autorestart = local.autorestart_enabled(group, process);
         let mut autorestart_forced_off = false;
         let app_level = matches!(
             rules.running_failure_strategy,
             RunningFailureStrategies::StopApplication
                 | RunningFailureStrategies::RestartApplication
         );
-        if app_level && local_process.is_some_and(|p| p.autorestart_enabled) {
+        if app_level && local_autorestart == Some(true) {
             autorestart_forced_off = true;
             let msg = format!(
                 "ProcessRules.check_autorestart: namespec={namespec} - autorestart disabled due to \
@@ -163,12 +210,7 @@ impl RulesEngine {
             reports.push(post_report(path, section.clone(), msg));
         }
         if !rules.hash_identifiers.is_empty() {
-            // procnumbers are keyed by process name only; the last program defining it wins.
-            let procnumber = local
-                .iter()
-                .rev()
-                .find(|p| p.process_name == process)
-                .map(|p| p.procnumber);
+            let procnumber = local.procnumber(process);
             match procnumber.and_then(|n| hash_choice(&rules.hash_identifiers, identifiers, n)) {
                 Some(id) => rules.identifiers = vec![id],
                 None => {
@@ -229,6 +271,8 @@ pub fn resolve_rules(
     options: &SupvisorsOptions,
     processes: &[LocalProcess],
 ) -> ResolvedRules {
+    let local = LocalProcesses::new(processes);
+    let identifiers = options.identifiers();
     let mut out = ResolvedRules::default();
     for process in processes {
         if !out.applications.contains_key(&process.group) {
@@ -243,14 +287,20 @@ pub fn resolve_rules(
         let Some(app) = out.applications.get(&process.group) else {
             continue;
         };
-        let mut resolution = process_rules(
-            engine,
-            &process.group,
-            &process.process_name,
-            app,
-            options,
-            processes,
-        );
+        let mut resolution = match engine {
+            Some(engine) => engine.process_rules_indexed(
+                &process.group,
+                &process.process_name,
+                app,
+                &identifiers,
+                &local,
+            ),
+            None => ProcessResolution {
+                rules: ProcessRules::inherited(app),
+                autorestart_forced_off: false,
+                reports: Vec::new(),
+            },
+        };
         out.reports.append(&mut resolution.reports);
         if resolution.autorestart_forced_off {
             out.autorestart_forced_off.push(namespec.clone());

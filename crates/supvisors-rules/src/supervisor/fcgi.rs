@@ -78,7 +78,7 @@ pub(crate) fn fcgi_group(
     };
     let mut socket_names = names.clone();
     if let Some(n) = &name {
-        socket_names.insert("program_name".into(), Value::Str(n.clone()));
+        socket_names.insert("program_name".into(), Value::Str(n.as_str().into()));
     }
     let socket_text = r.get("socket", None, &socket_names);
     let socket = match (&socket_text, r.raw("socket")) {

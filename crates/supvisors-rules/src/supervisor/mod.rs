@@ -118,7 +118,7 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 fn env_names(env: &std::collections::BTreeMap<String, String>) -> Names {
     env.iter()
-        .map(|(k, v)| (format!("ENV_{k}"), Value::Str(v.clone())))
+        .map(|(k, v)| (format!("ENV_{k}").into(), Value::Str(v.as_str().into())))
         .collect()
 }
 
@@ -155,7 +155,7 @@ pub fn load_supervisor_config_from_str(
     let (supervisord, global_env) = supervisord::parse(&mut r, ctx, &env, &here);
     errors.append(&mut r.errors);
     for (k, v) in &global_env {
-        env.insert(format!("ENV_{k}"), Value::Str(v.clone()));
+        env.insert(format!("ENV_{k}").into(), Value::Str(v.as_str().into()));
     }
     let rpcinterfaces = servers::plugins(
         &view,
@@ -248,7 +248,7 @@ fn include(
     names.insert("here".into(), Value::Str(here.into()));
     names.insert(
         "host_node_name".into(),
-        Value::Str(ctx.host_node_name.clone()),
+        Value::Str(ctx.host_node_name.as_str().into()),
     );
     let files_text = match expand(&files.value, &names, "include.files") {
         Ok(t) => t,

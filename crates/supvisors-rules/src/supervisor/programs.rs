@@ -101,7 +101,7 @@ impl ProcessConfig {
 }
 
 fn s(v: &str) -> Value {
-    Value::Str(v.to_string())
+    Value::Str(v.into())
 }
 
 /// Options read once per section.
@@ -283,7 +283,7 @@ fn build(
             }
         };
         for (k, v) in &environment {
-            exp.insert(format!("ENV_{k}"), s(v));
+            exp.insert(format!("ENV_{k}").into(), s(v));
         }
         let directory = r.get("directory", None, &exp);
         if r.raw("directory").is_some() && directory.is_none() {

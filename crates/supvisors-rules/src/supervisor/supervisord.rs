@@ -98,7 +98,7 @@ fn read_environment(
     r.get("environment", Some(""), &names).and_then(|once| {
         names.insert(
             "host_node_name".into(),
-            Value::Str(ctx.host_node_name.clone()),
+            Value::Str(ctx.host_node_name.as_str().into()),
         );
         match expand(&once, &names, "environment") {
             Ok(twice) => r.convert("environment", &twice, values::key_value_pairs),

@@ -171,6 +171,9 @@ impl<'a> Reader<'a> {
             .raw(key)
             .map(|e| e.value.clone())
             .or_else(|| default.map(str::to_string))?;
+        if !text.contains('%') {
+            return Some(text);
+        }
         let ctx = format!("{}.{key}", self.section.name);
         match expand(&text, names, &ctx) {
             Ok(v) => Some(v),
