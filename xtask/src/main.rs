@@ -99,6 +99,8 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
     setup_python(root)?;
     // End-to-end tests run the real binaries, so they must exist first.
     cargo(root, &["build", "--workspace", "--bins"])?;
+    // The cluster simulation over 500 seeds (issue #4); replays with `cargo xtask sim --seed S`.
+    sim(root, 500, 0, None)?;
     if has_nextest(root) {
         // nextest does not run doctests; run them first so that its summary closes the output.
         cargo(root, &["test", "--workspace", "--doc", "--quiet"])?;

@@ -66,3 +66,112 @@ pub struct LoadContext<'a> {
     /// Host name resolution.
     pub resolver: &'a dyn Resolver,
 }
+
+/// A fixed account database: no system look-up. Used to check a configuration against a known
+/// set of users (and by tests, benchmarks and fuzzing, which must not depend on the host).
+#[derive(Debug, Clone, Default)]
+pub struct StaticAccounts {
+    /// The users.
+    pub users: Vec<UserAccount>,
+    /// The groups, by name and gid.
+    pub groups: Vec<(String, u32)>,
+    /// What `current_uid` answers.
+    pub current_uid: Option<u32>,
+}
+
+impl StaticAccounts {
+    /// No user and no group at all.
+    pub const fn empty() -> Self {
+        StaticAccounts {
+            users: Vec::new(),
+            groups: Vec::new(),
+            current_uid: None,
+        }
+    }
+
+    /// Only `root` (uid and gid 0).
+    pub fn root_only() -> Self {
+        StaticAccounts {
+            users: vec![UserAccount {
+                name: "root".into(),
+                uid: 0,
+                gid: 0,
+            }],
+            groups: vec![("root".into(), 0)],
+            current_uid: None,
+        }
+    }
+}
+
+impl Accounts for StaticAccounts {
+    fn user_by_name(&self, name: &str) -> Option<UserAccount> {
+        self.users.iter().find(|u| u.name == name).cloned()
+    }
+    fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
+        self.users.iter().find(|u| u.uid == uid).cloned()
+    }
+    fn group_by_name(&self, name: &str) -> Option<u32> {
+        self.groups.iter().find(|g| g.0 == name).map(|g| g.1)
+    }
+    fn group_exists(&self, gid: u32) -> bool {
+        self.groups.iter().any(|g| g.1 == gid)
+    }
+    fn current_uid(&self) -> Option<u32> {
+        self.current_uid
+    }
+}
+
+/// Name resolution from a fixed table (`supvisorsd --check-config --hosts FILE`, tests).
+/// An empty table resolves nothing.
+#[derive(Debug, Clone, Default)]
+pub struct HostTable {
+    entries: BTreeMap<String, HostEntry>,
+    literal_addresses: bool,
+}
+
+impl HostTable {
+    /// An empty table.
+    pub const fn new() -> Self {
+        HostTable {
+            entries: BTreeMap::new(),
+            literal_addresses: false,
+        }
+    }
+
+    /// Adds (or replaces) the answer for `host`.
+    pub fn with(mut self, host: &str, entry: HostEntry) -> Self {
+        self.entries.insert(host.to_owned(), entry);
+        self
+    }
+
+    /// Also resolves literal IP addresses absent from the table to themselves.
+    pub fn resolving_literal_addresses(mut self) -> Self {
+        self.literal_addresses = true;
+        self
+    }
+}
+
+impl Resolver for HostTable {
+    fn resolve(&self, host: &str) -> Option<HostEntry> {
+        if let Some(entry) = self.entries.get(host) {
+            return Some(entry.clone());
+        }
+        let address: IpAddr = host.parse().ok().filter(|_| self.literal_addresses)?;
+        Some(HostEntry {
+            canonical: host.to_owned(),
+            aliases: Vec::new(),
+            addresses: vec![address],
+        })
+    }
+}
+
+impl HostEntry {
+    /// An entry with one address and no alias.
+    pub fn single(canonical: &str, address: IpAddr) -> Self {
+        HostEntry {
+            canonical: canonical.to_owned(),
+            aliases: Vec::new(),
+            addresses: vec![address],
+        }
+    }
+}
