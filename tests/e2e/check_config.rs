@@ -148,3 +148,33 @@ fn identifier_flag_selects_the_local_instance() {
     assert_eq!(json["local_identifier"], "beta", "{text}");
     assert_eq!(json["instances"][1]["internal_port"], 61601, "{text}");
 }
+
+#[test]
+fn supervisor_and_supvisors_problems_come_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "supervisord.conf",
+        "[supervisord]\nlogfile=%(here)s/s.log\nidentifier=alpha\n\n\
+         [inet_http_server]\nport=127.0.0.1:61500\n\n\
+         [rpcinterface:supvisors]\n\
+         supervisor.rpcinterface_factory = supvisors.plugin:make_supvisors_rpcinterface\n\
+         supvisors_list = <alpha>127.0.0.1:61500:,bad item\n\
+         stats_periods = 5,7\n\n\
+         [program:web]\ncommand = /bin/sleep 10\nstartsecs = ten\n",
+    );
+    let (out, text) = check(dir.path(), &["-c", "supervisord.conf"]);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "supervisord.conf:15: [program:web] invalid literal for int() with base 10: 'ten'",
+        "supervisord.conf:10: [rpcinterface:supvisors] could not define a Supvisors identification from \"bad item\"",
+        "supervisord.conf:11: warning: [rpcinterface:supvisors]",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?}\n{text}");
+    }
+    assert!(
+        stderr.contains("configuration rejected: 2 errors"),
+        "{text}"
+    );
+}

@@ -6,10 +6,13 @@ use std::path::Path;
 
 use crate::context::LoadContext;
 use crate::error::{ConfigError, Severity};
+use crate::expand::{Names, Value, expand};
+use crate::ini::{Dialect, parse_ini};
 use crate::rules_xml::{LocalProcess, ResolvedRules, RulesEngine, load_rules, resolve_rules};
 use crate::supervisor::{SupervisorConfig, load_supervisor_config};
 use crate::supvisors_options::{SupvisorsOptions, parse_supvisors_options};
 use crate::values::AutoRestart;
+use crate::values::inet_address;
 
 /// The factory that marks an `[rpcinterface:x]` section as the Supvisors plugin.
 pub const SUPVISORS_FACTORY: &str = "supvisors.plugin:make_supvisors_rpcinterface";
@@ -62,7 +65,15 @@ pub fn load(
     ctx: &LoadContext<'_>,
     overrides: &Overrides,
 ) -> Result<LoadedConfig, Vec<ConfigError>> {
-    let mut supervisor = load_supervisor_config(path, ctx)?;
+    let mut supervisor = match load_supervisor_config(path, ctx) {
+        Ok(supervisor) => supervisor,
+        Err(mut errors) => {
+            // Keep going: the Supvisors part can still be checked from the raw main file, so
+            // that one run reports every problem.
+            errors.extend(check_supvisors_part_alone(path, ctx, overrides));
+            return Err(errors);
+        }
+    };
     if let Some(identifier) = &overrides.identifier {
         supervisor.supervisord.identifier = identifier.clone();
     }
@@ -111,6 +122,84 @@ pub fn load(
             resolved,
         }),
     })
+}
+
+/// Checks `[rpcinterface:supvisors]` and the rules files of a main file whose Supervisor part
+/// does not load, from the raw sections: the options, the instances and the rules files
+/// (rules are not resolved, since the processes are unknown).
+fn check_supvisors_part_alone(
+    path: &Path,
+    ctx: &LoadContext<'_>,
+    overrides: &Overrides,
+) -> Vec<ConfigError> {
+    let Ok(text) = std::fs::read_to_string(ctx.cwd.join(path)) else {
+        return Vec::new();
+    };
+    let Ok(raw) = parse_ini(&text, path, Dialect::Supervisor) else {
+        // The INI errors are already reported by the Supervisor part.
+        return Vec::new();
+    };
+    let Some(section) = raw
+        .sections
+        .iter()
+        .filter(|s| s.name.starts_with("rpcinterface:"))
+        .find(|s| {
+            s.get("supervisor.rpcinterface_factory")
+                .is_some_and(|e| e.value == SUPVISORS_FACTORY)
+        })
+    else {
+        return Vec::new();
+    };
+    let names: Names = ctx
+        .env
+        .iter()
+        .map(|(k, v)| (format!("ENV_{k}").into(), Value::Str(v.as_str().into())))
+        .collect();
+    let mut errors = Vec::new();
+    let mut extras = Vec::new();
+    for entry in section
+        .entries
+        .iter()
+        .filter(|e| e.key != "supervisor.rpcinterface_factory")
+    {
+        let context = format!("{}.{}", section.name, entry.key);
+        match expand(&entry.value, &names, &context) {
+            Ok(value) => extras.push((entry.key.clone(), value, entry.line)),
+            Err(problem) => errors.push(
+                ConfigError::new(path, problem)
+                    .at_line(entry.line)
+                    .in_section(section.name.as_str()),
+            ),
+        }
+    }
+    let identifier = overrides
+        .identifier
+        .clone()
+        .or_else(|| {
+            raw.get("supervisord", "identifier")
+                .map(|e| e.value.clone())
+        })
+        .unwrap_or_else(|| "supervisor".to_owned());
+    let inet_port = raw
+        .get("inet_http_server", "port")
+        .and_then(|e| inet_address(&e.value).ok())
+        .map(|(_, port)| u32::from(port));
+    let here = ctx
+        .cwd
+        .join(path)
+        .parent()
+        .map_or_else(|| Path::new("/").to_path_buf(), Path::to_path_buf);
+    match parse_supvisors_options(&extras, path, &here, &identifier, inet_port, ctx) {
+        Ok(options) => {
+            if let Some(files) = &options.rules_files
+                && let Err(rules_errors) = load_rules(files)
+            {
+                errors.extend(rules_errors);
+            }
+        }
+        Err(option_errors) => errors.extend(option_errors),
+    }
+    errors
 }
 
 /// Every process of the configuration, as the rules resolution needs it.

@@ -111,6 +111,13 @@ struct Reader<'a> {
 const SECTION: &str = "rpcinterface:supvisors";
 
 impl Reader<'_> {
+    /// The fatal errors followed by the warnings found so far: when the options are rejected,
+    /// the lenient fallbacks are still worth reporting in the same run.
+    fn into_problems(mut self) -> Vec<ConfigError> {
+        self.errors.append(&mut self.warnings);
+        self.errors
+    }
+
     fn get(&self, key: &str) -> Option<(&str, u32)> {
         // Supervisor keeps the last value of a repeated key.
         self.entries
@@ -270,7 +277,7 @@ pub fn parse_supvisors_options(
             )
             .in_section(SECTION),
         );
-        return Err(r.errors);
+        return Err(r.into_problems());
     };
     // Instances of supvisors_list.
     let at = |e: ConfigError| match list_line {
@@ -348,7 +355,7 @@ pub fn parse_supvisors_options(
         ),
     }
     if !r.errors.is_empty() {
-        return Err(r.errors);
+        return Err(r.into_problems());
     }
     Ok(SupvisorsOptions {
         supvisors_list,
