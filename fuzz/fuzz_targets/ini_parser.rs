@@ -7,42 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::context::{HostTable, LoadContext, StaticAccounts};
 use supvisors_rules::ini::{Dialect, parse_ini};
 use supvisors_rules::supervisor::load_supervisor_config_from_str;
-
-struct FakeAccounts;
-
-impl Accounts for FakeAccounts {
-    fn user_by_name(&self, name: &str) -> Option<UserAccount> {
-        (name == "root").then(|| UserAccount {
-            name: "root".into(),
-            uid: 0,
-            gid: 0,
-        })
-    }
-    fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
-        (uid == 0).then(|| UserAccount {
-            name: "root".into(),
-            uid: 0,
-            gid: 0,
-        })
-    }
-    fn group_by_name(&self, name: &str) -> Option<u32> {
-        (name == "root").then_some(0)
-    }
-    fn group_exists(&self, gid: u32) -> bool {
-        gid == 0
-    }
-}
-
-struct NoResolver;
-
-impl Resolver for NoResolver {
-    fn resolve(&self, _host: &str) -> Option<HostEntry> {
-        None
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -80,8 +47,8 @@ fuzz_target!(|data: &[u8]| {
         host_node_name: "fuzz".into(),
         cwd: "/nonexistent-fuzz-dir".into(),
         local_addresses: Vec::new(),
-        accounts: &FakeAccounts,
-        resolver: &NoResolver,
+        accounts: &StaticAccounts::root_only(),
+        resolver: &HostTable::new(),
     };
     let _ = load_supervisor_config_from_str(&text, path, &ctx);
 });

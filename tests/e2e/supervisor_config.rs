@@ -12,48 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
-use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::context::{HostTable, LoadContext, StaticAccounts};
 use supvisors_rules::supervisor::{ProcessConfig, load_supervisor_config};
 use supvisors_rules::values::{AutoRestart, LogFile};
 use supvisors_tests::{Rng, describe, json_diff, run, seed, venv_python, workspace_root};
 
 const HOST: &str = "genhost";
-
-/// The only account every host has, as the reference finds it with `pwd` and `grp`.
-struct OnlyRoot;
-
-impl OnlyRoot {
-    fn root() -> UserAccount {
-        UserAccount {
-            name: "root".into(),
-            uid: 0,
-            gid: 0,
-        }
-    }
-}
-
-impl Accounts for OnlyRoot {
-    fn user_by_name(&self, name: &str) -> Option<UserAccount> {
-        (name == "root").then(OnlyRoot::root)
-    }
-    fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
-        (uid == 0).then(OnlyRoot::root)
-    }
-    fn group_by_name(&self, name: &str) -> Option<u32> {
-        (name == "root").then_some(0)
-    }
-    fn group_exists(&self, gid: u32) -> bool {
-        gid == 0
-    }
-}
-
-struct NoResolver;
-
-impl Resolver for NoResolver {
-    fn resolve(&self, _: &str) -> Option<HostEntry> {
-        None
-    }
-}
 
 fn reference(files: &[PathBuf], cwd: &Path) -> BTreeMap<String, Value> {
     let mut cmd = Command::new(venv_python());
@@ -113,8 +77,9 @@ fn ours(file: &Path, cwd: &Path) -> Result<Value, Vec<String>> {
         host_node_name: HOST.to_owned(),
         cwd: cwd.to_path_buf(),
         local_addresses: Vec::new(),
-        accounts: &OnlyRoot,
-        resolver: &NoResolver,
+        // The only account every host has, as the reference finds it with `pwd` and `grp`.
+        accounts: &StaticAccounts::root_only(),
+        resolver: &HostTable::new(),
     };
     let config = load_supervisor_config(file, &ctx)
         .map_err(|e| e.iter().map(|e| e.problem.clone()).collect::<Vec<_>>())?;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
-use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::context::{HostEntry, HostTable, LoadContext, StaticAccounts};
 use supvisors_rules::supvisors_options::{SupvisorsLogFile, parse_supvisors_options};
 use supvisors_tests::{Rng, describe, run_with_input, seed, venv_python, workspace_root};
 
@@ -197,34 +197,17 @@ fn case(rng: &mut Rng) -> Value {
     })
 }
 
-struct Table;
-
-impl Resolver for Table {
-    fn resolve(&self, host: &str) -> Option<HostEntry> {
-        let (_, canonical, aliases, address) = HOSTS.iter().find(|h| h.0 == host)?;
-        Some(HostEntry {
-            canonical: canonical.to_string(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            addresses: vec![address.parse::<IpAddr>().expect("an IP address")],
-        })
-    }
-}
-
-struct NoAccounts;
-
-impl Accounts for NoAccounts {
-    fn user_by_name(&self, _: &str) -> Option<UserAccount> {
-        None
-    }
-    fn user_by_id(&self, _: u32) -> Option<UserAccount> {
-        None
-    }
-    fn group_by_name(&self, _: &str) -> Option<u32> {
-        None
-    }
-    fn group_exists(&self, _: u32) -> bool {
-        false
-    }
+/// The host table of [`HOSTS`], as the reference sees it.
+fn table() -> HostTable {
+    HOSTS.iter().fold(
+        HostTable::new(),
+        |hosts, (name, canonical, aliases, address)| {
+            let address: IpAddr = address.parse().expect("an IP address");
+            let mut entry = HostEntry::single(canonical, address);
+            entry.aliases = aliases.iter().map(|a| a.to_string()).collect();
+            hosts.with(name, entry)
+        },
+    )
 }
 
 /// What we make of a case, in the shape `parse_options.py` prints.
@@ -239,6 +222,7 @@ fn ours(case: &Value) -> Value {
             (text(&kv[0]), text(&kv[1]), line)
         })
         .collect();
+    let table = table();
     let ctx = LoadContext {
         env: BTreeMap::from([("HOME".to_owned(), "/root".to_owned())]),
         host_node_name: case["host_node_name"]
@@ -247,8 +231,8 @@ fn ours(case: &Value) -> Value {
             .to_owned(),
         cwd: PathBuf::from("/"),
         local_addresses: vec![],
-        accounts: &NoAccounts,
-        resolver: &Table,
+        accounts: &StaticAccounts::empty(),
+        resolver: &table,
     };
     let port = case["http_port"].as_u64().map(|p| p as u32);
     let result = parse_supvisors_options(

@@ -11,7 +11,7 @@ use supvisors_rules::context::{LoadContext, Resolver};
 use supvisors_rules::error::{ConfigError, Severity};
 use supvisors_rules::{LoadedConfig, Overrides};
 
-use crate::host::{self, SystemAccounts, SystemResolver, TableResolver};
+use crate::host::{self, SystemAccounts, SystemResolver};
 use crate::summary;
 
 /// What `--check-config` was asked to do.
@@ -49,7 +49,7 @@ fn check(options: &CheckOptions) -> Result<ExitCode> {
     let table;
     let resolver: &dyn Resolver = match &options.hosts {
         Some(file) => {
-            table = TableResolver::from_file(file)?;
+            table = host::host_table_from_file(file)?;
             &table
         }
         None => &SystemResolver,

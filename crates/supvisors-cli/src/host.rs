@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use supvisors_rules::context::{Accounts, HostEntry, Resolver, UserAccount};
+use supvisors_rules::context::{Accounts, HostEntry, HostTable, Resolver, UserAccount};
 
 /// User and group look-ups in the system databases.
 pub struct SystemAccounts;
@@ -95,54 +95,42 @@ fn libc_af_inet() -> i32 {
     2 // AF_INET on every platform we build for
 }
 
-/// A resolver answering from a table, as `--hosts FILE` gives it:
-/// `{"host": ["canonical", ["alias", …], ["address", …]]}`.
-pub struct TableResolver {
-    table: BTreeMap<String, HostEntry>,
-}
-
-impl TableResolver {
-    /// Reads the table from a JSON file.
-    pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read host table {}", path.display()))?;
-        let raw: BTreeMap<String, (String, Vec<String>, Vec<String>)> = serde_json::from_str(&text)
-            .with_context(|| {
-                format!(
-                    "{}: expected {{\"host\": [\"canonical\", [aliases], [addresses]]}}",
-                    path.display()
-                )
-            })?;
-        let mut table = BTreeMap::new();
-        for (host, (canonical, aliases, addresses)) in raw {
-            let addresses = addresses
-                .iter()
-                .map(|a| {
-                    a.parse::<IpAddr>().with_context(|| {
-                        format!(
-                            "{}: host {host}: {a:?} is not an IP address",
-                            path.display()
-                        )
-                    })
+/// Reads the host table that `--hosts FILE` gives, a JSON file
+/// `{"host": ["canonical", ["alias", …], ["address", …]]}`; literal addresses absent from it
+/// resolve to nothing, as any other unknown host.
+pub fn host_table_from_file(path: &Path) -> Result<HostTable> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read host table {}", path.display()))?;
+    let raw: BTreeMap<String, (String, Vec<String>, Vec<String>)> = serde_json::from_str(&text)
+        .with_context(|| {
+            format!(
+                "{}: expected {{\"host\": [\"canonical\", [aliases], [addresses]]}}",
+                path.display()
+            )
+        })?;
+    let mut table = HostTable::new();
+    for (host, (canonical, aliases, addresses)) in raw {
+        let addresses = addresses
+            .iter()
+            .map(|a| {
+                a.parse::<IpAddr>().with_context(|| {
+                    format!(
+                        "{}: host {host}: {a:?} is not an IP address",
+                        path.display()
+                    )
                 })
-                .collect::<Result<Vec<_>>>()?;
-            table.insert(
-                host,
-                HostEntry {
-                    canonical,
-                    aliases,
-                    addresses,
-                },
-            );
-        }
-        Ok(TableResolver { table })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        table = table.with(
+            &host,
+            HostEntry {
+                canonical,
+                aliases,
+                addresses,
+            },
+        );
     }
-}
-
-impl Resolver for TableResolver {
-    fn resolve(&self, host: &str) -> Option<HostEntry> {
-        self.table.get(host).cloned()
-    }
+    Ok(table)
 }
 
 /// The host name, as `uname -n` gives it.

@@ -9,36 +9,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::context::{HostEntry, HostTable, LoadContext, StaticAccounts};
 
-struct NoAccounts;
-
-impl Accounts for NoAccounts {
-    fn user_by_name(&self, _: &str) -> Option<UserAccount> {
-        None
-    }
-    fn user_by_id(&self, _: u32) -> Option<UserAccount> {
-        None
-    }
-    fn group_by_name(&self, _: &str) -> Option<u32> {
-        None
-    }
-    fn group_exists(&self, _: u32) -> bool {
-        false
-    }
-}
-
-struct Loopback;
-
-impl Resolver for Loopback {
-    fn resolve(&self, host: &str) -> Option<HostEntry> {
-        let n: u8 = host.trim_start_matches("node").parse().ok()?;
-        Some(HostEntry {
-            canonical: host.to_owned(),
-            aliases: Vec::new(),
-            addresses: vec![[127, 0, 2, n].into()],
-        })
-    }
+/// Names `node0` to `node255`, each on its own loopback address `127.0.2.N`.
+fn loopback_hosts() -> HostTable {
+    (0..=u8::MAX).fold(HostTable::new(), |hosts, n| {
+        let name = format!("node{n}");
+        let entry = HostEntry::single(&name, [127, 0, 2, n].into());
+        hosts.with(&name, entry)
+    })
 }
 
 const PROGRAMS: usize = 2_000;
@@ -99,13 +78,14 @@ fn bench_parse(c: &mut Criterion) {
     let env: BTreeMap<String, String> = (0..40)
         .map(|i| (format!("VARIABLE_{i}"), format!("/some/value/{i}")))
         .collect();
+    let hosts = loopback_hosts();
     let ctx = LoadContext {
         env,
         host_node_name: "node1".to_owned(),
         cwd: dir.path().to_path_buf(),
         local_addresses: vec![[127, 0, 2, 1].into()],
-        accounts: &NoAccounts,
-        resolver: &Loopback,
+        accounts: &StaticAccounts::empty(),
+        resolver: &hosts,
     };
     let conf = dir.path().join("supervisord.conf");
     let rules = vec![dir.path().join("rules.xml")];

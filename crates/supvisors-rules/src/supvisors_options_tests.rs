@@ -1,46 +1,11 @@
 //! Tests of the `[rpcinterface:supvisors]` options (checklist §11.1).
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use crate::context::{HostEntry, HostTable, LoadContext, StaticAccounts};
 use crate::error::Severity;
-
-/// A resolver from a fixed table; literal addresses resolve to themselves.
-pub(crate) struct TableResolver(pub Vec<(String, HostEntry)>);
-
-impl Resolver for TableResolver {
-    fn resolve(&self, host: &str) -> Option<HostEntry> {
-        if let Some((_, e)) = self.0.iter().find(|(h, _)| h == host) {
-            return Some(e.clone());
-        }
-        let addr: IpAddr = host.parse().ok()?;
-        Some(HostEntry {
-            canonical: host.to_owned(),
-            aliases: vec![],
-            addresses: vec![addr],
-        })
-    }
-}
-
-struct NoAccounts;
-
-impl Accounts for NoAccounts {
-    fn user_by_name(&self, _: &str) -> Option<UserAccount> {
-        None
-    }
-    fn user_by_id(&self, _: u32) -> Option<UserAccount> {
-        None
-    }
-    fn group_by_name(&self, _: &str) -> Option<u32> {
-        None
-    }
-    fn group_exists(&self, _: u32) -> bool {
-        false
-    }
-}
 
 fn entry(canonical: &str, aliases: &[&str], addrs: &[&str]) -> HostEntry {
     HostEntry {
@@ -50,21 +15,13 @@ fn entry(canonical: &str, aliases: &[&str], addrs: &[&str]) -> HostEntry {
     }
 }
 
-fn resolver() -> TableResolver {
-    TableResolver(vec![
-        (
-            "rocky51".to_owned(),
-            entry("rocky51", &["r51"], &["192.168.1.70"]),
-        ),
-        (
-            "rocky52".to_owned(),
-            entry("rocky52", &[], &["192.168.1.72"]),
-        ),
-        (
-            "r51".to_owned(),
-            entry("rocky51", &["r51"], &["192.168.1.70"]),
-        ),
-    ])
+/// The test hosts; literal addresses resolve to themselves.
+fn resolver() -> HostTable {
+    HostTable::new()
+        .with("rocky51", entry("rocky51", &["r51"], &["192.168.1.70"]))
+        .with("rocky52", entry("rocky52", &[], &["192.168.1.72"]))
+        .with("r51", entry("rocky51", &["r51"], &["192.168.1.70"]))
+        .resolving_literal_addresses()
 }
 
 fn parse(pairs: &[(&str, &str)], identifier: &str) -> Result<SupvisorsOptions, Vec<ConfigError>> {
@@ -74,7 +31,7 @@ fn parse(pairs: &[(&str, &str)], identifier: &str) -> Result<SupvisorsOptions, V
         host_node_name: "rocky51".to_owned(),
         cwd: PathBuf::from("/"),
         local_addresses: vec![],
-        accounts: &NoAccounts,
+        accounts: &StaticAccounts::empty(),
         resolver: &res,
     };
     let entries: Vec<(String, String, u32)> = pairs
@@ -246,7 +203,7 @@ fn missing_inet_http_server_is_fatal() {
         host_node_name: "rocky51".to_owned(),
         cwd: PathBuf::from("/"),
         local_addresses: vec![],
-        accounts: &NoAccounts,
+        accounts: &StaticAccounts::empty(),
         resolver: &res,
     };
     let errs = parse_supvisors_options(

@@ -2,50 +2,30 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
-use crate::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use crate::context::{HostTable, LoadContext, StaticAccounts, UserAccount};
 
 /// Users `root` (0), `alice` (1000, gid 100), `bob` (1001, gid 101); groups `root` (0),
-/// `users` (100), `bob` (101).
-pub struct FakeAccounts;
-
-const USERS: &[(&str, u32, u32)] = &[("root", 0, 0), ("alice", 1000, 100), ("bob", 1001, 101)];
-const GROUPS: &[(&str, u32)] = &[("root", 0), ("users", 100), ("bob", 101)];
-
-impl Accounts for FakeAccounts {
-    fn user_by_name(&self, name: &str) -> Option<UserAccount> {
-        USERS.iter().find(|u| u.0 == name).map(|u| UserAccount {
-            name: u.0.into(),
-            uid: u.1,
-            gid: u.2,
+/// `users` (100), `bob` (101); the daemon runs as `alice` (1000).
+pub static FAKE_ACCOUNTS: LazyLock<StaticAccounts> = LazyLock::new(|| StaticAccounts {
+    users: [("root", 0, 0), ("alice", 1000, 100), ("bob", 1001, 101)]
+        .into_iter()
+        .map(|(name, uid, gid)| UserAccount {
+            name: name.into(),
+            uid,
+            gid,
         })
-    }
-    fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
-        USERS.iter().find(|u| u.1 == uid).map(|u| UserAccount {
-            name: u.0.into(),
-            uid: u.1,
-            gid: u.2,
-        })
-    }
-    fn group_by_name(&self, name: &str) -> Option<u32> {
-        GROUPS.iter().find(|g| g.0 == name).map(|g| g.1)
-    }
-    fn group_exists(&self, gid: u32) -> bool {
-        GROUPS.iter().any(|g| g.1 == gid)
-    }
-    fn current_uid(&self) -> Option<u32> {
-        Some(1000)
-    }
-}
+        .collect(),
+    groups: [("root", 0), ("users", 100), ("bob", 101)]
+        .into_iter()
+        .map(|(name, gid)| (name.into(), gid))
+        .collect(),
+    current_uid: Some(1000),
+});
 
 /// Resolves nothing.
-pub struct NoResolver;
-
-impl Resolver for NoResolver {
-    fn resolve(&self, _host: &str) -> Option<HostEntry> {
-        None
-    }
-}
+pub static NO_RESOLVER: HostTable = HostTable::new();
 
 /// A context with `HOME=<cwd>`, `USER=alice`, host `node1` and the given working directory.
 pub fn ctx(cwd: &Path) -> LoadContext<'static> {
@@ -57,7 +37,7 @@ pub fn ctx(cwd: &Path) -> LoadContext<'static> {
         host_node_name: "node1".into(),
         cwd: cwd.to_path_buf(),
         local_addresses: Vec::new(),
-        accounts: &FakeAccounts,
-        resolver: &NoResolver,
+        accounts: &*FAKE_ACCOUNTS,
+        resolver: &NO_RESOLVER,
     }
 }

@@ -1,7 +1,7 @@
 //! Tests of the value types; messages checked against Supervisor 4.3.0 on Python 3.11.
 
 use super::*;
-use crate::testutil::{FakeAccounts, ctx};
+use crate::testutil::{FAKE_ACCOUNTS, ctx};
 
 #[test]
 fn booleans() {
@@ -166,7 +166,7 @@ fn urls() {
 
 #[test]
 fn users_and_groups() {
-    let a = &FakeAccounts;
+    let a = &*FAKE_ACCOUNTS;
     assert_eq!(name_to_uid("alice", a), Ok(1000));
     assert_eq!(name_to_uid("0", a), Ok(0));
     assert_eq!(

@@ -5,41 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::context::{HostTable, LoadContext, StaticAccounts};
 use supvisors_rules::supervisor::load_supervisor_config;
-
-struct OnlyRoot;
-
-impl Accounts for OnlyRoot {
-    fn user_by_name(&self, name: &str) -> Option<UserAccount> {
-        (name == "root").then(|| UserAccount {
-            name: "root".into(),
-            uid: 0,
-            gid: 0,
-        })
-    }
-    fn user_by_id(&self, uid: u32) -> Option<UserAccount> {
-        (uid == 0).then(|| UserAccount {
-            name: "root".into(),
-            uid: 0,
-            gid: 0,
-        })
-    }
-    fn group_by_name(&self, name: &str) -> Option<u32> {
-        (name == "root").then_some(0)
-    }
-    fn group_exists(&self, gid: u32) -> bool {
-        gid == 0
-    }
-}
-
-struct NoResolver;
-
-impl Resolver for NoResolver {
-    fn resolve(&self, _host: &str) -> Option<HostEntry> {
-        None
-    }
-}
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid/ini")
@@ -63,8 +30,8 @@ fn every_invalid_config_reports_the_expected_error() {
         host_node_name: "node1".into(),
         cwd: dir.clone(),
         local_addresses: Vec::new(),
-        accounts: &OnlyRoot,
-        resolver: &NoResolver,
+        accounts: &StaticAccounts::root_only(),
+        resolver: &HostTable::new(),
     };
     let mut failures = Vec::new();
     for conf in &confs {

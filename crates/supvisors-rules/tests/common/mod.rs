@@ -6,54 +6,28 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use supvisors_rules::context::{Accounts, HostEntry, LoadContext, Resolver, UserAccount};
+use supvisors_rules::context::{HostEntry, HostTable, LoadContext, StaticAccounts};
 use supvisors_rules::error::ConfigError;
 use supvisors_rules::supvisors_options::{SupvisorsOptions, parse_supvisors_options};
 
 /// Hosts of the tests; literal addresses resolve to themselves.
-pub struct TestResolver;
-
-impl Resolver for TestResolver {
-    fn resolve(&self, host: &str) -> Option<HostEntry> {
-        let table: &[(&str, &str, &[&str])] = &[
-            ("rocky51", "192.168.1.70", &["r51"]),
-            ("rocky52", "192.168.1.72", &[]),
-            ("rocky54", "192.168.1.74", &[]),
-            ("supv-01", "192.168.1.61", &[]),
-            ("supv-03", "192.168.1.63", &[]),
-        ];
-        if let Some((name, addr, aliases)) = table.iter().find(|(n, _, _)| *n == host) {
-            return Some(HostEntry {
-                canonical: (*name).to_owned(),
-                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
-                addresses: vec![addr.parse().ok()?],
-            });
-        }
-        let addr: IpAddr = host.parse().ok()?;
-        Some(HostEntry {
-            canonical: host.to_owned(),
-            aliases: vec![],
-            addresses: vec![addr],
+pub fn test_resolver() -> HostTable {
+    let table: &[(&str, &str, &[&str])] = &[
+        ("rocky51", "192.168.1.70", &["r51"]),
+        ("rocky52", "192.168.1.72", &[]),
+        ("rocky54", "192.168.1.74", &[]),
+        ("supv-01", "192.168.1.61", &[]),
+        ("supv-03", "192.168.1.63", &[]),
+    ];
+    table
+        .iter()
+        .fold(HostTable::new(), |hosts, (name, address, aliases)| {
+            let address: IpAddr = address.parse().expect("an IP address");
+            let mut entry = HostEntry::single(name, address);
+            entry.aliases = aliases.iter().map(|a| (*a).to_owned()).collect();
+            hosts.with(name, entry)
         })
-    }
-}
-
-/// No user database.
-pub struct NoAccounts;
-
-impl Accounts for NoAccounts {
-    fn user_by_name(&self, _: &str) -> Option<UserAccount> {
-        None
-    }
-    fn user_by_id(&self, _: u32) -> Option<UserAccount> {
-        None
-    }
-    fn group_by_name(&self, _: &str) -> Option<u32> {
-        None
-    }
-    fn group_exists(&self, _: u32) -> bool {
-        false
-    }
+        .resolving_literal_addresses()
 }
 
 /// Parses option entries on host `host_node_name` with Supervisor port 60000.
@@ -62,13 +36,14 @@ pub fn options(
     host_node_name: &str,
     path: &Path,
 ) -> Result<SupvisorsOptions, Vec<ConfigError>> {
+    let resolver = test_resolver();
     let ctx = LoadContext {
         env: BTreeMap::new(),
         host_node_name: host_node_name.to_owned(),
         cwd: PathBuf::from("/"),
         local_addresses: vec![],
-        accounts: &NoAccounts,
-        resolver: &TestResolver,
+        accounts: &StaticAccounts::empty(),
+        resolver: &resolver,
     };
     parse_supvisors_options(
         entries,
