@@ -29,6 +29,12 @@ pub struct Context {
     pub local_counter: u64,
     /// Q17: process events received from CHECKING instances, replayed after their handshake.
     pending: std::collections::BTreeMap<Identifier, Vec<ProcessEvent>>,
+    /// Σ expected_load of the processes running on each instance, aligned with `instances`.
+    ///
+    /// Kept up to date by every method that changes a process (a full scan per strategy
+    /// choice cost 32 scans of every process on a large cluster); checked against the full
+    /// computation in debug builds.
+    loads: Vec<u32>,
 }
 
 impl std::fmt::Debug for Context {
@@ -43,18 +49,33 @@ impl std::fmt::Debug for Context {
     }
 }
 
+/// Adds (or removes) the contribution of a process to the loads of the instances it runs on.
+fn shift_load(loads: &mut [u32], instances: &[InstanceStatus], p: &ProcessStatus, add: bool) {
+    let load = u32::from(p.rules.expected_load);
+    if load == 0 || !p.running() {
+        return;
+    }
+    for id in p.running_identifiers() {
+        if let Some(index) = instances.iter().position(|i| i.identifier() == id) {
+            let slot = &mut loads[index];
+            *slot = if add { *slot + load } else { *slot - load };
+        }
+    }
+}
+
 /// At most this many process events are kept per CHECKING instance (Q17).
 pub const MAX_PENDING_EVENTS: usize = 1_000;
 
 impl Context {
     /// A context with every instance UNKNOWN and no application.
     pub fn new(config: EngineConfig, rules: impl RulesProvider + Send + Sync + 'static) -> Self {
-        let instances = config
+        let instances: Vec<InstanceStatus> = config
             .instances
             .iter()
             .cloned()
             .map(InstanceStatus::new)
             .collect();
+        let loads = vec![0; instances.len()];
         Context {
             config,
             instances,
@@ -64,6 +85,7 @@ impl Context {
             start_date: 0.0,
             local_counter: 0,
             pending: std::collections::BTreeMap::new(),
+            loads,
         }
     }
 
@@ -135,12 +157,35 @@ impl Context {
 
     /// Σ expected_load of the processes running on the instance (spec §4.1).
     pub fn instance_load(&self, identifier: &str) -> u32 {
-        self.applications
+        self.instances
+            .iter()
+            .position(|i| i.identifier() == identifier)
+            .map_or(0, |index| self.loads()[index])
+    }
+
+    /// Σ expected_load of the processes running on each instance, in `supvisors_list` order
+    /// (aligned with [`Context::instances`]).
+    pub fn loads(&self) -> &[u32] {
+        debug_assert_eq!(self.loads, self.computed_loads(), "stale instance loads");
+        &self.loads
+    }
+
+    /// The loads computed from every process (what `loads` caches).
+    fn computed_loads(&self) -> Vec<u32> {
+        let mut loads = vec![0; self.instances.len()];
+        for p in self
+            .applications
             .iter()
             .flat_map(ApplicationStatus::processes)
-            .filter(|p| p.running_on(identifier))
-            .map(|p| u32::from(p.rules.expected_load))
-            .sum()
+        {
+            shift_load(&mut loads, &self.instances, p, true);
+        }
+        loads
+    }
+
+    /// Recomputes the cached loads after a bulk change (loads, removals, lost instances).
+    fn refresh_loads(&mut self) {
+        self.loads = self.computed_loads();
     }
 
     /// Processes of managed applications running on more than one instance (spec §6.9).
@@ -276,6 +321,7 @@ impl Context {
                             out.push(Output::Publish(Publication::Application(info)));
                         }
                     }
+                    self.refresh_loads();
                 }
                 _ => {}
             }

@@ -51,6 +51,7 @@ impl Context {
         for app in &mut self.applications {
             app.update_status();
         }
+        self.refresh_loads();
     }
 
     fn setdefault_application(&mut self, name: &str) -> usize {
@@ -106,7 +107,9 @@ impl Context {
         let app = &mut self.applications[index];
         let process = app.process_mut(&event.name)?;
         let before = process.extra_args.clone();
+        super::shift_load(&mut self.loads, &self.instances, process, false);
         process.update_info(from, event, now);
+        super::shift_load(&mut self.loads, &self.instances, process, true);
         extra_args_changed(process, &before, out);
         let namespec = process.namespec();
         let status = ProcessStatusInfo::from(&*process);
@@ -161,7 +164,10 @@ impl Context {
         };
         let app = &mut self.applications[index];
         let process = app.process_mut(&event.name)?;
-        if !process.force_state(event, now) {
+        super::shift_load(&mut self.loads, &self.instances, process, false);
+        let forced = process.force_state(event, now);
+        super::shift_load(&mut self.loads, &self.instances, process, true);
+        if !forced {
             return None;
         }
         let namespec = process.namespec();
@@ -293,5 +299,6 @@ impl Context {
         if app.processes().is_empty() {
             self.applications.remove(index);
         }
+        self.refresh_loads();
     }
 }
