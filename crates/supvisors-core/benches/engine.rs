@@ -311,21 +311,25 @@ fn bench_strategy(c: &mut Criterion) {
             pending: u32::try_from(i % 3).unwrap_or(0),
         })
         .collect();
-    let candidates: Vec<Identifier> = (0..INSTANCES).rev().map(identifier).collect();
+    // `*` rules give the candidates in `supvisors_list` order; an explicit list may not.
+    let in_order: Vec<Identifier> = (0..INSTANCES).map(identifier).collect();
+    let reversed: Vec<Identifier> = (0..INSTANCES).rev().map(identifier).collect();
     let local = identifier(0);
     let mut group = c.benchmark_group("strategy_choose_32_instances");
-    for strategy in StartingStrategies::ALL {
-        group.bench_function(strategy.name(), |b| {
-            b.iter(|| {
-                strategy::choose(
-                    black_box(*strategy),
-                    black_box(&candidates),
-                    black_box(10),
-                    black_box(&instances),
-                    &local,
-                )
-            })
-        });
+    for (order, candidates) in [("list_order", &in_order), ("reversed", &reversed)] {
+        for strategy in StartingStrategies::ALL {
+            group.bench_function(format!("{order}/{}", strategy.name()), |b| {
+                b.iter(|| {
+                    strategy::choose(
+                        black_box(*strategy),
+                        black_box(candidates),
+                        black_box(10),
+                        black_box(&instances),
+                        &local,
+                    )
+                })
+            });
+        }
     }
     group.finish();
 
