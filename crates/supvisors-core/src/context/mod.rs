@@ -263,8 +263,16 @@ impl Context {
         }
         status.update_times(tick.sequence_counter, tick.when, local_counter, now);
         for app in &mut self.applications {
-            for p in app.processes_mut() {
-                p.update_times(from, tick.when);
+            if app.may_host(from) {
+                for p in app.processes_mut() {
+                    p.update_times(from, tick.when);
+                }
+            } else {
+                debug_assert!(
+                    app.processes().iter().all(|p| p.info(from).is_none()),
+                    "{} has information from {from} but does not list it",
+                    app.name
+                );
             }
         }
         if matches!(

@@ -42,9 +42,10 @@ impl Context {
                 let process = ProcessStatus::new(&info.group, &info.name, rules);
                 self.applications[index].add_process(process);
             }
-            if let Some(p) = self.applications[index].process_mut(&info.name) {
-                let before = p.extra_args.clone();
-                p.add_info(from, info, now);
+            let app = &mut self.applications[index];
+            let before = app.process(&info.name).map(|p| p.extra_args.clone());
+            let name = info.name.clone();
+            if let (Some(before), Some(p)) = (before, app.add_info(&name, from, info, now)) {
                 extra_args_changed(p, &before, out);
             }
         }
