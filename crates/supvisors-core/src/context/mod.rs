@@ -35,6 +35,8 @@ pub struct Context {
     /// choice cost 32 scans of every process on a large cluster); checked against the full
     /// computation in debug builds.
     loads: Vec<u32>,
+    /// Index of each application in `applications`, by name.
+    by_name: std::collections::BTreeMap<String, usize>,
 }
 
 impl std::fmt::Debug for Context {
@@ -58,7 +60,11 @@ fn shift_load(loads: &mut [u32], instances: &[InstanceStatus], p: &ProcessStatus
     for id in p.running_identifiers() {
         if let Some(index) = instances.iter().position(|i| i.identifier() == id) {
             let slot = &mut loads[index];
-            *slot = if add { *slot + load } else { *slot - load };
+            *slot = if add {
+                *slot + load
+            } else {
+                slot.saturating_sub(load)
+            };
         }
     }
 }
@@ -86,6 +92,7 @@ impl Context {
             local_counter: 0,
             pending: std::collections::BTreeMap::new(),
             loads,
+            by_name: std::collections::BTreeMap::new(),
         }
     }
 
@@ -133,7 +140,18 @@ impl Context {
 
     /// One application.
     pub fn application(&self, name: &str) -> Option<&ApplicationStatus> {
-        self.applications.iter().find(|a| a.name == name)
+        self.application_index(name).map(|i| &self.applications[i])
+    }
+
+    /// Position of an application in [`Context::applications`].
+    fn application_index(&self, name: &str) -> Option<usize> {
+        let index = self.by_name.get(name).copied();
+        debug_assert_eq!(
+            index,
+            self.applications.iter().position(|a| a.name == name),
+            "stale application index"
+        );
+        index
     }
 
     /// Identifiers in `supvisors_list` order.

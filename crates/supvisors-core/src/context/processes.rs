@@ -56,19 +56,21 @@ impl Context {
     }
 
     fn setdefault_application(&mut self, name: &str) -> usize {
-        match self.applications.iter().position(|a| a.name == name) {
+        match self.application_index(name) {
             Some(index) => index,
             None => {
                 let rules = self.rules.application_rules(name);
                 self.applications.push(ApplicationStatus::new(name, rules));
-                self.applications.len() - 1
+                let index = self.applications.len() - 1;
+                self.by_name.insert(name.to_owned(), index);
+                index
             }
         }
     }
 
     /// Index of (application, process) if known and configured on `from` (when `check_source`).
     fn find(&self, from: &str, group: &str, name: &str, check_source: bool) -> Option<usize> {
-        let index = self.applications.iter().position(|a| a.name == group)?;
+        let index = self.application_index(group)?;
         let process = self.applications[index].process(name)?;
         (!check_source || process.info(from).is_some()).then_some(index)
     }
@@ -249,7 +251,7 @@ impl Context {
             return;
         }
         let found = if name == "*" {
-            self.applications.iter().position(|a| a.name == group)
+            self.application_index(group)
         } else {
             self.find(from, group, name, true)
         };
@@ -299,6 +301,9 @@ impl Context {
         }
         if app.processes().is_empty() {
             self.applications.remove(index);
+            self.by_name = (self.applications.iter().enumerate())
+                .map(|(i, a)| (a.name.clone(), i))
+                .collect();
         }
         self.refresh_loads();
     }
