@@ -21,6 +21,8 @@ pub struct ApplicationStatus {
     /// An optional process failed.
     pub minor_failure: bool,
     processes: Vec<ProcessStatus>,
+    /// Instances where a process of the application was loaded (a superset: never shrinks).
+    hosts: Vec<Identifier>,
 }
 
 impl ApplicationStatus {
@@ -33,7 +35,35 @@ impl ApplicationStatus {
             major_failure: false,
             minor_failure: false,
             processes: Vec::new(),
+            hosts: Vec::new(),
         }
+    }
+
+    /// Loads the full information of an instance into one of the processes (see
+    /// [`ProcessStatus::add_info`]) and notes the instance as a host; None when unknown.
+    pub fn add_info(
+        &mut self,
+        process: &str,
+        identifier: &str,
+        info: crate::messages::LocalProcessInfo,
+        now: f64,
+    ) -> Option<&ProcessStatus> {
+        let index = self
+            .processes
+            .iter()
+            .position(|p| p.process_name == process)?;
+        if !self.hosts.iter().any(|h| h == identifier) {
+            self.hosts.push(identifier.to_owned());
+        }
+        let p = &mut self.processes[index];
+        p.add_info(identifier, info, now);
+        Some(p)
+    }
+
+    /// False when no process of the application was ever loaded from that instance through
+    /// [`ApplicationStatus::add_info`] (none of them has information from it).
+    pub fn may_host(&self, identifier: &str) -> bool {
+        self.hosts.iter().any(|h| h == identifier)
     }
 
     /// Processes in insertion order.

@@ -103,7 +103,8 @@ impl ApplicationJobs {
         env.ctx
             .instances()
             .iter()
-            .map(|i| {
+            .zip(env.ctx.loads())
+            .map(|(i, load)| {
                 let id = i.identifier();
                 let pending =
                     env.others.get(id).copied().unwrap_or(0) + own.get(id).copied().unwrap_or(0);
@@ -111,7 +112,7 @@ impl ApplicationJobs {
                     identifier: id.to_owned(),
                     node: i.config.node.clone(),
                     running: i.running(),
-                    load: env.ctx.instance_load(id),
+                    load: *load,
                     pending,
                 }
             })

@@ -32,14 +32,35 @@ pub struct Loading {
 }
 
 /// Steps 1–4 of spec §8.1: RUNNING candidates in the given order, with their loadings.
+///
+/// Identifiers are unique in `instances` (as in `supvisors_list`).
 pub fn loadings(candidates: &[Identifier], instances: &[InstanceLoad]) -> Vec<Loading> {
     let mut nodes: BTreeMap<&str, u32> = BTreeMap::new();
     for i in instances {
         *nodes.entry(i.node.as_str()).or_default() += i.load + i.pending;
     }
+    // Candidates usually come in `instances` order (or the reverse): each search starts next to
+    // the last match and widens both ways (k even: start + k/2, k odd: start - k/2 - 1).
+    let n = instances.len();
+    let mut start = 0;
+    let mut find = |c: &Identifier| {
+        let position = (0..2 * n).find_map(|k| {
+            let index = if k % 2 == 0 {
+                start + k / 2
+            } else {
+                start.checked_sub(k / 2 + 1)?
+            };
+            instances
+                .get(index)
+                .is_some_and(|i| &i.identifier == c)
+                .then_some(index)
+        })?;
+        start = position + 1;
+        instances.get(position).filter(|i| i.running)
+    };
     candidates
         .iter()
-        .filter_map(|c| instances.iter().find(|i| &i.identifier == c && i.running))
+        .filter_map(&mut find)
         .map(|i| Loading {
             identifier: i.identifier.clone(),
             node_loading: nodes.get(i.node.as_str()).copied().unwrap_or(0),
@@ -49,27 +70,25 @@ pub fn loadings(candidates: &[Identifier], instances: &[InstanceLoad]) -> Vec<Lo
 }
 
 /// Step 5 of spec §8.1: apply the strategy to loadings (validity: node loading + load ≤ 100).
+///
+/// Ties go to the first candidate for the LESS strategies and to the last one for the MOST
+/// strategies (a stable sort's first and last elements).
 pub fn pick(
     strategy: StartingStrategies,
     loadings: &[Loading],
     load: u32,
     local: &str,
 ) -> Option<Identifier> {
-    let valid: Vec<&Loading> = loadings
-        .iter()
-        .filter(|l| l.node_loading + load <= 100)
-        .collect();
-    let mut by_instance = valid.clone();
-    by_instance.sort_by_key(|l| (l.instance_loading, l.node_loading));
-    let mut by_node = valid.clone();
-    by_node.sort_by_key(|l| (l.node_loading, l.instance_loading));
+    let mut valid = loadings.iter().filter(|l| l.node_loading + load <= 100);
+    let by_instance = |l: &&Loading| (l.instance_loading, l.node_loading);
+    let by_node = |l: &&Loading| (l.node_loading, l.instance_loading);
     let chosen = match strategy {
-        StartingStrategies::Config => valid.first().copied(),
-        StartingStrategies::LessLoaded => by_instance.first().copied(),
-        StartingStrategies::MostLoaded => by_instance.last().copied(),
-        StartingStrategies::LessLoadedNode => by_node.first().copied(),
-        StartingStrategies::MostLoadedNode => by_node.last().copied(),
-        StartingStrategies::Local => valid.into_iter().find(|l| l.identifier == local),
+        StartingStrategies::Config => valid.next(),
+        StartingStrategies::LessLoaded => valid.min_by_key(by_instance),
+        StartingStrategies::MostLoaded => valid.max_by_key(by_instance),
+        StartingStrategies::LessLoadedNode => valid.min_by_key(by_node),
+        StartingStrategies::MostLoadedNode => valid.max_by_key(by_node),
+        StartingStrategies::Local => valid.find(|l| l.identifier == local),
     };
     chosen.map(|l| l.identifier.clone())
 }
@@ -216,6 +235,47 @@ mod tests {
         assert_eq!(
             choose(Local, &ids, 5, &instances, "a").as_deref(),
             Some("a")
+        );
+    }
+
+    #[test]
+    fn loadings_in_any_candidate_order() {
+        let instances: Vec<InstanceLoad> = (0..8)
+            .map(|k| {
+                instance(
+                    &format!("i{k}"),
+                    &format!("n{}", k / 2),
+                    k != 3,
+                    k * 5,
+                    k % 2,
+                )
+            })
+            .collect();
+        let naive = |ids: &[Identifier]| -> Vec<Identifier> {
+            ids.iter()
+                .filter(|c| instances.iter().any(|i| &i.identifier == *c && i.running))
+                .cloned()
+                .collect()
+        };
+        let orders: [&[&str]; 5] = [
+            &["i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7"],
+            &["i7", "i6", "i5", "i4", "i3", "i2", "i1", "i0"],
+            &["i5", "x", "i1", "i6", "i1", "i0", "i3"],
+            &["i2", "i4", "i6", "i0", "i7"],
+            &[],
+        ];
+        for order in orders {
+            let ids: Vec<Identifier> = order.iter().map(|s| (*s).to_owned()).collect();
+            let got: Vec<Identifier> = loadings(&ids, &instances)
+                .into_iter()
+                .map(|l| l.identifier)
+                .collect();
+            assert_eq!(got, naive(&ids), "{order:?}");
+        }
+        let l = loadings(&["i5".to_owned()], &instances);
+        assert_eq!(
+            (l[0].node_loading, l[0].instance_loading),
+            (20 + 25 + 1, 26)
         );
     }
 

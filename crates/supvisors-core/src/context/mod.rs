@@ -29,6 +29,14 @@ pub struct Context {
     pub local_counter: u64,
     /// Q17: process events received from CHECKING instances, replayed after their handshake.
     pending: std::collections::BTreeMap<Identifier, Vec<ProcessEvent>>,
+    /// Σ expected_load of the processes running on each instance, aligned with `instances`.
+    ///
+    /// Kept up to date by every method that changes a process (a full scan per strategy
+    /// choice cost 32 scans of every process on a large cluster); checked against the full
+    /// computation in debug builds.
+    loads: Vec<u32>,
+    /// Index of each application in `applications`, by name.
+    by_name: std::collections::BTreeMap<String, usize>,
 }
 
 impl std::fmt::Debug for Context {
@@ -43,18 +51,37 @@ impl std::fmt::Debug for Context {
     }
 }
 
+/// Adds (or removes) the contribution of a process to the loads of the instances it runs on.
+fn shift_load(loads: &mut [u32], instances: &[InstanceStatus], p: &ProcessStatus, add: bool) {
+    let load = u32::from(p.rules.expected_load);
+    if load == 0 || !p.running() {
+        return;
+    }
+    for id in p.running_identifiers() {
+        if let Some(index) = instances.iter().position(|i| i.identifier() == id) {
+            let slot = &mut loads[index];
+            *slot = if add {
+                *slot + load
+            } else {
+                slot.saturating_sub(load)
+            };
+        }
+    }
+}
+
 /// At most this many process events are kept per CHECKING instance (Q17).
 pub const MAX_PENDING_EVENTS: usize = 1_000;
 
 impl Context {
     /// A context with every instance UNKNOWN and no application.
     pub fn new(config: EngineConfig, rules: impl RulesProvider + Send + Sync + 'static) -> Self {
-        let instances = config
+        let instances: Vec<InstanceStatus> = config
             .instances
             .iter()
             .cloned()
             .map(InstanceStatus::new)
             .collect();
+        let loads = vec![0; instances.len()];
         Context {
             config,
             instances,
@@ -64,6 +91,8 @@ impl Context {
             start_date: 0.0,
             local_counter: 0,
             pending: std::collections::BTreeMap::new(),
+            loads,
+            by_name: std::collections::BTreeMap::new(),
         }
     }
 
@@ -111,7 +140,18 @@ impl Context {
 
     /// One application.
     pub fn application(&self, name: &str) -> Option<&ApplicationStatus> {
-        self.applications.iter().find(|a| a.name == name)
+        self.application_index(name).map(|i| &self.applications[i])
+    }
+
+    /// Position of an application in [`Context::applications`].
+    fn application_index(&self, name: &str) -> Option<usize> {
+        let index = self.by_name.get(name).copied();
+        debug_assert_eq!(
+            index,
+            self.applications.iter().position(|a| a.name == name),
+            "stale application index"
+        );
+        index
     }
 
     /// Identifiers in `supvisors_list` order.
@@ -135,12 +175,35 @@ impl Context {
 
     /// Σ expected_load of the processes running on the instance (spec §4.1).
     pub fn instance_load(&self, identifier: &str) -> u32 {
-        self.applications
+        self.instances
+            .iter()
+            .position(|i| i.identifier() == identifier)
+            .map_or(0, |index| self.loads()[index])
+    }
+
+    /// Σ expected_load of the processes running on each instance, in `supvisors_list` order
+    /// (aligned with [`Context::instances`]).
+    pub fn loads(&self) -> &[u32] {
+        debug_assert_eq!(self.loads, self.computed_loads(), "stale instance loads");
+        &self.loads
+    }
+
+    /// The loads computed from every process (what `loads` caches).
+    fn computed_loads(&self) -> Vec<u32> {
+        let mut loads = vec![0; self.instances.len()];
+        for p in self
+            .applications
             .iter()
             .flat_map(ApplicationStatus::processes)
-            .filter(|p| p.running_on(identifier))
-            .map(|p| u32::from(p.rules.expected_load))
-            .sum()
+        {
+            shift_load(&mut loads, &self.instances, p, true);
+        }
+        loads
+    }
+
+    /// Recomputes the cached loads after a bulk change (loads, removals, lost instances).
+    fn refresh_loads(&mut self) {
+        self.loads = self.computed_loads();
     }
 
     /// Processes of managed applications running on more than one instance (spec §6.9).
@@ -218,8 +281,16 @@ impl Context {
         }
         status.update_times(tick.sequence_counter, tick.when, local_counter, now);
         for app in &mut self.applications {
-            for p in app.processes_mut() {
-                p.update_times(from, tick.when);
+            if app.may_host(from) {
+                for p in app.processes_mut() {
+                    p.update_times(from, tick.when);
+                }
+            } else {
+                debug_assert!(
+                    app.processes().iter().all(|p| p.info(from).is_none()),
+                    "{} has information from {from} but does not list it",
+                    app.name
+                );
             }
         }
         if matches!(
@@ -276,6 +347,7 @@ impl Context {
                             out.push(Output::Publish(Publication::Application(info)));
                         }
                     }
+                    self.refresh_loads();
                 }
                 _ => {}
             }

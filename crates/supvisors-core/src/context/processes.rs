@@ -42,31 +42,35 @@ impl Context {
                 let process = ProcessStatus::new(&info.group, &info.name, rules);
                 self.applications[index].add_process(process);
             }
-            if let Some(p) = self.applications[index].process_mut(&info.name) {
-                let before = p.extra_args.clone();
-                p.add_info(from, info, now);
+            let app = &mut self.applications[index];
+            let before = app.process(&info.name).map(|p| p.extra_args.clone());
+            let name = info.name.clone();
+            if let (Some(before), Some(p)) = (before, app.add_info(&name, from, info, now)) {
                 extra_args_changed(p, &before, out);
             }
         }
         for app in &mut self.applications {
             app.update_status();
         }
+        self.refresh_loads();
     }
 
     fn setdefault_application(&mut self, name: &str) -> usize {
-        match self.applications.iter().position(|a| a.name == name) {
+        match self.application_index(name) {
             Some(index) => index,
             None => {
                 let rules = self.rules.application_rules(name);
                 self.applications.push(ApplicationStatus::new(name, rules));
-                self.applications.len() - 1
+                let index = self.applications.len() - 1;
+                self.by_name.insert(name.to_owned(), index);
+                index
             }
         }
     }
 
     /// Index of (application, process) if known and configured on `from` (when `check_source`).
     fn find(&self, from: &str, group: &str, name: &str, check_source: bool) -> Option<usize> {
-        let index = self.applications.iter().position(|a| a.name == group)?;
+        let index = self.application_index(group)?;
         let process = self.applications[index].process(name)?;
         (!check_source || process.info(from).is_some()).then_some(index)
     }
@@ -106,7 +110,9 @@ impl Context {
         let app = &mut self.applications[index];
         let process = app.process_mut(&event.name)?;
         let before = process.extra_args.clone();
+        super::shift_load(&mut self.loads, &self.instances, process, false);
         process.update_info(from, event, now);
+        super::shift_load(&mut self.loads, &self.instances, process, true);
         extra_args_changed(process, &before, out);
         let namespec = process.namespec();
         let status = ProcessStatusInfo::from(&*process);
@@ -161,7 +167,10 @@ impl Context {
         };
         let app = &mut self.applications[index];
         let process = app.process_mut(&event.name)?;
-        if !process.force_state(event, now) {
+        super::shift_load(&mut self.loads, &self.instances, process, false);
+        let forced = process.force_state(event, now);
+        super::shift_load(&mut self.loads, &self.instances, process, true);
+        if !forced {
             return None;
         }
         let namespec = process.namespec();
@@ -242,7 +251,7 @@ impl Context {
             return;
         }
         let found = if name == "*" {
-            self.applications.iter().position(|a| a.name == group)
+            self.application_index(group)
         } else {
             self.find(from, group, name, true)
         };
@@ -292,6 +301,10 @@ impl Context {
         }
         if app.processes().is_empty() {
             self.applications.remove(index);
+            self.by_name = (self.applications.iter().enumerate())
+                .map(|(i, a)| (a.name.clone(), i))
+                .collect();
         }
+        self.refresh_loads();
     }
 }

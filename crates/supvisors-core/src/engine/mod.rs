@@ -176,11 +176,12 @@ impl Engine {
         self.ctx
             .instances()
             .iter()
-            .map(|i| crate::strategy::InstanceLoad {
+            .zip(self.ctx.loads())
+            .map(|(i, load)| crate::strategy::InstanceLoad {
                 identifier: i.identifier().to_owned(),
                 node: i.config.node.clone(),
                 running: i.running(),
-                load: self.ctx.instance_load(i.identifier()),
+                load: *load,
                 pending: pending.get(i.identifier()).copied().unwrap_or(0),
             })
             .collect()
