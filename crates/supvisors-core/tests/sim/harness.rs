@@ -281,6 +281,9 @@ impl Cluster {
     /// Stops a node now; it boots again with a fresh engine after `down_ms`.
     pub fn crash(&mut self, i: usize, down_ms: Ms) {
         if self.nodes[i].up {
+            if self.trace {
+                eprintln!("{:>8} {} crashes", self.now, self.nodes[i].name);
+            }
             self.nodes[i].up = false;
             self.held.retain(|(a, b), _| *a != i && *b != i);
             self.schedule(self.now + down_ms, Event::Boot(i));
@@ -467,6 +470,12 @@ impl Cluster {
         let running = self.nodes[i].sup.running();
         if self.nodes[i].up && !running.is_empty() {
             let pick = running[self.rng.below(running.len() as u64) as usize].clone();
+            if self.trace {
+                eprintln!(
+                    "{:>8} {} process {pick} crashes",
+                    self.now, self.nodes[i].name
+                );
+            }
             self.process_transition(i, &pick, ProcessStates::Exited, false);
         }
     }
