@@ -58,8 +58,9 @@
 //! and listed where they are decided: Q1 (`jobs`), Q3 (`jobs`), Q7 (`commander`), Q10 and Q14
 //! (`Engine::master_state`), Q11 (`conciliation`), Q13 and Q15 (`EngineConfig::tick_status`),
 //! Q16 (`jobs`: no command waits on an instance that cannot answer), Q17
-//! (`Context::take_pending`: events of a CHECKING instance replayed after its handshake).
-//! Q13 to Q17 are new: the simulation found them.
+//! (`Context::take_pending`: events of a CHECKING instance replayed after its handshake), Q18
+//! (`Context::on_tick`: a gap in an instance's TICK counters makes it inactive).
+//! Q13 to Q18 are new: the simulation found them.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod application;

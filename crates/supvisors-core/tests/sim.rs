@@ -462,6 +462,19 @@ mod with_processes {
     ///
     /// Making this pass needs a decision on remembering lost processes until repaired (a first
     /// attempt halved the rate, not landed).
+    ///
+    /// Classified again (seeds 0..200: 32 failures; 306 of 2,000): about 18 lost master + reboot,
+    /// about 9 Q12 (a sim Supervisor whose handshake keeps `expected` fixes 9, 32 -> 26), 4 lost
+    /// while the cluster re-synchronized (no master to hand the failure to, seeds 23, 46, 120,
+    /// 146), a start sent to an instance dying at that moment (starting failure, ABORT, seed
+    /// 17), a crashed process awaiting autorestart when its instance died (not running, so not
+    /// invalidated, seed 109). All end the same way: a start-sequenced process stopped
+    /// everywhere without failure flag, which the repair DEPLOYMENT (§7.9) does not re-plan.
+    /// Experiments (not landed): re-planning every auto-start application at each repair, as
+    /// FORCED does, gives 0 of 200 and 2 of 2,000 (1675, 1990), but would restart what a user
+    /// stopped on purpose; keeping a crashed info over a handshake reload gives 27 of 200
+    /// only (the synthesized state follows the newest info, and a view that never saw the loss
+    /// has nothing to keep). So the memory has to be of what should run, not of the failure.
     #[test]
     #[ignore = "open finding: lost-master failures wiped by the reboot, see doc comment"]
     fn faults_with_processes_then_quiet_repairs_everything() {
@@ -602,33 +615,49 @@ mod with_commands_and_faults {
     /// sender was CHECKING (Q17, seed 353 of `SIM_SEEDS=600`).
     #[test]
     fn random_requests_under_faults_leave_consistent_views() {
-        run_seeds("requests+faults", |seed| {
-            let mut c = cluster(seed);
-            c.run_until(20 * TICK, step_invariants)?;
-            let end = c.now + 100 * TICK;
-            while c.now < end {
-                let n = c.nodes.len() as u64;
-                if c.rng.chance(10) {
-                    let i = c.rng.below(n) as usize;
-                    let down = 1_000 + c.rng.below(40_000);
-                    c.crash(i, down);
-                }
-                if c.rng.chance(10) {
-                    let (a, b) = (c.rng.below(n) as usize, c.rng.below(n) as usize);
-                    c.partition(a, b);
-                }
-                if c.rng.chance(15) {
-                    c.heal();
-                }
-                if c.rng.chance(100) {
-                    random_command(&mut c);
-                }
-                let at = c.now + 1_000;
-                c.run_until(at, step_invariants)?;
+        run_seeds("requests+faults", requests_under_faults);
+    }
+
+    /// Seeds 9986 and 12084 of a 20,000-seed run (harness defect, fixed in `Cluster::heal`):
+    /// n1 and n4 were cut for exactly 10 s, so the link was reset and n4's process events were
+    /// lost, but a TICK n4 published just before the heal was still delivered. n1 thus never
+    /// found n4 silent (§4.8), never re-checked it and kept seeing a process n4 had stopped.
+    /// Both seeds replay the same schedule up to that heal, now with the TICK lost too.
+    #[test]
+    fn tick_in_flight_at_heal_of_a_reset_link_is_lost_too() {
+        for seed in [9986, 12084] {
+            if let Err(message) = requests_under_faults(seed) {
+                panic!("requests+faults: seed {seed} failed: {message}");
             }
-            settle(&mut c, true)?;
-            consistent(&c)
-        });
+        }
+    }
+
+    fn requests_under_faults(seed: u64) -> Result<(), String> {
+        let mut c = cluster(seed);
+        c.run_until(20 * TICK, step_invariants)?;
+        let end = c.now + 100 * TICK;
+        while c.now < end {
+            let n = c.nodes.len() as u64;
+            if c.rng.chance(10) {
+                let i = c.rng.below(n) as usize;
+                let down = 1_000 + c.rng.below(40_000);
+                c.crash(i, down);
+            }
+            if c.rng.chance(10) {
+                let (a, b) = (c.rng.below(n) as usize, c.rng.below(n) as usize);
+                c.partition(a, b);
+            }
+            if c.rng.chance(15) {
+                c.heal();
+            }
+            if c.rng.chance(100) {
+                random_command(&mut c);
+            }
+            let at = c.now + 1_000;
+            c.run_until(at, step_invariants)?;
+        }
+        settle(&mut c, true)?;
+        consistent(&c)
     }
 }
 

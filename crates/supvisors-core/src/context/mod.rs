@@ -263,6 +263,7 @@ impl Context {
             .is_some_and(InstanceStatus::running);
         let local_counter = self.local_counter;
         let is_local = from == self.config.local_identifier;
+        let inactivity_ticks = self.config.inactivity_ticks;
         let Some(status) = self.instance_mut(from) else {
             return;
         };
@@ -270,12 +271,18 @@ impl Context {
             return;
         }
         let state = status.state();
-        if matches!(
+        let checked = matches!(
             state,
             SupvisorsInstanceStates::Checking | SupvisorsInstanceStates::Running
-        ) && tick.sequence_counter < status.sequence_counter
-        {
-            // stealth restart: found inactive at the next local tick
+        );
+        // Q18: TICKs are numbered without gap; missing more than inactivity_ticks of them means
+        // the link was reset, and what X published meanwhile may be lost too. The reference
+        // notices only if the silence spans inactivity_ticks + 1 local ticks, which latency
+        // jitter can defeat (14.9 s instead of 15 s): X would then never be re-checked.
+        let skipped = !is_local
+            && tick.sequence_counter > status.sequence_counter.saturating_add(inactivity_ticks);
+        if checked && (tick.sequence_counter < status.sequence_counter || skipped) {
+            // stealth restart (or Q18): found inactive at the next local tick
             status.local_sequence_counter = 0;
             return;
         }

@@ -73,16 +73,49 @@ fn item_35_stealth_restart() {
     run(&mut c, &["a", "b"]);
     let mut out = Vec::new();
     c.local_counter = 7;
-    c.on_tick("b", &tick(102, 50.0), 50.0, &mut out);
+    c.on_tick("b", &tick(3, 50.0), 50.0, &mut out);
     assert_eq!(c.instance("b").map(|i| i.local_sequence_counter), Some(7));
     out.clear();
     c.on_tick("b", &tick(2, 55.0), 55.0, &mut out);
     let b = c.instance("b").unwrap();
     assert_eq!(
         (b.state(), b.local_sequence_counter, b.sequence_counter),
-        (Running, 0, 102)
+        (Running, 0, 3)
     );
     assert!(out.is_empty(), "nothing published");
+}
+
+/// Q18: a remote TICK counter skipping more than inactivity_ticks values means the link lost
+/// messages; the instance is found inactive at the next local tick, as after a stealth restart.
+#[test]
+fn q18_tick_counter_gap_makes_the_instance_inactive() {
+    let mut c = ctx(&["a", "b"]);
+    run(&mut c, &["a", "b"]);
+    let mut out = Vec::new();
+    c.local_counter = 7;
+    c.on_tick("b", &tick(3, 50.0), 50.0, &mut out);
+    assert_eq!(
+        c.instance("b").map(|i| i.local_sequence_counter),
+        Some(7),
+        "one tick missed"
+    );
+    c.on_tick("b", &tick(6, 65.0), 65.0, &mut out);
+    let b = c.instance("b").unwrap();
+    assert_eq!(
+        (b.state(), b.local_sequence_counter, b.sequence_counter),
+        (Running, 0, 3),
+        "two ticks missed"
+    );
+    c.local_counter = 8;
+    c.on_tick("a", &tick(8, 66.0), 66.0, &mut out);
+    let (lost, _) = c.check_inactivity(8, 66.0, 66.0, &mut out);
+    assert_eq!(lost, ["b"]);
+    c.on_tick("b", &tick(7, 70.0), 70.0, &mut out);
+    assert_eq!(
+        c.instance_state("b"),
+        Checking,
+        "re-checked at its next tick"
+    );
 }
 
 #[test]
@@ -91,9 +124,9 @@ fn item_36_inactivity_counted_in_ticks() {
     run(&mut c, &["a", "b", "c"]);
     let mut out = Vec::new();
     c.local_counter = 30;
-    c.on_tick("b", &tick(40, 100.0), 100.0, &mut out);
+    c.on_tick("b", &tick(3, 100.0), 100.0, &mut out);
     c.local_counter = 29;
-    c.on_tick("c", &tick(40, 100.0), 100.0, &mut out);
+    c.on_tick("c", &tick(3, 100.0), 100.0, &mut out);
     c.local_counter = 32;
     c.on_tick("a", &tick(40, 100.0), 100.0, &mut out);
     let (lost, _) = c.check_inactivity(32, 100.0, 100.0, &mut out);

@@ -297,7 +297,18 @@ fn q16_no_stop_request_to_a_silent_target() {
 
 #[test]
 fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
-    for (snapshot_age, expected) in [(-1.0, vec!["b".to_owned()]), (1.0, vec![])] {
+    q17_replay(&[(-1.0, vec!["b".to_owned()]), (1.0, vec![])]);
+}
+
+/// A snapshot taken at the instant of the event (same `now`) may predate it: the event is
+/// replayed (it was dropped, leaving the process running in the view for good).
+#[test]
+fn q17_event_at_the_instant_of_the_handshake_snapshot_is_replayed() {
+    q17_replay(&[(0.0, vec!["b".to_owned()])]);
+}
+
+fn q17_replay(cases: &[(f64, Vec<String>)]) {
+    for (snapshot_age, expected) in cases.iter().cloned() {
         let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
         let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
         c.tick();
