@@ -122,7 +122,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rules_files_expand_here_glob_absolute_dedup_sorted() {
+    fn item_13_rules_files_expand_here_glob_absolute_dedup_sorted() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         std::fs::create_dir(root.join("etc")).expect("mkdir");
@@ -144,7 +144,7 @@ mod tests {
     }
 
     #[test]
-    fn disabilities_object_is_loaded_other_json_ignored_invalid_refused() {
+    fn item_100_disabilities_object_is_loaded_other_json_ignored_invalid_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("d.json");
         assert!(read_disabilities(&p).expect("missing is fine").is_empty());

@@ -259,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn single_colon_item_does_not_match_but_trailing_colon_does() {
+    fn item_07_single_colon_item_does_not_match_but_trailing_colon_does() {
         assert_eq!(parse_item("host:7777"), None);
         let it = item("host:7777:");
         assert_eq!(
@@ -304,7 +304,7 @@ mod tests {
     }
 
     #[test]
-    fn item_with_ports_gives_identifier_internal_and_event_ports() {
+    fn item_08_item_with_ports_gives_identifier_internal_and_event_ports() {
         let it = item("10.0.0.1:7777:8000");
         assert_eq!(it.deduced_identifier(), "10.0.0.1:7777");
         assert_eq!(it.ports(65000, 0, 0), (7777, 8000, 8001));

@@ -60,7 +60,7 @@ fn warned(opts: &SupvisorsOptions, key: &str) -> bool {
 }
 
 #[test]
-fn no_option_set_gives_every_default() {
+fn item_01_no_option_set_gives_every_default() {
     let o = ok(&[]);
     assert_eq!(o.supvisors_list, ["rocky51"]);
     assert_eq!(o.local_identifier, "rocky51");
@@ -84,7 +84,7 @@ fn no_option_set_gives_every_default() {
 }
 
 #[test]
-fn synchro_timeout_and_inactivity_ticks_ranges() {
+fn item_02_synchro_timeout_and_inactivity_ticks_ranges() {
     for (v, expect) in [
         ("14", 15),
         ("1201", 15),
@@ -107,7 +107,7 @@ fn synchro_timeout_and_inactivity_ticks_ranges() {
 }
 
 #[test]
-fn lower_case_strategy_is_invalid_but_event_link_any_case() {
+fn item_03_lower_case_strategy_is_invalid_but_event_link_any_case() {
     let o = ok(&[
         ("starting_strategy", "config"),
         ("event_link", "zmq"),
@@ -124,7 +124,7 @@ fn lower_case_strategy_is_invalid_but_event_link_any_case() {
 }
 
 #[test]
-fn stats_periods_sorted_and_whole_option_defaults() {
+fn item_04_stats_periods_sorted_and_whole_option_defaults() {
     assert_eq!(
         ok(&[("stats_periods", "720, 120,1800")]).stats_periods,
         [120, 720, 1800]
@@ -138,7 +138,7 @@ fn stats_periods_sorted_and_whole_option_defaults() {
 }
 
 #[test]
-fn tail_limits_are_byte_sizes() {
+fn item_05_tail_limits_are_byte_sizes() {
     let o = ok(&[("tail_limit", "1MB"), ("tailf_limit", "512")]);
     assert_eq!((o.tail_limit, o.tailf_limit), (1_048_576, 512));
     let o = ok(&[("tail_limit", "1XB")]);
@@ -170,7 +170,7 @@ fn lenient_options_warn_and_keep_defaults() {
 }
 
 #[test]
-fn invalid_logger_options_are_fatal() {
+fn item_06_invalid_logger_options_are_fatal() {
     for (k, v) in [
         ("loglevel", "verbose"),
         ("logfile", "/no/such/dir/s.log"),
@@ -245,7 +245,7 @@ fn unresolvable_host_is_fatal() {
 }
 
 #[test]
-fn ports_identifiers_and_nodes_from_the_list() {
+fn item_09_ports_identifiers_and_nodes_from_the_list() {
     let o = ok(&[(
         "supvisors_list",
         "10.0.0.1:7777:8000,10.0.0.2:7777:7776,<supervisor_05>10.0.0.5:7777:,10.0.0.5:9999:,rocky51",
@@ -279,7 +279,7 @@ fn ports_identifiers_and_nodes_from_the_list() {
 }
 
 #[test]
-fn core_identifiers_filtered_against_deduced_ones() {
+fn item_10_core_identifiers_filtered_against_deduced_ones() {
     let o = ok(&[
         (
             "supvisors_list",
@@ -297,7 +297,7 @@ fn core_identifiers_filtered_against_deduced_ones() {
 }
 
 #[test]
-fn local_identifier_from_supervisor_identifier_first() {
+fn item_11_local_identifier_from_supervisor_identifier_first() {
     let o = parse(
         &[("supvisors_list", "<a>rocky51:7000:,<b>rocky51:8000:")],
         "b",
@@ -307,7 +307,7 @@ fn local_identifier_from_supervisor_identifier_first() {
 }
 
 #[test]
-fn multiple_or_no_local_candidates_are_fatal() {
+fn item_12_multiple_or_no_local_candidates_are_fatal() {
     let errs = parse(
         &[("supvisors_list", "rocky51,192.168.1.70:30000:")],
         "supervisor",

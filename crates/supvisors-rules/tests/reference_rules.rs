@@ -255,3 +255,24 @@ fn engine_from_options_none_when_unset_or_invalid() {
             .starts_with("Supvisors: cannot parse rules files:")
     );
 }
+
+#[test]
+fn item_28_schema_invalid_file_discards_the_engine_and_every_application_is_unmanaged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid/rules");
+    let mut opts = options();
+    for bad in [
+        "removed_distributed",
+        "program_under_application",
+        "start_sequence_out_of_range",
+        "expected_loading_101",
+        "boolean_yes",
+        "duplicate_element",
+    ] {
+        opts.rules_files = Some(vec![my_movies(), dir.join(format!("{bad}.xml"))]);
+        let (engine, reports) = rules_engine_for(&opts);
+        assert!(engine.is_none(), "{bad}");
+        assert!(!reports.is_empty(), "{bad}");
+        let r = resolve_rules(engine.as_ref(), &opts, &[local("my_movies", "manager", 0)]);
+        assert!(!r.applications["my_movies"].managed, "{bad}");
+    }
+}

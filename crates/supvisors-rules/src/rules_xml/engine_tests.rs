@@ -88,7 +88,7 @@ fn check(
 }
 
 #[test]
-fn unknown_application_is_unmanaged_with_option_strategy() {
+fn item_32_unknown_application_is_unmanaged_with_option_strategy() {
     let e = engine(XML_TEST);
     let (r, _) = e.application_rules(
         "dummy_application_X",
@@ -321,7 +321,7 @@ fn reference_programs_resolve_as_test_sparser_expects() {
 }
 
 #[test]
-fn chain_program_m5_m4_m1_stops_at_budget_with_warning() {
+fn item_18_chain_program_m5_m4_m1_stops_at_budget_with_warning() {
     let e = engine(XML_TEST);
     let res = prg(&e, "dummy_application_E", "dummy_program_E", &[]);
     check(
@@ -343,7 +343,7 @@ fn chain_program_m5_m4_m1_stops_at_budget_with_warning() {
 }
 
 #[test]
-fn program_strategies_default_to_the_application_ones() {
+fn item_29_program_strategies_default_to_the_application_ones() {
     let e = engine(XML_TEST);
     let (d, _) = app(&e, "dummy_application_D");
     let res = e.process_rules("dummy_application_D", "dummies_any", &d, &ids(), &[]);
@@ -368,7 +368,7 @@ fn program_strategies_default_to_the_application_ones() {
 }
 
 #[test]
-fn hash_on_a_process_unknown_locally_resets_start_sequence() {
+fn item_24_hash_on_a_process_unknown_locally_resets_start_sequence() {
     let e = engine(XML_TEST);
     let res = prg(&e, "dummy_application_B", "dummy_program_B1", &[]);
     check(
@@ -390,7 +390,7 @@ fn hash_on_a_process_unknown_locally_resets_start_sequence() {
 }
 
 #[test]
-fn application_level_strategy_forces_local_autorestart_off() {
+fn item_30_application_level_strategy_forces_local_autorestart_off() {
     let e = engine(XML_TEST);
     let on = [local("dummy_application_B", "dummy_program_B3", 0, true)];
     assert!(prg(&e, "dummy_application_B", "dummy_program_B3", &on).autorestart_forced_off);
@@ -422,7 +422,7 @@ fn abcd() -> Vec<String> {
 }
 
 #[test]
-fn exact_application_name_wins_over_any_pattern() {
+fn item_14_exact_application_name_wins_over_any_pattern() {
     let e = engine(SMALL);
     let (r, _) = e.application_rules("x_1", &abcd(), StartingStrategies::Config);
     assert_eq!(r.start_sequence, 7);
@@ -444,7 +444,7 @@ fn application_hash_uses_name_suffix_with_roll_over() {
 }
 
 #[test]
-fn program_lookup_by_process_name_then_longest_pattern() {
+fn item_17_program_lookup_by_process_name_then_longest_pattern() {
     let e = engine(SMALL);
     let start = |p: &str| {
         e.process_rules(
@@ -465,7 +465,7 @@ fn program_lookup_by_process_name_then_longest_pattern() {
 }
 
 #[test]
-fn whitespace_identifiers_give_no_candidate() {
+fn item_31_whitespace_identifiers_give_no_candidate() {
     let e = engine(SMALL);
     let res = e.process_rules(
         "x_2",
@@ -479,7 +479,7 @@ fn whitespace_identifiers_give_no_candidate() {
 }
 
 #[test]
-fn required_without_start_sequence_is_forced_false_and_stop_kept() {
+fn item_25_required_without_start_sequence_is_forced_false_and_stop_kept() {
     let e = engine(SMALL);
     let res = e.process_rules(
         "x_2",
@@ -529,7 +529,7 @@ fn later_files_redefine_patterns_models_and_aliases_first_file_wins_names() {
 }
 
 #[test]
-fn application_hash_hash_d_b_gives_d_b_d_and_error_for_x_0() {
+fn item_22_application_hash_hash_d_b_gives_d_b_d_and_error_for_x_0() {
     let e = engine(
         r#"<root><application pattern="x_"><identifiers>#,d,b</identifiers><start_sequence>3</start_sequence></application></root>"#,
     );
@@ -554,7 +554,7 @@ fn application_hash_hash_d_b_gives_d_b_d_and_error_for_x_0() {
 }
 
 #[test]
-fn stop_sequence_defaults_to_start_sequence_explicit_kept() {
+fn item_26_stop_sequence_defaults_to_start_sequence_explicit_kept() {
     let e = engine(
         r#"<root><application name="a"><start_sequence>5</start_sequence>
         <programs><program name="p"><start_sequence>2</start_sequence></program>
@@ -621,6 +621,44 @@ fn padded_values_follow_python_conversions_after_schema_collapse() {
             .contains("not a boolean-like for p required:  true ")
     }));
     assert_eq!(res.reports[0].line, Some(2));
+}
+
+#[test]
+fn item_27_invalid_values_are_reported_and_defaults_kept() {
+    // A negative sequence is a valid xs:byte: reported, default 0 kept. A padded boolean is a
+    // valid xs:boolean that strtobool refuses: reported, default false kept.
+    let e = engine(
+        r#"<root><application name="a"><programs><program name="p">
+        <start_sequence>-1</start_sequence><required> true </required><expected_loading>9</expected_loading>
+        </program></programs></application></root>"#,
+    );
+    let res = prg(&e, "a", "p", &[]);
+    assert_eq!(res.rules.start_sequence, 0);
+    assert!(!res.rules.required);
+    assert_eq!(res.rules.expected_load, 9, "valid values are still read");
+    for needle in [
+        "start_sequence: -1 (expected integer >= 0)",
+        "not a boolean-like",
+    ] {
+        assert!(
+            res.reports.iter().any(|r| r.problem.contains(needle)),
+            "{needle}: {:?}",
+            res.reports
+        );
+    }
+    // Loading -1 or `fifty` and a non-integer sequence fail the schema here (no lenient mode):
+    // the file is refused (item 28).
+    for body in [
+        "<expected_loading>-1</expected_loading>",
+        "<expected_loading>fifty</expected_loading>",
+        "<start_sequence>x</start_sequence>",
+    ] {
+        let text = format!("<root><model name=\"m\">{body}</model></root>");
+        assert!(
+            load_rules_from_str(&text, Path::new("rules.xml")).is_err(),
+            "{body}"
+        );
+    }
 }
 
 #[test]

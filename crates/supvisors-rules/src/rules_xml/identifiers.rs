@@ -129,7 +129,7 @@ mod tests {
     }
 
     #[test]
-    fn aliases_expand_first_occurrence_in_declaration_order() {
+    fn item_19_aliases_expand_first_occurrence_in_declaration_order() {
         let aliases = vec![
             ("A1".to_owned(), s(&["x1", "b"])),
             ("x1".to_owned(), s(&["a", "c"])),
@@ -165,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn star_anywhere_gives_star() {
+    fn item_20_star_anywhere_gives_star() {
         assert_eq!(
             resolve("192.17.8.2,nodes_model_03,*", &reference_aliases()),
             s(&["*"])
@@ -173,7 +173,7 @@ mod tests {
     }
 
     #[test]
-    fn hash_alone_or_with_subset() {
+    fn item_21_hash_alone_or_with_subset() {
         assert_eq!(split_hash(resolve("#", &vec![])), (vec![], s(&["*"])));
         assert_eq!(
             split_hash(resolve("#,10.0.0.1,10.0.0.5", &vec![])),
@@ -217,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn hash_choice_rolls_over() {
+    fn item_23_hash_choice_rolls_over() {
         let all = s(&["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"]);
         assert_eq!(
             hash_choice(&s(&["*"]), &all, 2).as_deref(),

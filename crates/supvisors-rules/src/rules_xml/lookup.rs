@@ -130,12 +130,12 @@ mod tests {
     }
 
     #[test]
-    fn longest_match_wins_prg_underscore_over_prg() {
+    fn item_16_longest_match_wins_prg_underscore_over_prg() {
         assert_eq!(best("prg_00", &["prg", "prg_"]).as_deref(), Some("prg_"));
     }
 
     #[test]
-    fn dummies_01_any_prefers_the_longer_match() {
+    fn item_15_dummies_01_any_prefers_the_longer_match() {
         let patterns = ["dummies_", "^d.*s_01_", "dum+ies_02_"];
         assert_eq!(
             best("dummies_01_any", &patterns).as_deref(),
