@@ -125,6 +125,22 @@ fn item_83_84_no_resource_forces_fatal_and_applies_abort() {
 }
 
 #[test]
+fn item_31_empty_identifier_list_leaves_no_resource() {
+    // `<identifiers> </identifiers>` resolves to an empty list (supvisors-rules
+    // `item_31_whitespace_identifiers_give_no_candidate`): the process can run nowhere.
+    let mut r = app2();
+    for p in r.processes.values_mut() {
+        p.identifiers = Vec::new();
+    }
+    let mut c = Cluster::new(r, &APP2, |_| {});
+    let out = c.tick();
+    assert!(starts(&out).is_empty(), "nothing can be started");
+    let forced = c.loop_back(&out);
+    assert_eq!(forced.len(), 1, "p1 required + ABORT: p2 is never tried");
+    assert_eq!(forced[0].reason, "no resource available");
+}
+
+#[test]
 fn item_84_stop_and_continue_strategies() {
     for (strategy, tries) in [
         (StartingFailureStrategies::Continue, 2),
