@@ -2,7 +2,7 @@
 //!
 //! - `test`: format check, clippy with `-D warnings`, build every binary, then run every test.
 //! - `fuzz`: run the cargo-fuzz targets for a given time each (not in CI).
-//! - `bench`: run the criterion benchmarks.
+//! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`).
 //! - `sim`: run the deterministic cluster simulation over many seeds.
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,8 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+
+mod daemon_bench;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project tasks")]
@@ -35,8 +37,24 @@ enum Task {
         #[arg(long)]
         target: Option<String>,
     },
-    /// Run the criterion benchmarks.
-    Bench,
+    /// Run the criterion benchmarks, then supervisord and supvisorsd side by side.
+    Bench {
+        /// Only the side-by-side daemon measurements (no criterion benchmarks).
+        #[arg(long)]
+        daemons_only: bool,
+        /// Programs for the spawn, query and idle measurements.
+        #[arg(long, default_value_t = 1000)]
+        procs: usize,
+        /// Seconds of idle observation (CPU, RSS).
+        #[arg(long, default_value_t = 60)]
+        idle_secs: u64,
+        /// Seconds of stdout flooding.
+        #[arg(long, default_value_t = 10)]
+        flood_secs: u64,
+        /// Measure only this daemon (`supervisord` or `supvisorsd`).
+        #[arg(long)]
+        only: Option<String>,
+    },
     /// Run the deterministic cluster simulation of supvisors-core over many seeds.
     Sim {
         /// Number of seeds to run.
@@ -66,7 +84,26 @@ fn run(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Test { no_lint } => test(&root, no_lint),
         Task::Fuzz { seconds, target } => fuzz(&root, seconds, target.as_deref()),
-        Task::Bench => cargo(&root, &["bench", "--workspace"]),
+        Task::Bench {
+            daemons_only,
+            procs,
+            idle_secs,
+            flood_secs,
+            only,
+        } => {
+            if !daemons_only {
+                cargo(&root, &["bench", "--workspace"])?;
+            }
+            bench_daemons(
+                &root,
+                &daemon_bench::Sizes {
+                    procs,
+                    idle_secs,
+                    flood_secs,
+                },
+                only.as_deref(),
+            )
+        }
         Task::Sim {
             seeds,
             first_seed,
@@ -108,6 +145,47 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
     } else {
         cargo(root, &["test", "--workspace", "--no-fail-fast"])
     }
+}
+
+fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -> Result<()> {
+    setup_python(root)?;
+    if only != Some("supervisord") {
+        cargo(
+            root,
+            &[
+                "build",
+                "--release",
+                "-p",
+                "supvisors-cli",
+                "--bin",
+                "supvisorsd",
+            ],
+        )?;
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let venv = std::env::var_os("SUPVISORS_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".venv"));
+    let subjects = [
+        daemon_bench::Subject {
+            label: "supervisord",
+            exe: venv.join("bin/supervisord"),
+        },
+        daemon_bench::Subject {
+            label: "supvisorsd",
+            exe: target.join("release/supvisorsd"),
+        },
+    ];
+    let chosen: Vec<_> = subjects
+        .into_iter()
+        .filter(|s| only.is_none_or(|o| o == s.label))
+        .collect();
+    if chosen.is_empty() {
+        bail!("--only takes supervisord or supvisorsd");
+    }
+    daemon_bench::run(&chosen, sizes)
 }
 
 fn sim(root: &Path, seeds: u64, first_seed: u64, seed: Option<u64>) -> Result<()> {

@@ -1,0 +1,469 @@
+//! `cargo xtask bench --daemons`: the real `supervisord` 4.3.0 (from the project's venv) and our
+//! `supvisorsd` measured side by side in one run, with the ratios of issue #3:
+//! spawn rate of 1,000 programs, `getAllProcessInfo` latency with 1,000 processes, idle RSS and
+//! CPU with 1,000 sleeping children, and stdout capture throughput while `getState` is polled.
+//!
+//! Observation only goes through `/proc` and XML-RPC, the same way for both daemons, so the
+//! client's own costs are equal on both sides.
+
+use std::fmt::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// Which daemon a measurement is about.
+#[derive(Clone)]
+pub struct Subject {
+    /// Label printed in the table.
+    pub label: &'static str,
+    /// The daemon's executable (run as `<exe> -n -c <file>`).
+    pub exe: PathBuf,
+}
+
+/// Bench sizes, kept as parameters so a quick local run is possible.
+pub struct Sizes {
+    /// Programs for the spawn, query and idle measurements.
+    pub procs: usize,
+    /// Seconds of idle observation.
+    pub idle_secs: u64,
+    /// Seconds of stdout flooding.
+    pub flood_secs: u64,
+}
+
+/// One measured figure per subject.
+struct Row {
+    what: &'static str,
+    unit: &'static str,
+    /// True when a larger value is better (rates), false for costs.
+    higher_is_better: bool,
+    values: Vec<f64>,
+}
+
+/// Runs every measurement on every subject and prints a table with ratios (last subject against
+/// the first).
+pub fn run(subjects: &[Subject], sizes: &Sizes) -> Result<()> {
+    let mut rows = vec![
+        Row::new("spawn rate (startsecs=0)", "spawns/s", true),
+        Row::new("getAllProcessInfo median", "ms", false),
+        Row::new("idle RSS", "MB", false),
+        Row::new("idle CPU", "%", false),
+        Row::new("stdout capture", "MB/s", true),
+        Row::new("getState p99 while flooding", "ms", false),
+    ];
+    for subject in subjects {
+        eprintln!(
+            "daemon-bench: {} ({})",
+            subject.label,
+            subject.exe.display()
+        );
+        let many = many_programs(subject, sizes)?;
+        rows[0].values.push(many.spawn_rate);
+        rows[1].values.push(many.all_info_ms);
+        rows[2].values.push(many.idle_rss_mb);
+        rows[3].values.push(many.idle_cpu_pct);
+        let flood = flood(subject, sizes)?;
+        rows[4].values.push(flood.mb_per_s);
+        rows[5].values.push(flood.get_state_p99_ms);
+    }
+    print!("{}", table(subjects, &rows));
+    Ok(())
+}
+
+impl Row {
+    fn new(what: &'static str, unit: &'static str, higher_is_better: bool) -> Self {
+        Row {
+            what,
+            unit,
+            higher_is_better,
+            values: Vec::new(),
+        }
+    }
+}
+
+fn table(subjects: &[Subject], rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{:<32} {:>9}", "measurement", "unit");
+    for s in subjects {
+        let _ = write!(out, " {:>14}", s.label);
+    }
+    let _ = writeln!(out, " {:>10}", "gain");
+    for row in rows {
+        let _ = write!(out, "{:<32} {:>9}", row.what, row.unit);
+        for v in &row.values {
+            let _ = write!(out, " {v:>14.3}");
+        }
+        let gain = match (row.values.first(), row.values.last()) {
+            (Some(&first), Some(&last)) if row.values.len() > 1 => {
+                if row.higher_is_better {
+                    last / first
+                } else {
+                    first / last
+                }
+            }
+            _ => f64::NAN,
+        };
+        let _ = writeln!(out, " {gain:>9.1}x");
+    }
+    out
+}
+
+struct Many {
+    spawn_rate: f64,
+    all_info_ms: f64,
+    idle_rss_mb: f64,
+    idle_cpu_pct: f64,
+}
+
+fn many_programs(subject: &Subject, sizes: &Sizes) -> Result<Many> {
+    let dir = tempfile::tempdir()?;
+    let port = free_port()?;
+    let mut conf = base_config(dir.path(), port);
+    for i in 0..sizes.procs {
+        // Logs off on both sides: this measures spawning, not file creation.
+        let _ = writeln!(
+            conf,
+            "[program:p{i:04}]\ncommand=/bin/sleep 100000\nstartsecs=0\nautorestart=false\n\
+             stdout_logfile=NONE\nstderr_logfile=NONE\n"
+        );
+    }
+    // Children are counted from /proc from the daemon's start (same cost for both daemons, no
+    // RPC in the way): autostart may be over before the first XML-RPC answer.
+    let daemon = Daemon::launch(subject, dir.path(), &conf)?;
+    let started = Instant::now();
+    let mut first: Option<Instant> = None;
+    loop {
+        let n = children_of(daemon.pid()).len();
+        if n > 0 && first.is_none() {
+            first = Some(Instant::now());
+        }
+        if n >= sizes.procs {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            bail!("{}: only {n} children after 300 s", subject.label);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let spawn_secs = first.map_or(0.0, |f| f.elapsed().as_secs_f64()).max(0.02);
+    let spawn_rate = sizes.procs as f64 / spawn_secs;
+    daemon.wait_ready(port)?;
+
+    // The reference needs over a second per call: a handful of samples is enough there.
+    let mut samples = Vec::new();
+    let client = Client::new(port);
+    let budget = Instant::now();
+    while samples.len() < 50 && (samples.len() < 3 || budget.elapsed() < Duration::from_secs(10)) {
+        let t = Instant::now();
+        let body = client.call("supervisor.getAllProcessInfo", "")?;
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+        let running = body.matches("<string>RUNNING</string>").count();
+        if running < sizes.procs {
+            bail!(
+                "{}: getAllProcessInfo shows {running} RUNNING of {}",
+                subject.label,
+                sizes.procs
+            );
+        }
+    }
+    let all_info_ms = median(&mut samples);
+
+    let cpu0 = cpu_ticks(daemon.pid())?;
+    let t0 = Instant::now();
+    std::thread::sleep(Duration::from_secs(sizes.idle_secs));
+    let cpu1 = cpu_ticks(daemon.pid())?;
+    let ticks_per_sec = 100.0; // USER_HZ on Linux
+    let idle_cpu_pct = (cpu1 - cpu0) as f64 / ticks_per_sec / t0.elapsed().as_secs_f64() * 100.0;
+    let idle_rss_mb = rss_kb(daemon.pid())? as f64 / 1024.0;
+    daemon.stop()?;
+    Ok(Many {
+        spawn_rate,
+        all_info_ms,
+        idle_rss_mb,
+        idle_cpu_pct,
+    })
+}
+
+struct Flood {
+    mb_per_s: f64,
+    get_state_p99_ms: f64,
+}
+
+fn flood(subject: &Subject, sizes: &Sizes) -> Result<Flood> {
+    let dir = tempfile::tempdir()?;
+    let port = free_port()?;
+    let mut conf = base_config(dir.path(), port);
+    // Rotation bounds the disk use of a multi-gigabyte run.
+    let _ = writeln!(
+        conf,
+        "[program:flood]\ncommand=/bin/cat /dev/zero\nstartsecs=0\nautorestart=false\n\
+         stdout_logfile={}/flood.log\nstdout_logfile_maxbytes=256MB\nstdout_logfile_backups=1\n",
+        dir.path().display()
+    );
+    let daemon = Daemon::start(subject, dir.path(), &conf, port)?;
+    let child = wait_for(Duration::from_secs(30), || {
+        children_of(daemon.pid()).first().copied()
+    })
+    .context("the flooding child did not start")?;
+    let client = Client::new(port);
+    let w0 = written_bytes(child)?;
+    let t0 = Instant::now();
+    let mut latencies = Vec::new();
+    while t0.elapsed() < Duration::from_secs(sizes.flood_secs) {
+        let t = Instant::now();
+        client.call("supervisor.getState", "")?;
+        latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let w1 = written_bytes(child)?;
+    let secs = t0.elapsed().as_secs_f64();
+    daemon.stop()?;
+    latencies.sort_by(f64::total_cmp);
+    let p99 = latencies
+        .get(latencies.len() * 99 / 100)
+        .copied()
+        .unwrap_or(f64::NAN);
+    Ok(Flood {
+        mb_per_s: (w1 - w0) as f64 / secs / 1e6,
+        get_state_p99_ms: p99,
+    })
+}
+
+fn base_config(dir: &Path, port: u16) -> String {
+    format!(
+        "[supervisord]\nlogfile={d}/supervisord.log\npidfile={d}/supervisord.pid\n\
+         childlogdir={d}\n\n[inet_http_server]\nport=127.0.0.1:{port}\n\n\
+         [rpcinterface:supervisor]\n\
+         supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n",
+        d = dir.display()
+    )
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let t = Instant::now();
+    while t.elapsed() < limit {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A daemon started for one measurement, stopped (and its children with it) on drop.
+struct Daemon {
+    child: Child,
+    label: &'static str,
+}
+
+impl Daemon {
+    fn start(subject: &Subject, dir: &Path, conf: &str, port: u16) -> Result<Self> {
+        let daemon = Self::launch(subject, dir, conf)?;
+        daemon.wait_ready(port)?;
+        Ok(daemon)
+    }
+
+    fn launch(subject: &Subject, dir: &Path, conf: &str) -> Result<Self> {
+        let file = dir.join("supervisord.conf");
+        std::fs::write(&file, conf)?;
+        // Three pipes per child: 1,000 children need more descriptors than a 1024 soft limit.
+        let child = Command::new("/bin/sh")
+            .arg("-c")
+            .arg("ulimit -n 8192 2>/dev/null || ulimit -n $(ulimit -Hn); exec \"$0\" -n -c \"$1\"")
+            .arg(&subject.exe)
+            .arg(&file)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", subject.exe.display()))?;
+        Ok(Daemon {
+            child,
+            label: subject.label,
+        })
+    }
+
+    fn wait_ready(&self, port: u16) -> Result<()> {
+        let client = Client::new(port);
+        wait_for(Duration::from_secs(30), || {
+            client.call("supervisor.getState", "").ok()
+        })
+        .with_context(|| format!("{} does not answer on port {port}", self.label))?;
+        Ok(())
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// SIGTERM, then waits for the daemon to stop its children and exit.
+    fn stop(mut self) -> Result<()> {
+        let pid = self.pid();
+        let status = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()?;
+        if !status.success() {
+            bail!("cannot signal {} ({pid})", self.label);
+        }
+        if wait_for(Duration::from_secs(120), || {
+            self.child.try_wait().ok().flatten()
+        })
+        .is_none()
+        {
+            bail!(
+                "{} ({pid}) did not exit within 120 s of SIGTERM",
+                self.label
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            // Only reached when a measurement failed: children we can see die with the daemon.
+            for pid in children_of(self.pid()) {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Pids whose parent is `pid` (the kernel here has no `/proc/<pid>/task/<tid>/children`).
+fn children_of(pid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(child) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+            continue;
+        };
+        // Fields after the command name, which is parenthesised and may contain spaces.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        if rest.split_whitespace().nth(1) == Some(&pid.to_string()) {
+            out.push(child);
+        }
+    }
+    out
+}
+
+fn cpu_ticks(pid: i32) -> Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of stat; `rest` starts at field 3.
+    let utime: u64 = f.get(11).unwrap_or(&"0").parse()?;
+    let stime: u64 = f.get(12).unwrap_or(&"0").parse()?;
+    Ok(utime + stime)
+}
+
+fn rss_kb(pid: i32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("no VmRSS")
+}
+
+fn written_bytes(pid: i32) -> Result<u64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io"))?;
+    io.lines()
+        .find_map(|l| l.strip_prefix("wchar:"))
+        .and_then(|v| v.trim().parse().ok())
+        .context("no wchar")
+}
+
+/// Just enough XML-RPC over one keep-alive HTTP/1.1 connection to time calls. Hand-written on
+/// purpose: a bench client must add no work of its own (no XML tree, no pool, no TLS stack) so
+/// that the figures are the daemon's.
+struct Client {
+    port: u16,
+    conn: std::cell::RefCell<Option<BufReader<TcpStream>>>,
+}
+
+impl Client {
+    fn new(port: u16) -> Self {
+        Client {
+            port,
+            conn: std::cell::RefCell::new(None),
+        }
+    }
+
+    fn call(&self, method: &str, params: &str) -> Result<String> {
+        let body = format!(
+            "<?xml version='1.0'?>\n<methodCall>\n<methodName>{method}</methodName>\n<params>\n{params}</params>\n</methodCall>\n"
+        );
+        let mut slot = self.conn.borrow_mut();
+        if slot.is_none() {
+            let s = TcpStream::connect(("127.0.0.1", self.port))?;
+            s.set_nodelay(true)?;
+            *slot = Some(BufReader::new(s));
+        }
+        let result = Self::exchange(slot.as_mut().context("connection")?, &body);
+        if result.is_err() {
+            *slot = None;
+        }
+        result
+    }
+
+    fn exchange(conn: &mut BufReader<TcpStream>, body: &str) -> Result<String> {
+        let req = format!(
+            "POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        conn.get_mut().write_all(req.as_bytes())?;
+        let mut line = String::new();
+        conn.read_line(&mut line)?;
+        if !line.contains(" 200 ") {
+            bail!("HTTP answer: {}", line.trim());
+        }
+        let mut length = None;
+        loop {
+            line.clear();
+            conn.read_line(&mut line)?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        let length = length.context("no Content-Length")?;
+        let mut buf = vec![0; length];
+        conn.read_exact(&mut buf)?;
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        if text.contains("<fault>") {
+            bail!("fault: {text}");
+        }
+        Ok(text)
+    }
+}
