@@ -292,3 +292,7 @@ Supvisors for Rust extensions:
 --host-node-name NAME -- with --check-config: the host name to assume
 --hosts FILE -- with --check-config: resolve host names from this JSON table
 ";
+
+#[cfg(test)]
+#[path = "args_tests.rs"]
+mod tests;
