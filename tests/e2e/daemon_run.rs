@@ -141,8 +141,11 @@ fn read_pid(path: &PathBuf) -> Option<i32> {
 fn daemonized_process_detaches_writes_its_pid_and_stops_on_sigterm() {
     let dir = config_dir("");
     let pidfile = dir.path().join("s.pid");
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).expect("mkdir work");
     let mut cmd = Command::new(binary("supvisorsd"));
-    cmd.args(["-c", "s.conf"]).current_dir(dir.path());
+    cmd.args(["-c", "s.conf", "-m", "027", "-d", "work"])
+        .current_dir(dir.path());
     let out = run(&mut cmd);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&cmd, &out));
     wait_for("the pidfile", || read_pid(&pidfile).is_some());
@@ -150,6 +153,21 @@ fn daemonized_process_detaches_writes_its_pid_and_stops_on_sigterm() {
     let _guard = PidGuard(pid);
     assert!(is_running(pid), "the daemon {pid} runs");
     assert_eq!(session_of(pid), pid, "the daemon leads its own session");
+    let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).expect("cwd link");
+    assert_eq!(
+        cwd,
+        work.canonicalize().expect("work exists"),
+        "chdir to -d"
+    );
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    assert!(
+        status.contains("\nUmask:\t0027\n"),
+        "umask from -m\n{status}"
+    );
+    for fd in 0..3 {
+        let target = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).expect("fd link");
+        assert_eq!(target, PathBuf::from("/dev/null"), "fd {fd}");
+    }
     kill(Pid::from_raw(pid), Signal::SIGTERM).expect("signal the daemon");
     wait_for("the daemon to exit", || !is_running(pid));
     assert!(!pidfile.exists(), "the pidfile is removed at exit");

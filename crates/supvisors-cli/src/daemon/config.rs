@@ -80,17 +80,36 @@ pub fn load(
         identifier: cli.identifier.clone(),
     };
     let mut loaded = supvisors_rules::load(path, ctx, &overrides).map_err(ConfigFailure::Errors)?;
-    messages
-        .warnings
-        .extend(loaded.warnings().iter().map(|w| w.to_string()));
-    if let Some(supvisors) = &loaded.supvisors {
-        // The reference logs invalid rules files and runs without rules.
-        messages
-            .warnings
-            .extend(supvisors.rules_errors.iter().map(|e| e.to_string()));
-    }
+    queue_load_messages(&loaded, messages);
     apply(&mut loaded.supervisor.supervisord, cli, ctx).map_err(ConfigFailure::Usage)?;
     Ok(loaded)
+}
+
+/// The reference's parse messages: one INFO per included file, the Supervisor warnings in its
+/// words; Supvisors problems (which the reference logs in its own log) with their place.
+fn queue_load_messages(loaded: &LoadedConfig, messages: &mut StartupMessages) {
+    let supervisor = &loaded.supervisor;
+    messages.infos.extend(
+        supervisor
+            .included_files
+            .iter()
+            .map(|file| format!("Included extra file \"{}\" during parsing", file.display())),
+    );
+    messages
+        .warnings
+        .extend(supervisor.warnings.iter().map(|w| w.problem.clone()));
+    if let Some(supvisors) = &loaded.supvisors {
+        let problems = supvisors
+            .options
+            .warnings
+            .iter()
+            .chain(&supvisors.resolved.reports)
+            // The reference logs invalid rules files and runs without rules.
+            .chain(&supvisors.rules_errors);
+        messages
+            .warnings
+            .extend(problems.map(|problem| problem.to_string()));
+    }
 }
 
 /// Lays the command-line values over `[supervisord]`; the user name is checked here, after
@@ -132,7 +151,91 @@ pub fn apply(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use supvisors_rules::context::{HostEntry, Resolver, StaticAccounts};
+    use supvisors_rules::values::LogLevel;
+
     use super::*;
+
+    struct NoResolver;
+
+    impl Resolver for NoResolver {
+        fn resolve(&self, _host: &str) -> Option<HostEntry> {
+            None
+        }
+    }
+
+    #[test]
+    fn command_line_values_override_the_file_and_parse_messages_are_queued() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("inc")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("s.conf"),
+            "[supervisord]\nlogfile=%(here)s/s.log\nloglevel=warn\nminfds=100\n\
+             identifier=conf\n\n[include]\nfiles = inc/*.ini\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("inc/a.ini"),
+            "[program:p]\ncommand=/bin/true\nstdout_logfile=AUTO\nstdout_logfile_maxbytes=0\n",
+        )
+        .expect("write");
+        let accounts = StaticAccounts::root_only();
+        let ctx = LoadContext {
+            env: BTreeMap::new(),
+            host_node_name: "host".into(),
+            cwd: dir.path().to_path_buf(),
+            local_addresses: Vec::new(),
+            accounts: &accounts,
+            resolver: &NoResolver,
+        };
+        let cli = CommandLine {
+            nodaemon: Some(true),
+            loglevel: Some(LogLevel::Debug),
+            minfds: Some(5),
+            identifier: Some("cli".into()),
+            user: Some("root".into()),
+            ..CommandLine::default()
+        };
+        let mut messages = StartupMessages::default();
+        let loaded = load(Path::new("s.conf"), &cli, &ctx, &mut messages).expect("loads");
+        let section = &loaded.supervisor.supervisord;
+        assert!(section.nodaemon);
+        assert_eq!(section.loglevel, LogLevel::Debug);
+        assert_eq!(section.minfds, 5);
+        assert_eq!(
+            section.minprocs, 200,
+            "not given: the file's (default) value stays"
+        );
+        assert_eq!(section.identifier, "cli");
+        assert_eq!(section.uid, Some(0));
+        assert_eq!(
+            messages.infos,
+            vec![format!(
+                "Included extra file \"{}\" during parsing",
+                dir.path().join("inc/a.ini").display()
+            )]
+        );
+        assert_eq!(
+            messages.warnings,
+            vec![
+                "For [program:p], AUTO logging used for stdout_logfile without rollover, set \
+                 maxbytes > 0 to avoid filling up filesystem unintentionally"
+                    .to_string()
+            ]
+        );
+        let unknown = CommandLine {
+            user: Some("nobody-here".into()),
+            ..CommandLine::default()
+        };
+        match load(Path::new("s.conf"), &unknown, &ctx, &mut messages) {
+            Err(ConfigFailure::Usage(err)) => {
+                assert_eq!(err, UsageError("Invalid user name nobody-here".into()))
+            }
+            other => panic!("an unknown user is a usage error: {other:?}"),
+        }
+    }
 
     #[test]
     fn search_list_follows_the_program_name_as_invoked() {
