@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use supvisors_rules::context::LoadContext;
+use supvisors_rules::error::Severity;
 
 use crate::check_config::{self, CheckOptions};
 use crate::host::{self, SystemAccounts, SystemResolver};
@@ -100,10 +101,13 @@ fn config_failure(progname: &str, failure: &ConfigFailure) -> ExitCode {
     match failure {
         ConfigFailure::Usage(err) => usage_error(progname, err),
         ConfigFailure::Errors(errors) => {
-            // The reference stops at its first error; ours are all found in one pass and all
-            // worth fixing, so all are printed, each as the reference prints one.
-            for error in errors {
-                eprintln!("Error: {error}");
+            // In the reference's words (`problem`), so that scripts matching its message keep
+            // working. The reference stops at its first error; ours are all found in one pass
+            // and all worth fixing, so each is printed the same way (`--check-config` adds
+            // the line numbers).
+            let problems = errors.iter().filter(|e| e.severity == Severity::Error);
+            for error in problems {
+                eprintln!("Error: {}", error.problem);
             }
             eprintln!("For help, use {progname} -h");
             ExitCode::from(2)
