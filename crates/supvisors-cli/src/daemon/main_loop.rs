@@ -8,10 +8,25 @@ use std::path::PathBuf;
 use supvisors_rules::LoadedConfig;
 use supvisors_rules::values::LogLevel;
 
-use super::args::CommandLine;
+use super::args::{CommandLine, UsageError};
 use super::daemonize::Pidfile;
 use super::messages::{PlaceholderLog, StartupMessages};
 use super::signals::{SignalEvent, Signals};
+
+/// What is set up before daemonizing: the reference binds its HTTP servers before forking so
+/// that a port in use is reported on the terminal (`Error: Another program is already
+/// listening …`, exit 2). Placeholder: the lead adds the bound std listeners here.
+#[derive(Debug, Default)]
+pub struct Prepared {}
+
+/// Startup steps 4–6 that may fail on the terminal (AUTO log cleanup, groups, binding the
+/// servers), run before daemonizing and again on each restart. Placeholder: nothing to do yet.
+pub fn before_daemonize(
+    _config: &LoadedConfig,
+    _messages: &mut StartupMessages,
+) -> Result<Prepared, UsageError> {
+    Ok(Prepared::default())
+}
 
 /// How the main loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +52,8 @@ pub struct DaemonContext {
     pub messages: StartupMessages,
     /// False after a restart (no rlimits, no daemonizing again).
     pub first: bool,
+    /// What [`before_daemonize`] set up.
+    pub prepared: Prepared,
     pidfile: Option<Pidfile>,
 }
 
@@ -48,6 +65,7 @@ impl DaemonContext {
         command_line: CommandLine,
         config: LoadedConfig,
         messages: StartupMessages,
+        prepared: Prepared,
     ) -> DaemonContext {
         DaemonContext {
             progname,
@@ -56,6 +74,7 @@ impl DaemonContext {
             config,
             messages,
             first: true,
+            prepared,
             pidfile: None,
         }
     }

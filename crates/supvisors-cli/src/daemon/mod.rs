@@ -143,6 +143,10 @@ fn start(progname: &str, cli: CommandLine, ctx: &LoadContext<'static>) -> ExitCo
     {
         return usage_error(progname, &err);
     }
+    let prepared = match main_loop::before_daemonize(&loaded, &mut messages) {
+        Ok(prepared) => prepared,
+        Err(err) => return usage_error(progname, &err),
+    };
     if !section.nodaemon {
         let directory = section.directory.as_deref();
         if let Err(err) = daemonize::daemonize(directory, section.umask, &mut messages) {
@@ -164,7 +168,7 @@ fn start(progname: &str, cli: CommandLine, ctx: &LoadContext<'static>) -> ExitCo
             return ExitCode::from(2);
         }
     };
-    let first = DaemonContext::new(progname.into(), path, cli, loaded, messages);
+    let first = DaemonContext::new(progname.into(), path, cli, loaded, messages, prepared);
     runtime.block_on(serve(first, ctx))
 }
 
@@ -199,7 +203,18 @@ async fn serve(mut daemon: DaemonContext, ctx: &LoadContext<'static>) -> ExitCod
         if let Err(err) = privileges::set_uid_or_exit(uid, &mut messages) {
             return usage_error(&progname, &err);
         }
-        daemon = DaemonContext::new(progname, config_path, command_line, loaded, messages);
+        let prepared = match main_loop::before_daemonize(&loaded, &mut messages) {
+            Ok(prepared) => prepared,
+            Err(err) => return usage_error(&progname, &err),
+        };
+        daemon = DaemonContext::new(
+            progname,
+            config_path,
+            command_line,
+            loaded,
+            messages,
+            prepared,
+        );
         daemon.first = false;
     }
 }
