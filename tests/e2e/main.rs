@@ -2,6 +2,8 @@
 
 mod breed;
 mod check_config;
+mod daemon_cli;
+mod daemon_run;
 mod ini_dialects;
 mod reference_configs;
 mod rules_resolution;

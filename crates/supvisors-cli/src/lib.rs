@@ -1,9 +1,11 @@
 //! Assembly of the `supvisorsd` binary: the only place that knows every other crate.
 //!
 //! `check_config` loads a configuration and renders its summary (`summary`) or its errors,
-//! with host facts from `host`. The daemon runtime (`daemon`) and `supvisorsctl` (`ctl`) come
-//! with later issues.
+//! with host facts from `host`. `daemon` is the daemon shell around the main loop (command
+//! line, configuration, privileges, daemonizing, signals). `supvisorsctl` (`ctl`) comes with a
+//! later issue.
 
 pub mod check_config;
+pub mod daemon;
 pub mod host;
 pub mod summary;
