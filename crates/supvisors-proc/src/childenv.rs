@@ -20,7 +20,10 @@ pub fn child_env(
     if let Some(url) = server_url.filter(|u| !u.is_empty()) {
         env.insert("SUPERVISOR_SERVER_URL".to_owned(), url.to_owned());
     }
-    env.insert("SUPERVISOR_PROCESS_NAME".to_owned(), process_name.to_owned());
+    env.insert(
+        "SUPERVISOR_PROCESS_NAME".to_owned(),
+        process_name.to_owned(),
+    );
     if let Some(group) = group_name {
         env.insert("SUPERVISOR_GROUP_NAME".to_owned(), group.to_owned());
     }
@@ -33,7 +36,10 @@ pub fn child_env(
 /// The symbolic name of an errno value (`ENOENT`), as Python's `errno.errorcode` gives it.
 pub fn errno_name(errno: i32) -> Option<&'static str> {
     let table = errno_table();
-    usize::try_from(errno).ok().and_then(|i| table.get(i)).and_then(|n| n.as_deref())
+    usize::try_from(errno)
+        .ok()
+        .and_then(|i| table.get(i))
+        .and_then(|n| n.as_deref())
 }
 
 /// Table of errno names, built once in the parent so that a forked child only reads it.
@@ -59,34 +65,47 @@ mod tests {
     use super::*;
 
     fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn later_sources_override_earlier() {
         let env = child_env(
-            kv(&[("HOME", "/root"), ("SHARED", "daemon"), ("SUPERVISOR_ENABLED", "0")]),
+            kv(&[
+                ("HOME", "/root"),
+                ("SHARED", "daemon"),
+                ("SUPERVISOR_ENABLED", "0"),
+            ]),
             Some("unix:///tmp/s.sock"),
             "envp",
             Some("envg"),
             &kv(&[("GLOBAL_A", "g a"), ("SHARED", "global")]),
             &kv(&[("SHARED", "from-prog")]),
         );
-        assert_eq!(env, kv(&[
-            ("GLOBAL_A", "g a"),
-            ("HOME", "/root"),
-            ("SHARED", "from-prog"),
-            ("SUPERVISOR_ENABLED", "1"),
-            ("SUPERVISOR_GROUP_NAME", "envg"),
-            ("SUPERVISOR_PROCESS_NAME", "envp"),
-            ("SUPERVISOR_SERVER_URL", "unix:///tmp/s.sock"),
-        ]));
+        assert_eq!(
+            env,
+            kv(&[
+                ("GLOBAL_A", "g a"),
+                ("HOME", "/root"),
+                ("SHARED", "from-prog"),
+                ("SUPERVISOR_ENABLED", "1"),
+                ("SUPERVISOR_GROUP_NAME", "envg"),
+                ("SUPERVISOR_PROCESS_NAME", "envp"),
+                ("SUPERVISOR_SERVER_URL", "unix:///tmp/s.sock"),
+            ])
+        );
     }
 
     #[test]
     fn no_server_url_leaves_variable_unset() {
         let env = child_env(Vec::new(), None, "p", None, &[], &[]);
-        assert!(env.iter().all(|(k, _)| k != "SUPERVISOR_SERVER_URL" && k != "SUPERVISOR_GROUP_NAME"));
+        assert!(
+            env.iter()
+                .all(|(k, _)| k != "SUPERVISOR_SERVER_URL" && k != "SUPERVISOR_GROUP_NAME")
+        );
     }
 
     #[test]

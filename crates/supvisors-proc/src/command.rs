@@ -42,7 +42,10 @@ pub enum CommandErrorKind {
 ///
 /// `env_path` is the `PATH` of the program's merged environment if it sets one; otherwise
 /// the daemon's own non-empty `$PATH` is used, else [`DEFAULT_PATH`].
-pub fn resolve_command(command: &str, env_path: Option<&str>) -> Result<ResolvedCommand, CommandError> {
+pub fn resolve_command(
+    command: &str,
+    env_path: Option<&str>,
+) -> Result<ResolvedCommand, CommandError> {
     let daemon_path = std::env::var("PATH").ok();
     resolve_with_daemon_path(command, env_path, daemon_path.as_deref())
 }
@@ -53,9 +56,15 @@ pub fn resolve_with_daemon_path(
     env_path: Option<&str>,
     daemon_path: Option<&str>,
 ) -> Result<ResolvedCommand, CommandError> {
-    let not_exec = |text: String| CommandError { kind: CommandErrorKind::NotExecutable, text };
+    let not_exec = |text: String| CommandError {
+        kind: CommandErrorKind::NotExecutable,
+        text,
+    };
     let argv = split(command).map_err(|reason| {
-        not_exec(format!("can't parse command {}: {reason}", py_repr(command)))
+        not_exec(format!(
+            "can't parse command {}: {reason}",
+            py_repr(command)
+        ))
     })?;
     let Some(program) = argv.first() else {
         return Err(not_exec("command is empty".to_owned()));
@@ -154,7 +163,11 @@ pub fn split(text: &str) -> Result<Vec<String>, &'static str> {
 
 /// Python's `repr()` of a `str`, which the reference uses in its `%r` messages.
 pub fn py_repr(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(text.len() + 2);
     out.push(quote);
     for c in text.chars() {
@@ -167,7 +180,9 @@ pub fn py_repr(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -182,13 +197,16 @@ mod tests {
 
     #[test]
     fn split_follows_posix_shlex() {
-        assert_eq!(split(r#"a 'b c' "d \"e\" \x" f\ g ''"#), Ok(vec![
-            "a".to_owned(),
-            "b c".to_owned(),
-            r#"d "e" \x"#.to_owned(),
-            "f g".to_owned(),
-            String::new()
-        ]));
+        assert_eq!(
+            split(r#"a 'b c' "d \"e\" \x" f\ g ''"#),
+            Ok(vec![
+                "a".to_owned(),
+                "b c".to_owned(),
+                r#"d "e" \x"#.to_owned(),
+                "f g".to_owned(),
+                String::new()
+            ])
+        );
         assert_eq!(split("x 'y"), Err("No closing quotation"));
         assert_eq!(split("x \\"), Err("No escaped character"));
         assert_eq!(split("   "), Ok(vec![]));
@@ -200,15 +218,27 @@ mod tests {
         let d = dir.path().to_string_lossy().into_owned();
         let err = |cmd: &str| resolve_with_daemon_path(cmd, None, Some(&d)).expect_err(cmd);
         assert_eq!(err("").text, "command is empty");
-        assert_eq!(err("foo 'bar").text, "can't parse command \"foo 'bar\": No closing quotation");
+        assert_eq!(
+            err("foo 'bar").text,
+            "can't parse command \"foo 'bar\": No closing quotation"
+        );
         let e = err("nosuchprog x");
-        assert_eq!((e.kind, e.text.as_str()), (CommandErrorKind::NoFile, "can't find command 'nosuchprog'"));
+        assert_eq!(
+            (e.kind, e.text.as_str()),
+            (CommandErrorKind::NoFile, "can't find command 'nosuchprog'")
+        );
         assert_eq!(err(&d).text, format!("command at '{d}' is a directory"));
         let f = dir.path().join("plain");
         std::fs::write(&f, "x").expect("write");
         let fs = f.to_string_lossy().into_owned();
         let e = err(&fs);
-        assert_eq!((e.kind, e.text), (CommandErrorKind::NotExecutable, format!("command at '{fs}' is not executable")));
+        assert_eq!(
+            (e.kind, e.text),
+            (
+                CommandErrorKind::NotExecutable,
+                format!("command at '{fs}' is not executable")
+            )
+        );
     }
 
     #[test]
@@ -218,7 +248,8 @@ mod tests {
         std::fs::write(&f, "#!/bin/sh\n").expect("write");
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let d = dir.path().to_string_lossy().into_owned();
-        let r = resolve_with_daemon_path("myprog -x", Some(&format!("/nonexistent:{d}")), None).expect("found");
+        let r = resolve_with_daemon_path("myprog -x", Some(&format!("/nonexistent:{d}")), None)
+            .expect("found");
         assert_eq!(r.file, f);
         assert_eq!(r.argv, vec!["myprog".to_owned(), "-x".to_owned()]);
         assert!(resolve_with_daemon_path("myprog", None, Some(&d)).is_ok());

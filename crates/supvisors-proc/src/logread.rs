@@ -41,7 +41,14 @@ pub fn read_log(path: &Path, offset: i64, length: i64) -> Result<String, ReadErr
         }
         let off = offset as u64;
         let avail = size.saturating_sub(off);
-        (off, if length == 0 { avail } else { avail.min(length as u64) })
+        (
+            off,
+            if length == 0 {
+                avail
+            } else {
+                avail.min(length as u64)
+            },
+        )
     };
     let data = read_at(&file, start, count.min(size)).map_err(|_| ReadError::Failed)?;
     Ok(String::from_utf8_lossy(&data).into_owned())
@@ -62,7 +69,11 @@ pub fn tail_log(path: &Path, offset: i64, length: i64) -> (String, u64, bool) {
         Some((start, len)) => read_at(&file, start, len).unwrap_or_default(),
         None => Vec::new(),
     };
-    (String::from_utf8_lossy(&bytes).into_owned(), size as u64, overflow)
+    (
+        String::from_utf8_lossy(&bytes).into_owned(),
+        size as u64,
+        overflow,
+    )
 }
 
 /// The window `(start, len)` to read (None when empty) and the overflow flag.
@@ -124,18 +135,23 @@ impl LogFollower {
         let file = File::open(&path)?;
         let meta = file.metadata()?;
         let pos = meta.len().saturating_sub(FOLLOW_HEAD);
-        Ok(Self { path, ino: meta.ino(), file, pos })
+        Ok(Self {
+            path,
+            ino: meta.ino(),
+            file,
+            pos,
+        })
     }
 
     /// One step: new bytes, the truncation notice, or `None` when nothing changed.
     pub fn poll_once(&mut self) -> io::Result<Option<Vec<u8>>> {
         // A vanished path keeps the old descriptor: the file may come back under a new inode.
-        if let Ok(meta) = std::fs::metadata(&self.path) {
-            if meta.ino() != self.ino {
-                self.file = File::open(&self.path)?;
-                self.ino = meta.ino();
-                self.pos = 0;
-            }
+        if let Ok(meta) = std::fs::metadata(&self.path)
+            && meta.ino() != self.ino
+        {
+            self.file = File::open(&self.path)?;
+            self.ino = meta.ino();
+            self.pos = 0;
         }
         let size = self.file.metadata()?.len();
         if size < self.pos {
@@ -183,7 +199,10 @@ mod tests {
         let (_d2, q) = file_with(150);
         let (data, size, overflow) = tail_log(&q, 100, 1024);
         assert_eq!((data.len(), size, overflow), (150, 150, false));
-        assert_eq!(tail_log(&q.with_extension("none"), 0, 10), (String::new(), 0, false));
+        assert_eq!(
+            tail_log(&q.with_extension("none"), 0, 10),
+            (String::new(), 0, false)
+        );
         assert_eq!(tail_window(0, 0, 100), (None, false));
     }
 
@@ -198,7 +217,10 @@ mod tests {
         assert_eq!(read_log(&p, -30, 0).as_deref(), Ok("abcdefghij"));
         assert_eq!(read_log(&p, 0, -1), Err(ReadError::BadArguments));
         assert_eq!(read_log(&p, -1, 1), Err(ReadError::BadArguments));
-        assert_eq!(read_log(&p.with_extension("x"), 0, 0), Err(ReadError::NoFile));
+        assert_eq!(
+            read_log(&p.with_extension("x"), 0, 0),
+            Err(ReadError::NoFile)
+        );
     }
 
     #[test]

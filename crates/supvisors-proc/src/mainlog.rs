@@ -70,7 +70,11 @@ impl Level {
 
 /// Formats one record: `<YYYY-MM-DD HH:MM:SS,mmm> <LEVEL> <msg>\n`.
 pub fn format_line(when: DateTime<Local>, level: Level, msg: &str) -> String {
-    format!("{} {} {msg}\n", when.format("%Y-%m-%d %H:%M:%S,%3f"), level.code())
+    format!(
+        "{} {} {msg}\n",
+        when.format("%Y-%m-%d %H:%M:%S,%3f"),
+        level.code()
+    )
 }
 
 /// Where the main log goes.
@@ -100,7 +104,10 @@ impl MainLog {
             Some(p) => Some(RotatingFile::open(p, cfg.maxbytes, cfg.backups)?),
             None => None,
         };
-        Ok(Self { file, echo_stdout: cfg.echo_stdout })
+        Ok(Self {
+            file,
+            echo_stdout: cfg.echo_stdout,
+        })
     }
 
     /// Writes one record to every destination; a failing destination does not stop the others.
@@ -160,7 +167,9 @@ impl MainLogHandle {
     /// Queues `msg` at `level`, stamped now; dropped silently once the writer has stopped.
     pub fn log(&self, level: Level, msg: impl Into<String>) {
         if self.enabled(level) {
-            let _ = self.tx.send(Command::Record(Local::now(), level, msg.into()));
+            let _ = self
+                .tx
+                .send(Command::Record(Local::now(), level, msg.into()));
         }
     }
 
@@ -174,7 +183,10 @@ impl MainLogHandle {
         self.ask(Command::Clear).await
     }
 
-    async fn ask(&self, make: fn(tokio::sync::oneshot::Sender<io::Result<()>>) -> Command) -> io::Result<()> {
+    async fn ask(
+        &self,
+        make: fn(tokio::sync::oneshot::Sender<io::Result<()>>) -> Command,
+    ) -> io::Result<()> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let gone = || io::Error::new(io::ErrorKind::BrokenPipe, "main log writer stopped");
         self.tx.send(make(tx)).map_err(|_| gone())?;
@@ -184,24 +196,29 @@ impl MainLogHandle {
 
 /// Starts the writer thread; it stops (returning the log) when every handle is dropped.
 /// Write errors are counted, not propagated: logging never stops the daemon.
-pub fn spawn_writer(mut log: MainLog, level: Level) -> io::Result<(MainLogHandle, std::thread::JoinHandle<MainLog>)> {
+pub fn spawn_writer(
+    mut log: MainLog,
+    level: Level,
+) -> io::Result<(MainLogHandle, std::thread::JoinHandle<MainLog>)> {
     let (tx, rx) = mpsc::channel::<Command>();
-    let join = std::thread::Builder::new().name("mainlog".to_owned()).spawn(move || {
-        while let Ok(cmd) = rx.recv() {
-            match cmd {
-                Command::Record(when, level, msg) => {
-                    let _ = log.write(when, level, &msg);
-                }
-                Command::Reopen(reply) => {
-                    let _ = reply.send(log.reopen());
-                }
-                Command::Clear(reply) => {
-                    let _ = reply.send(log.clear());
+    let join = std::thread::Builder::new()
+        .name("mainlog".to_owned())
+        .spawn(move || {
+            while let Ok(cmd) = rx.recv() {
+                match cmd {
+                    Command::Record(when, level, msg) => {
+                        let _ = log.write(when, level, &msg);
+                    }
+                    Command::Reopen(reply) => {
+                        let _ = reply.send(log.reopen());
+                    }
+                    Command::Clear(reply) => {
+                        let _ = reply.send(log.clear());
+                    }
                 }
             }
-        }
-        log
-    })?;
+            log
+        })?;
     Ok((MainLogHandle { level, tx }, join))
 }
 
@@ -212,10 +229,15 @@ mod tests {
 
     #[test]
     fn line_format_pads_milliseconds() {
-        let when = Local.with_ymd_and_hms(2026, 11, 24, 3, 33, 37).single().expect("time")
+        let when = Local
+            .with_ymd_and_hms(2026, 11, 24, 3, 33, 37)
+            .single()
+            .expect("time")
             + chrono::Duration::milliseconds(7);
-        assert_eq!(format_line(when, Level::Info, "supervisord started with pid 7585"),
-            "2026-11-24 03:33:37,007 INFO supervisord started with pid 7585\n");
+        assert_eq!(
+            format_line(when, Level::Info, "supervisord started with pid 7585"),
+            "2026-11-24 03:33:37,007 INFO supervisord started with pid 7585\n"
+        );
     }
 
     #[test]
@@ -230,8 +252,12 @@ mod tests {
     async fn writer_filters_by_level_and_clears() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("main.log");
-        let cfg = MainLogConfig { path: Some(path.clone()), ..Default::default() };
-        let (h, join) = spawn_writer(MainLog::open(&cfg).expect("open"), Level::Info).expect("spawn");
+        let cfg = MainLogConfig {
+            path: Some(path.clone()),
+            ..Default::default()
+        };
+        let (h, join) =
+            spawn_writer(MainLog::open(&cfg).expect("open"), Level::Info).expect("spawn");
         h.log(Level::Debg, "hidden");
         h.log(Level::Warn, "shown\nsecond line");
         h.reopen().await.expect("reopen");
@@ -243,6 +269,9 @@ mod tests {
         drop(h);
         join.join().expect("join");
         let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.ends_with(" CRIT after\n") && !text.contains("shown"), "{text:?}");
+        assert!(
+            text.ends_with(" CRIT after\n") && !text.contains("shown"),
+            "{text:?}"
+        );
     }
 }

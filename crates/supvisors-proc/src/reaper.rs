@@ -44,7 +44,13 @@ fn reap_all(tx: &mpsc::UnboundedSender<Reaped>) -> bool {
             Ok(WaitStatus::StillAlive) | Err(_) => return true,
             Ok(ws) => {
                 let Some(pid) = ws.pid() else { return true };
-                if tx.send(Reaped { pid: pid.as_raw(), status: raw_status(ws) }).is_err() {
+                if tx
+                    .send(Reaped {
+                        pid: pid.as_raw(),
+                        status: raw_status(ws),
+                    })
+                    .is_err()
+                {
                     return false;
                 }
             }
@@ -69,7 +75,11 @@ pub fn status_text(raw: i32) -> (String, i32) {
         let code = (raw >> 8) & 0xff;
         (format!("exit status {code}"), code)
     } else if low != 0x7f && raw & 0xffff != 0xffff {
-        let core = if raw & 0x80 != 0 { " (core dumped)" } else { "" };
+        let core = if raw & 0x80 != 0 {
+            " (core dumped)"
+        } else {
+            ""
+        };
         (format!("terminated by {}{core}", signal_name(low)), -1)
     } else {
         (format!("unknown termination cause 0x{raw:04x}"), -1)
@@ -97,8 +107,14 @@ mod tests {
         assert_eq!(status_text(0), ("exit status 0".to_owned(), 0));
         assert_eq!(status_text(2 << 8), ("exit status 2".to_owned(), 2));
         assert_eq!(status_text(15), ("terminated by SIGTERM".to_owned(), -1));
-        assert_eq!(status_text(6 | 0x80), ("terminated by SIGABRT (core dumped)".to_owned(), -1));
-        assert_eq!(status_text(0x137f), ("unknown termination cause 0x137f".to_owned(), -1));
+        assert_eq!(
+            status_text(6 | 0x80),
+            ("terminated by SIGABRT (core dumped)".to_owned(), -1)
+        );
+        assert_eq!(
+            status_text(0x137f),
+            ("unknown termination cause 0x137f".to_owned(), -1)
+        );
         assert_eq!(signal_name(29), "SIGPOLL");
         assert_eq!(signal_name(40), "signal 40");
     }

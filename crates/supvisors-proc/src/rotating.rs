@@ -24,7 +24,13 @@ impl RotatingFile {
         let path = path.into();
         let file = open_append(&path)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        Ok(Self { path, maxbytes, backups, file, size })
+        Ok(Self {
+            path,
+            maxbytes,
+            backups,
+            file,
+            size,
+        })
     }
 
     /// The configured file name.
@@ -75,7 +81,11 @@ impl RotatingFile {
             remove_and_rename(&self.path, &self.backup_name(1))?;
         }
         // Like the reference's 'wb' open: with backups=0 this truncates the live file.
-        self.file = OpenOptions::new().write(true).create(true).truncate(true).open(&self.path)?;
+        self.file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&self.path)?;
         self.size = 0;
         Ok(())
     }
@@ -137,8 +147,14 @@ mod tests {
         }
         f.write(b"tail").expect("write");
         assert_eq!(std::fs::read(&p).expect("live"), b"tail");
-        assert_eq!(std::fs::read(dir.path().join("a.log.1")).expect(".1"), [b'4'; 10]);
-        assert_eq!(std::fs::read(dir.path().join("a.log.2")).expect(".2"), [b'3'; 10]);
+        assert_eq!(
+            std::fs::read(dir.path().join("a.log.1")).expect(".1"),
+            [b'4'; 10]
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("a.log.2")).expect(".2"),
+            [b'3'; 10]
+        );
         assert_eq!(len(&dir.path().join("a.log.3")), None);
     }
 

@@ -71,7 +71,12 @@ pub fn privileges_for(uid: u32) -> Privileges {
     use nix::unistd::{Gid, Uid, User, getgrouplist};
     let user = match User::from_uid(Uid::from_raw(uid)) {
         Ok(Some(user)) => user,
-        _ => return Privileges::Refuse { uid, reason: format!("Can't find uid {uid}") },
+        _ => {
+            return Privileges::Refuse {
+                uid,
+                reason: format!("Can't find uid {uid}"),
+            };
+        }
     };
     let current = nix::unistd::getuid().as_raw();
     if current == uid {
@@ -118,24 +123,47 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
         text: if e == Errno::EMFILE {
             format!("too many open files to spawn '{name}'")
         } else {
-            format!("unknown error making dispatchers for '{name}': {}", errno_text(e as i32))
+            format!(
+                "unknown error making dispatchers for '{name}': {}",
+                errno_text(e as i32)
+            )
         },
     };
     let (child_in, parent_in) = if spec.want_stdin {
         let (r, w) = make_pipe().map_err(pipe_err)?;
         (r, Some(w))
     } else {
-        let null = nix::fcntl::open("/dev/null", OFlag::O_RDONLY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
-            .map_err(pipe_err)?;
+        let null = nix::fcntl::open(
+            "/dev/null",
+            OFlag::O_RDONLY | OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+        )
+        .map_err(pipe_err)?;
         // SAFETY: `open` just returned this descriptor and nothing else owns it.
-        (above_stdio(unsafe { OwnedFd::from_raw_fd(null) }).map_err(pipe_err)?, None)
+        (
+            above_stdio(unsafe { OwnedFd::from_raw_fd(null) }).map_err(pipe_err)?,
+            None,
+        )
     };
     let (parent_out, child_out) = make_pipe().map_err(pipe_err)?;
-    let err_pipe = if spec.redirect_stderr { None } else { Some(make_pipe().map_err(pipe_err)?) };
-    for fd in [Some(&parent_out), parent_in.as_ref(), err_pipe.as_ref().map(|p| &p.0)].into_iter().flatten() {
+    let err_pipe = if spec.redirect_stderr {
+        None
+    } else {
+        Some(make_pipe().map_err(pipe_err)?)
+    };
+    for fd in [
+        Some(&parent_out),
+        parent_in.as_ref(),
+        err_pipe.as_ref().map(|p| &p.0),
+    ]
+    .into_iter()
+    .flatten()
+    {
         set_nonblocking(fd.as_raw_fd()).map_err(pipe_err)?;
     }
-    let child_err = err_pipe.as_ref().map_or(child_out.as_raw_fd(), |p| p.1.as_raw_fd());
+    let child_err = err_pipe
+        .as_ref()
+        .map_or(child_out.as_raw_fd(), |p| p.1.as_raw_fd());
 
     let image = ExecImage::new(spec);
     // Make sure the errno table exists before fork: the child must not allocate.
@@ -148,13 +176,23 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
         let text = if e == Errno::EAGAIN {
             format!("Too many processes in process table to spawn '{name}'")
         } else {
-            format!("unknown error during fork for '{name}': {}", errno_text(e as i32))
+            format!(
+                "unknown error during fork for '{name}': {}",
+                errno_text(e as i32)
+            )
         };
         return Err(SpawnError { text });
     }
     if pid == 0 {
         // SAFETY: we are the freshly forked child; see `child_after_fork`.
-        unsafe { child_after_fork(&image, child_in.as_raw_fd(), child_out.as_raw_fd(), child_err) }
+        unsafe {
+            child_after_fork(
+                &image,
+                child_in.as_raw_fd(),
+                child_out.as_raw_fd(),
+                child_err,
+            )
+        }
     }
     drop((child_in, child_out));
     let (stderr, child_err_end) = match err_pipe {
@@ -162,7 +200,12 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
         None => (None, None),
     };
     drop(child_err_end);
-    Ok(Spawned { pid, stdin: parent_in, stdout: parent_out, stderr })
+    Ok(Spawned {
+        pid,
+        stdin: parent_in,
+        stdout: parent_out,
+        stderr,
+    })
 }
 
 /// Everything the child needs after `fork`, built beforehand.
@@ -183,16 +226,34 @@ struct ExecImage {
 impl ExecImage {
     fn new(spec: &SpawnSpec) -> Self {
         // An interior NUL cannot be passed to execve; such bytes are dropped rather than failing.
-        let cstr = |b: &[u8]| CString::new(b.iter().copied().filter(|c| *c != 0).collect::<Vec<u8>>()).unwrap_or_default();
+        let cstr = |b: &[u8]| {
+            CString::new(b.iter().copied().filter(|c| *c != 0).collect::<Vec<u8>>())
+                .unwrap_or_default()
+        };
         let argv: Vec<CString> = spec.argv.iter().map(|a| cstr(a.as_bytes())).collect();
-        let env: Vec<CString> = spec.env.iter().map(|(k, v)| cstr(format!("{k}={v}").as_bytes())).collect();
-        let ptrs = |v: &[CString]| v.iter().map(|c| c.as_ptr()).chain([std::ptr::null()]).collect::<Vec<_>>();
+        let env: Vec<CString> = spec
+            .env
+            .iter()
+            .map(|(k, v)| cstr(format!("{k}={v}").as_bytes()))
+            .collect();
+        let ptrs = |v: &[CString]| {
+            v.iter()
+                .map(|c| c.as_ptr())
+                .chain([std::ptr::null()])
+                .collect::<Vec<_>>()
+        };
         let setuid_msg = match &spec.privileges {
-            Privileges::Refuse { uid, reason } => format!("supervisor: couldn't setuid to {uid}: {reason}\n"),
+            Privileges::Refuse { uid, reason } => {
+                format!("supervisor: couldn't setuid to {uid}: {reason}\n")
+            }
             Privileges::Drop { uid, .. } => format!("supervisor: couldn't setuid to {uid}: "),
             Privileges::Keep => String::new(),
         };
-        let dir_text = spec.directory.as_ref().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir_text = spec
+            .directory
+            .as_ref()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let argv0 = spec.argv.first().cloned().unwrap_or_default();
         Self {
             file: cstr(spec.file.as_os_str().as_bytes()),
@@ -200,7 +261,10 @@ impl ExecImage {
             _argv: argv,
             env_ptrs: ptrs(&env),
             _env: env,
-            directory: spec.directory.as_ref().map(|d| cstr(d.as_os_str().as_bytes())),
+            directory: spec
+                .directory
+                .as_ref()
+                .map(|d| cstr(d.as_os_str().as_bytes())),
             umask: spec.umask.map(|m| m as libc::mode_t),
             privileges: spec.privileges.clone(),
             setuid_msg: setuid_msg.into_bytes(),
@@ -256,16 +320,20 @@ unsafe fn child_after_fork(img: &ExecImage, fd_in: RawFd, fd_out: RawFd, fd_err:
                 }
             }
         }
-        if let Some(dir) = &img.directory {
-            if libc::chdir(dir.as_ptr()) != 0 {
-                write_errno(&img.chdir_prefix, *libc::__errno_location());
-                child_fail();
-            }
+        if let Some(dir) = &img.directory
+            && libc::chdir(dir.as_ptr()) != 0
+        {
+            write_errno(&img.chdir_prefix, *libc::__errno_location());
+            child_fail();
         }
         if let Some(mask) = img.umask {
             libc::umask(mask);
         }
-        libc::execve(img.file.as_ptr(), img.argv_ptrs.as_ptr(), img.env_ptrs.as_ptr());
+        libc::execve(
+            img.file.as_ptr(),
+            img.argv_ptrs.as_ptr(),
+            img.env_ptrs.as_ptr(),
+        );
         write_errno(&img.exec_prefix, *libc::__errno_location());
         child_fail()
     }
@@ -275,7 +343,11 @@ unsafe fn child_after_fork(img: &ExecImage, fd_in: RawFd, fd_out: RawFd, fd_err:
 fn write_errno(prefix: &[u8], errno: i32) {
     write_all(prefix);
     let table = errno_table();
-    match usize::try_from(errno).ok().and_then(|i| table.get(i)).and_then(|n| n.as_deref()) {
+    match usize::try_from(errno)
+        .ok()
+        .and_then(|i| table.get(i))
+        .and_then(|n| n.as_deref())
+    {
         Some(name) => write_all(name.as_bytes()),
         None => {
             let mut buf = [0u8; 12];

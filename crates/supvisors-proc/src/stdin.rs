@@ -63,7 +63,9 @@ async fn write_all(pipe: &pipe::Sender, mut data: &[u8]) -> io::Result<()> {
         pipe.writable().await?;
         match pipe.try_write(data) {
             Ok(n) => data = &data[n..],
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e)
+                if e.kind() == io::ErrorKind::WouldBlock
+                    || e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }

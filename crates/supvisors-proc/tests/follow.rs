@@ -8,7 +8,11 @@ use supvisors_proc::logread::{LogFollower, TRUNCATED};
 use supvisors_proc::rotating::RotatingFile;
 
 fn append(path: &std::path::Path, data: &[u8]) {
-    let mut f = std::fs::OpenOptions::new().append(true).create(true).open(path).expect("open");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .expect("open");
     f.write_all(data).expect("write");
 }
 
@@ -19,10 +23,18 @@ async fn follow_sends_head_then_appends() {
     let body: Vec<u8> = (0..3000u32).map(|i| b'a' + (i % 26) as u8).collect();
     append(&p, &body);
     let mut f = LogFollower::open(&p).expect("open");
-    assert_eq!(f.poll_once().expect("poll"), Some(body[3000 - 1024..].to_vec()));
+    assert_eq!(
+        f.poll_once().expect("poll"),
+        Some(body[3000 - 1024..].to_vec())
+    );
     assert_eq!(f.poll_once().expect("poll"), None);
     append(&p, b"more\n");
-    assert_eq!(f.next_chunk(Duration::from_millis(10)).await.expect("chunk"), b"more\n");
+    assert_eq!(
+        f.next_chunk(Duration::from_millis(10))
+            .await
+            .expect("chunk"),
+        b"more\n"
+    );
 }
 
 #[tokio::test]
@@ -38,7 +50,12 @@ async fn follow_reopens_after_rotation_and_reports_truncation() {
     log.write(b"fresh\n").expect("write");
     assert_eq!(f.poll_once().expect("poll"), Some(b"fresh\n".to_vec()));
     // Shrinking the same inode gives the notice, then the content from offset 0.
-    std::fs::OpenOptions::new().write(true).open(&p).expect("open").set_len(0).expect("truncate");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .expect("open")
+        .set_len(0)
+        .expect("truncate");
     append(&p, b"x");
     assert_eq!(f.poll_once().expect("poll"), Some(TRUNCATED.to_vec()));
     assert_eq!(f.poll_once().expect("poll"), Some(b"x".to_vec()));

@@ -22,16 +22,29 @@ async fn reaper_reports_every_exit_and_leaves_no_zombie() {
     ] {
         let child = spawn(&sh(cmd)).expect("spawn");
         expected.insert(child.pid, text);
-        guards.push(ChildGuard { pid: child.pid, reaped: false });
+        guards.push(ChildGuard {
+            pid: child.pid,
+            reaped: false,
+        });
     }
     let mut seen = HashMap::new();
     while seen.len() < expected.len() {
-        let r = tokio::time::timeout(Duration::from_secs(30), reaped.recv()).await.expect("no hang").expect("open");
+        let r = tokio::time::timeout(Duration::from_secs(30), reaped.recv())
+            .await
+            .expect("no hang")
+            .expect("open");
         seen.insert(r.pid, status_text(r.status).0);
     }
     for g in &mut guards {
         g.reaped = true;
-        assert_eq!(seen.get(&g.pid).map(String::as_str), expected.get(&g.pid).copied());
-        assert!(!std::path::Path::new(&format!("/proc/{}", g.pid)).exists(), "zombie {}", g.pid);
+        assert_eq!(
+            seen.get(&g.pid).map(String::as_str),
+            expected.get(&g.pid).copied()
+        );
+        assert!(
+            !std::path::Path::new(&format!("/proc/{}", g.pid)).exists(),
+            "zombie {}",
+            g.pid
+        );
     }
 }

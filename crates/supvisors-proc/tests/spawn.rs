@@ -29,8 +29,14 @@ async fn child_sees_built_environment() {
     );
     let out = run(&spec, dir.path(), RunOpts::default()).await;
     let env = text(&out.stdout);
-    for line in ["GLOBAL_A=g a", "SHARED=from-prog", "SUPERVISOR_ENABLED=1", "SUPERVISOR_GROUP_NAME=envg",
-        "SUPERVISOR_PROCESS_NAME=envp", "SUPERVISOR_SERVER_URL=unix:///tmp/x.sock"] {
+    for line in [
+        "GLOBAL_A=g a",
+        "SHARED=from-prog",
+        "SUPERVISOR_ENABLED=1",
+        "SUPERVISOR_GROUP_NAME=envg",
+        "SUPERVISOR_PROCESS_NAME=envp",
+        "SUPERVISOR_SERVER_URL=unix:///tmp/x.sock",
+    ] {
         assert!(env.lines().any(|l| l == line), "{line} missing in {env}");
     }
     assert_eq!(out.status, exited(out.pid, 0));
@@ -54,8 +60,10 @@ async fn chdir_failure_is_reported_on_stderr_with_127() {
     let mut spec = sh("true");
     spec.directory = Some("/nonexistent/dir".into());
     let out = run(&spec, dir.path(), RunOpts::default()).await;
-    assert_eq!(text(&out.stderr),
-        "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n");
+    assert_eq!(
+        text(&out.stderr),
+        "supervisor: couldn't chdir to /nonexistent/dir: ENOENT\nsupervisor: child process was not spawned\n"
+    );
     assert_eq!(out.status, exited(out.pid, 127));
 }
 
@@ -69,8 +77,10 @@ async fn exec_of_text_file_without_shebang_gives_enoexec() {
     spec.file = script.clone();
     spec.argv = vec!["noshebang-argv0".to_owned()];
     let out = run(&spec, dir.path(), RunOpts::default()).await;
-    assert_eq!(text(&out.stderr),
-        "supervisor: couldn't exec noshebang-argv0: ENOEXEC\nsupervisor: child process was not spawned\n");
+    assert_eq!(
+        text(&out.stderr),
+        "supervisor: couldn't exec noshebang-argv0: ENOEXEC\nsupervisor: child process was not spawned\n"
+    );
     assert_eq!(out.status, exited(out.pid, 127));
 }
 
@@ -94,7 +104,10 @@ async fn inherited_descriptors_are_closed() {
     let leaked = fcntl(file.as_raw_fd(), FcntlArg::F_DUPFD(40)).expect("dup");
     let out = run(&sh("ls /proc/self/fd"), dir.path(), RunOpts::default()).await;
     let _ = nix::unistd::close(leaked);
-    let fds: Vec<u32> = text(&out.stdout).lines().filter_map(|l| l.trim().parse().ok()).collect();
+    let fds: Vec<u32> = text(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
     // 0, 1, 2 and the directory `ls` itself opened to list the fds.
     assert!(fds.iter().all(|fd| *fd <= 3), "{fds:?}");
     assert!(fds.contains(&0) && fds.contains(&2));
@@ -103,10 +116,18 @@ async fn inherited_descriptors_are_closed() {
 #[tokio::test]
 async fn child_leads_its_own_process_group() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = run(&sh("echo $$; cut -d' ' -f5 /proc/$$/stat"), dir.path(), RunOpts::default()).await;
+    let out = run(
+        &sh("echo $$; cut -d' ' -f5 /proc/$$/stat"),
+        dir.path(),
+        RunOpts::default(),
+    )
+    .await;
     let s = text(&out.stdout);
     let lines: Vec<&str> = s.lines().collect();
-    assert_eq!(lines, vec![out.pid.to_string().as_str(), out.pid.to_string().as_str()]);
+    assert_eq!(
+        lines,
+        vec![out.pid.to_string().as_str(), out.pid.to_string().as_str()]
+    );
 }
 
 #[tokio::test]
@@ -115,7 +136,10 @@ async fn stdin_round_trip_through_cat() {
     let mut spec = sh("");
     spec.file = "/bin/cat".into();
     spec.argv = vec!["cat".to_owned()];
-    let opts = RunOpts { stdin: Some(b"hello\nworld\n".to_vec()), ..RunOpts::default() };
+    let opts = RunOpts {
+        stdin: Some(b"hello\nworld\n".to_vec()),
+        ..RunOpts::default()
+    };
     let out = run(&spec, dir.path(), opts).await;
     assert_eq!(text(&out.stdout), "hello\nworld\n");
     assert_eq!(out.status, exited(out.pid, 0));
@@ -126,11 +150,19 @@ async fn refused_privileges_write_setuid_message() {
     use supvisors_proc::spawn::{Privileges, privileges_for};
     let dir = tempfile::tempdir().expect("tempdir");
     let mut spec = sh("echo should-not-run");
-    spec.privileges = Privileges::Refuse { uid: 4242, reason: "Can't drop privilege as nonroot user".to_owned() };
+    spec.privileges = Privileges::Refuse {
+        uid: 4242,
+        reason: "Can't drop privilege as nonroot user".to_owned(),
+    };
     let out = run(&spec, dir.path(), RunOpts::default()).await;
-    assert_eq!(text(&out.stderr),
-        "supervisor: couldn't setuid to 4242: Can't drop privilege as nonroot user\nsupervisor: child process was not spawned\n");
+    assert_eq!(
+        text(&out.stderr),
+        "supervisor: couldn't setuid to 4242: Can't drop privilege as nonroot user\nsupervisor: child process was not spawned\n"
+    );
     assert!(out.stdout.is_empty());
     // Switching to the uid we already have is a no-op, as in the reference.
-    assert_eq!(privileges_for(nix::unistd::getuid().as_raw()), Privileges::Keep);
+    assert_eq!(
+        privileges_for(nix::unistd::getuid().as_raw()),
+        Privileges::Keep
+    );
 }

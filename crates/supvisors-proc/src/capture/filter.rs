@@ -33,7 +33,11 @@ pub struct OutputFilter {
 impl OutputFilter {
     /// A filter; `capture_maxbytes == 0` disables capture mode.
     pub fn new(strip_ansi: bool, capture_maxbytes: usize) -> Self {
-        Self { strip_ansi, capture_maxbytes, ..Self::default() }
+        Self {
+            strip_ansi,
+            capture_maxbytes,
+            ..Self::default()
+        }
     }
 
     /// True when data passes unchanged (no stripping, no capture): callers may skip `feed`.
@@ -55,7 +59,11 @@ impl OutputFilter {
             return;
         }
         loop {
-            let token = if self.capture_mode { END_TOKEN } else { BEGIN_TOKEN };
+            let token = if self.capture_mode {
+                END_TOKEN
+            } else {
+                BEGIN_TOKEN
+            };
             // Quirk kept from the reference: data no longer than the token waits for more.
             if self.pending.len() <= token.len() {
                 return;
@@ -87,7 +95,11 @@ impl OutputFilter {
         if data.is_empty() {
             return;
         }
-        let data = if self.strip_ansi { strip_ansi(&data) } else { data };
+        let data = if self.strip_ansi {
+            strip_ansi(&data)
+        } else {
+            data
+        };
         if self.capture_mode {
             // The reference's bounded buffer drops as many leading bytes as the write adds.
             if data.len() + self.captured.len() > self.capture_maxbytes {
@@ -134,7 +146,10 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Length of the longest proper prefix of `token` that ends `data`.
 fn prefix_at_end(data: &[u8], token: &[u8]) -> usize {
-    (1..token.len()).rev().find(|&l| data.ends_with(&token[..l])).unwrap_or(0)
+    (1..token.len())
+        .rev()
+        .find(|&l| data.ends_with(&token[..l]))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -159,12 +174,18 @@ mod tests {
     #[test]
     fn capture_reproduces_observed_quirk() {
         let mut f = OutputFilter::new(false, 1000);
-        let out = run(&mut f, &[b"before<!--XSUPERVISOR:BEGIN-->captured data<!--XSUPERVISOR:END-->after\n"]);
-        assert_eq!(out, vec![
-            Piece::Normal(b"before".to_vec()),
-            Piece::Captured(b"captured data".to_vec()),
-            Piece::Communication(b"captured data".to_vec()),
-        ]);
+        let out = run(
+            &mut f,
+            &[b"before<!--XSUPERVISOR:BEGIN-->captured data<!--XSUPERVISOR:END-->after\n"],
+        );
+        assert_eq!(
+            out,
+            vec![
+                Piece::Normal(b"before".to_vec()),
+                Piece::Captured(b"captured data".to_vec()),
+                Piece::Communication(b"captured data".to_vec()),
+            ]
+        );
         // `after\n` is shorter than the begin token: it stays pending, never logged.
         assert_eq!(f.pending(), b"after\n");
     }
@@ -172,12 +193,21 @@ mod tests {
     #[test]
     fn token_split_across_reads_is_held_back() {
         let mut f = OutputFilter::new(false, 1000);
-        let out = run(&mut f, &[b"0123456789012345678901234567890<!--XSUPER", b"VISOR:BEGIN-->0123456789012345678901234567890<!--XSUPERVISOR:END-->"]);
-        assert_eq!(out, vec![
-            Piece::Normal(b"0123456789012345678901234567890".to_vec()),
-            Piece::Captured(b"0123456789012345678901234567890".to_vec()),
-            Piece::Communication(b"0123456789012345678901234567890".to_vec()),
-        ]);
+        let out = run(
+            &mut f,
+            &[
+                b"0123456789012345678901234567890<!--XSUPER",
+                b"VISOR:BEGIN-->0123456789012345678901234567890<!--XSUPERVISOR:END-->",
+            ],
+        );
+        assert_eq!(
+            out,
+            vec![
+                Piece::Normal(b"0123456789012345678901234567890".to_vec()),
+                Piece::Captured(b"0123456789012345678901234567890".to_vec()),
+                Piece::Communication(b"0123456789012345678901234567890".to_vec()),
+            ]
+        );
     }
 
     #[test]
@@ -197,9 +227,12 @@ mod tests {
     #[test]
     fn no_capture_passes_everything_and_strips() {
         let mut f = OutputFilter::new(true, 0);
-        assert_eq!(run(&mut f, &[b"hi\x1b[0m\n", b"x"]), vec![
-            Piece::Normal(b"hi\n".to_vec()),
-            Piece::Normal(b"x".to_vec()),
-        ]);
+        assert_eq!(
+            run(&mut f, &[b"hi\x1b[0m\n", b"x"]),
+            vec![
+                Piece::Normal(b"hi\n".to_vec()),
+                Piece::Normal(b"x".to_vec()),
+            ]
+        );
     }
 }

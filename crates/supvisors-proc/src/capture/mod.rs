@@ -111,7 +111,10 @@ pub struct TailBuffer(Arc<Mutex<VecDeque<u8>>>);
 impl TailBuffer {
     /// A copy of the buffered bytes.
     pub fn snapshot(&self) -> Vec<u8> {
-        self.0.lock().map(|t| t.iter().copied().collect()).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|t| t.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     fn push(&self, data: &[u8], cap: usize) {
@@ -201,13 +204,31 @@ pub fn start_capture(
     let (control, control_rx) = mpsc::unbounded_channel();
     let (drained_tx, drained) = watch::channel(false);
     let tail = TailBuffer::default();
-    let filter = OutputFilter::new(cfg.strip_ansi, if cfg.protocol { 0 } else { cfg.capture_maxbytes });
-    let mut pump = Pump { cfg, filter, reports, tail: tail.clone(), pieces: Vec::new() };
+    let filter = OutputFilter::new(
+        cfg.strip_ansi,
+        if cfg.protocol {
+            0
+        } else {
+            cfg.capture_maxbytes
+        },
+    );
+    let mut pump = Pump {
+        cfg,
+        filter,
+        reports,
+        tail: tail.clone(),
+        pieces: Vec::new(),
+    };
     let task = tokio::spawn(async move {
         pump.run(rx, file, control_rx).await;
         let _ = drained_tx.send(true);
     });
-    Ok(CaptureHandle { control, drained, tail, task })
+    Ok(CaptureHandle {
+        control,
+        drained,
+        tail,
+        task,
+    })
 }
 
 struct Pump {
@@ -225,7 +246,12 @@ impl Pump {
         self.cfg.channel.unwrap_or(Channel::Stdout)
     }
 
-    async fn run(&mut self, rx: pipe::Receiver, mut file: Option<RotatingFile>, mut control: mpsc::UnboundedReceiver<Control>) {
+    async fn run(
+        &mut self,
+        rx: pipe::Receiver,
+        mut file: Option<RotatingFile>,
+        mut control: mpsc::UnboundedReceiver<Control>,
+    ) {
         let mut queued: Vec<Vec<u8>> = Vec::new();
         let mut queued_bytes = 0usize;
         let mut job: Option<WriteJob> = None;
@@ -287,7 +313,10 @@ impl Pump {
     fn process(&mut self, chunk: Vec<u8>, queued: &mut Vec<Vec<u8>>) {
         let (pid, channel) = (self.cfg.pid, self.channel());
         if self.cfg.protocol {
-            let _ = self.reports.send(CaptureReport::Protocol { pid, bytes: chunk.clone() });
+            let _ = self.reports.send(CaptureReport::Protocol {
+                pid,
+                bytes: chunk.clone(),
+            });
         }
         if self.filter.is_passthrough() {
             self.log_piece(chunk, queued);
@@ -300,7 +329,11 @@ impl Pump {
                 Piece::Normal(data) => self.log_piece(data, queued),
                 Piece::Captured(data) => self.report_output(data),
                 Piece::Communication(bytes) => {
-                    let _ = self.reports.send(CaptureReport::Communication { pid, channel, bytes });
+                    let _ = self.reports.send(CaptureReport::Communication {
+                        pid,
+                        channel,
+                        bytes,
+                    });
                 }
             }
         }
@@ -318,13 +351,21 @@ impl Pump {
     fn report_output(&self, bytes: Vec<u8>) {
         if self.cfg.report_output && !self.cfg.protocol {
             let (pid, channel) = (self.cfg.pid, self.channel());
-            let _ = self.reports.send(CaptureReport::Output { pid, channel, bytes });
+            let _ = self.reports.send(CaptureReport::Output {
+                pid,
+                channel,
+                bytes,
+            });
         }
     }
 
     fn report_error(&self, e: &io::Error) {
         let (pid, channel) = (self.cfg.pid, self.channel());
-        let _ = self.reports.send(CaptureReport::WriteFailed { pid, channel, error: e.to_string() });
+        let _ = self.reports.send(CaptureReport::WriteFailed {
+            pid,
+            channel,
+            error: e.to_string(),
+        });
     }
 }
 
@@ -332,7 +373,9 @@ impl Pump {
 /// checked after each pipe read, as in the reference.
 fn spawn_write(file: Option<RotatingFile>, batch: Vec<Vec<u8>>) -> WriteJob {
     tokio::task::spawn_blocking(move || {
-        let Some(mut f) = file else { return (None, Ok(())) };
+        let Some(mut f) = file else {
+            return (None, Ok(()));
+        };
         let res = batch.iter().try_for_each(|chunk| f.write(chunk));
         (Some(f), res)
     })
@@ -345,12 +388,20 @@ pub fn mainlog_output_text(name: &str, channel: Channel, data: &[u8]) -> String 
         Ok(s) => s.to_owned(),
         Err(_) => format!("Undecodable: {}", py_bytes_repr(data)),
     };
-    format!("{} {} output:\n{text}", crate::command::py_repr(name), channel.as_str())
+    format!(
+        "{} {} output:\n{text}",
+        crate::command::py_repr(name),
+        channel.as_str()
+    )
 }
 
 /// Python's `repr()` of a `bytes` value.
 pub fn py_bytes_repr(data: &[u8]) -> String {
-    let quote = if data.contains(&b'\'') && !data.contains(&b'"') { b'"' } else { b'\'' };
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
     let mut out = String::from("b");
     out.push(quote as char);
     for &b in data {
@@ -387,7 +438,13 @@ mod tests {
 
     #[test]
     fn mainlog_text_matches_reference() {
-        assert_eq!(mainlog_output_text("p", Channel::Stdout, b"hi\n"), "'p' stdout output:\nhi\n");
-        assert_eq!(mainlog_output_text("p", Channel::Stderr, b"\xff'"), "'p' stderr output:\nUndecodable: b\"\\xff'\"");
+        assert_eq!(
+            mainlog_output_text("p", Channel::Stdout, b"hi\n"),
+            "'p' stdout output:\nhi\n"
+        );
+        assert_eq!(
+            mainlog_output_text("p", Channel::Stderr, b"\xff'"),
+            "'p' stderr output:\nUndecodable: b\"\\xff'\""
+        );
     }
 }

@@ -59,17 +59,30 @@ pub struct RunOpts {
 pub async fn run(spec: &SpawnSpec, dir: &Path, opts: RunOpts) -> Outcome {
     let mut spec = spec.clone();
     spec.want_stdin = opts.stdin.is_some();
-    let Spawned { pid, stdin, stdout, stderr } = spawn(&spec).expect("spawn");
+    let Spawned {
+        pid,
+        stdin,
+        stdout,
+        stderr,
+    } = spawn(&spec).expect("spawn");
     let mut guard = ChildGuard { pid, reaped: false };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let out_path = dir.join("out.log");
     let err_path = dir.join("err.log");
     let out_file = RotatingFile::open(&out_path, opts.maxbytes, opts.backups).expect("open out");
-    let cfg = CaptureConfig { pid, channel: Some(Channel::Stdout), ..opts.capture.clone() };
+    let cfg = CaptureConfig {
+        pid,
+        channel: Some(Channel::Stdout),
+        ..opts.capture.clone()
+    };
     let out = start_capture(stdout, Some(out_file), cfg, tx.clone()).expect("capture out");
     let err = stderr.map(|fd| {
         let file = RotatingFile::open(&err_path, 0, 0).expect("open err");
-        let cfg = CaptureConfig { pid, channel: Some(Channel::Stderr), ..opts.capture.clone() };
+        let cfg = CaptureConfig {
+            pid,
+            channel: Some(Channel::Stderr),
+            ..opts.capture.clone()
+        };
         start_capture(fd, Some(file), cfg, tx.clone()).expect("capture err")
     });
     drop(tx);
