@@ -15,6 +15,7 @@ pub mod childenv;
 pub mod command;
 pub mod logread;
 pub mod mainlog;
+pub mod privileges;
 pub mod reaper;
 pub mod rotating;
 pub mod spawn;
