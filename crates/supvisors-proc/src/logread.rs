@@ -66,7 +66,10 @@ pub fn tail_log(path: &Path, offset: i64, length: i64) -> (String, u64, bool) {
     let size = i64::try_from(meta.len()).unwrap_or(i64::MAX);
     let (data, overflow) = tail_window(size, offset, length);
     let bytes = match data {
-        Some((start, len)) => read_at(&file, start, len).unwrap_or_default(),
+        // The reference's `read(length)` stops at EOF; never allocate past the file size.
+        Some((start, len)) => {
+            read_at(&file, start, len.min((size as u64).saturating_sub(start))).unwrap_or_default()
+        }
         None => Vec::new(),
     };
     (
@@ -87,7 +90,7 @@ pub fn tail_window(size: i64, mut offset: i64, mut length: i64) -> (Option<(u64,
         if offset > size - 1 {
             length = 0;
         }
-        offset = size - length;
+        offset = size.saturating_sub(length);
     }
     let (offset, length) = (offset.max(0), length.max(0));
     let window = (length > 0).then_some((offset as u64, length as u64));
@@ -204,6 +207,10 @@ mod tests {
             (String::new(), 0, false)
         );
         assert_eq!(tail_window(0, 0, 100), (None, false));
+        let (data, _, overflow) = tail_log(&q, 0, 1 << 40);
+        assert_eq!((data.len(), overflow), (150, false));
+        assert_eq!(tail_log(&q, i64::MAX, i64::MAX).1, 150);
+        assert_eq!(tail_log(&q, i64::MIN, i64::MIN).0.len(), 0);
     }
 
     #[test]

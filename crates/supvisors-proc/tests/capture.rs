@@ -127,3 +127,38 @@ async fn large_output_is_written_whole_and_in_order() {
     assert_eq!(out.stdout.len(), expected.len());
     assert!(out.stdout == expected.as_bytes());
 }
+
+#[tokio::test]
+async fn finish_does_not_wait_for_a_grandchild_holding_the_pipe() {
+    use nix::sys::wait::waitpid;
+    use nix::unistd::Pid;
+    use supvisors_proc::rotating::RotatingFile;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("out.log");
+    let mut spec = sh("sleep 600 & echo done");
+    spec.redirect_stderr = true;
+    let child = supvisors_proc::spawn::spawn(&spec).expect("spawn");
+    // Left unreaped on purpose: its drop kills the group, i.e. the background `sleep`.
+    let _group = common::ChildGuard {
+        pid: child.pid,
+        reaped: false,
+    };
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let cfg = CaptureConfig {
+        pid: child.pid,
+        channel: Some(Channel::Stdout),
+        ..CaptureConfig::default()
+    };
+    let file = RotatingFile::open(&path, 0, 0).expect("open");
+    let h =
+        supvisors_proc::capture::start_capture(child.stdout, Some(file), cfg, tx).expect("capture");
+    let pid = child.pid;
+    tokio::task::spawn_blocking(move || waitpid(Pid::from_raw(pid), None))
+        .await
+        .expect("join")
+        .expect("wait");
+    // The background `sleep` (same process group) still holds stdout: no EOF yet.
+    h.finish().await;
+    assert!(h.is_drained());
+    assert_eq!(text(&std::fs::read(&path).expect("read")), "done\n");
+}

@@ -31,6 +31,8 @@ pub use report::{CaptureReport, Channel, mainlog_output_text, py_bytes_repr};
 pub const READ_SIZE: usize = 128 * 1024;
 /// Bytes read ahead while a batch is being written, before waiting for the writer.
 const MAX_QUEUED: usize = 4 * READ_SIZE;
+/// Most bytes read by [`CaptureHandle::finish`] before giving up on the pipe.
+const FINISH_LIMIT: usize = 1 << 20;
 /// Spare read buffers kept while output flows.
 const MAX_FREE: usize = 4;
 
@@ -82,6 +84,7 @@ impl TailBuffer {
 enum Control {
     Reopen(oneshot::Sender<io::Result<()>>),
     Clear(oneshot::Sender<io::Result<()>>),
+    Finish,
 }
 
 /// Handle on a running capture task.
@@ -125,6 +128,14 @@ impl CaptureHandle {
     /// Deletes and reopens the log file (`clearProcessLogs`).
     pub async fn clear(&self) -> io::Result<()> {
         self.ask(Control::Clear).await
+    }
+
+    /// After the child was reaped: reads what is still buffered in the pipe (up to 1 MiB),
+    /// writes it, then stops without waiting for EOF, which never comes while a grandchild
+    /// keeps the pipe open. The reference does one read per channel in `drain()` and closes.
+    pub async fn finish(&self) {
+        let _ = self.control.send(Control::Finish);
+        self.drained().await;
     }
 
     /// Stops the task without waiting for EOF (the pipe is closed, pending data dropped).
@@ -240,6 +251,23 @@ impl Pump {
                     None => control_open = false,
                     Some(Control::Reopen(reply)) => { let _ = reply.send(file.as_mut().map_or(Ok(()), RotatingFile::reopen)); }
                     Some(Control::Clear(reply)) => { let _ = reply.send(file.as_mut().map_or(Ok(()), RotatingFile::clear)); }
+                    Some(Control::Finish) => {
+                        let mut budget = FINISH_LIMIT;
+                        while budget > 0 {
+                            let mut buf = free.pop().unwrap_or_else(|| Vec::with_capacity(READ_SIZE));
+                            buf.clear();
+                            match rx.try_read_buf(&mut buf) {
+                                Ok(0) => break,
+                                Ok(n) => {
+                                    budget = budget.saturating_sub(n);
+                                    self.process(buf, &mut queued);
+                                }
+                                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                                Err(_) => break,
+                            }
+                        }
+                        eof = true;
+                    }
                 },
                 ready = rx.readable(), if !eof && queued_bytes < MAX_QUEUED => {
                     if ready.is_err() { eof = true; continue }
