@@ -117,6 +117,9 @@ pub const TRUNCATED: &[u8] = b"==> File truncated <==\n";
 /// How many bytes of history a follower sends first.
 pub const FOLLOW_HEAD: u64 = 1024;
 
+/// Polling period of `/logtail` in the reference (`tail_f_producer.delay`).
+pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(100);
+
 /// Largest chunk one poll returns; the rest comes on the next poll.
 const MAX_CHUNK: u64 = 1 << 20;
 
@@ -169,7 +172,7 @@ impl LogFollower {
         Ok((!data.is_empty()).then_some(data))
     }
 
-    /// Waits (checking every `interval`, ~100 ms for `/logtail`) for the next non-empty chunk.
+    /// Waits (checking every `interval`, [`FOLLOW_INTERVAL`] for `/logtail`) for the next non-empty chunk.
     pub async fn next_chunk(&mut self, interval: Duration) -> io::Result<Vec<u8>> {
         loop {
             if let Some(data) = self.poll_once()? {

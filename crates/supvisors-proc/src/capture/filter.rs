@@ -169,6 +169,10 @@ mod tests {
         assert_eq!(strip_ansi(b"a\x1b[1;31mred\x1b[0m b"), b"ared b");
         assert_eq!(strip_ansi(b"x\x1b[2Jy\x1b[12"), b"xy");
         assert_eq!(strip_ansi(b"plain"), b"plain");
+        // Cases checked against the reference's `stripEscapes`.
+        assert_eq!(strip_ansi(b"\x1b[[m"), b"");
+        assert_eq!(strip_ansi(b"\x1b\x1b[mz"), b"\x1bz");
+        assert_eq!(strip_ansi(b"q\x1b[Hw\x1b"), b"qw\x1b");
     }
 
     #[test]
