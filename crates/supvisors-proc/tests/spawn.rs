@@ -166,3 +166,43 @@ async fn refused_privileges_write_setuid_message() {
         Privileges::Keep
     );
 }
+
+#[tokio::test]
+async fn privileges_are_dropped_when_running_as_root() {
+    use supvisors_proc::spawn::{Privileges, privileges_for};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let me = nix::unistd::getuid().as_raw();
+    let target = 65534; // `nobody` on Linux distributions
+    let decided = privileges_for(target);
+    if me != 0 {
+        assert_eq!(
+            decided,
+            Privileges::Refuse {
+                uid: target,
+                reason: "Can't drop privilege as nonroot user".to_owned()
+            }
+        );
+        return;
+    }
+    let Privileges::Drop {
+        uid,
+        gid,
+        ref groups,
+    } = decided
+    else {
+        // No such user in this system's database.
+        assert_eq!(
+            decided,
+            Privileges::Refuse {
+                uid: target,
+                reason: format!("Can't find uid {target}")
+            }
+        );
+        return;
+    };
+    assert_eq!((uid, groups.first().copied()), (target, Some(gid)));
+    let mut spec = sh("id -u; id -g");
+    spec.privileges = decided.clone();
+    let out = run(&spec, dir.path(), RunOpts::default()).await;
+    assert_eq!(text(&out.stdout), format!("{target}\n{gid}\n"));
+}
