@@ -5,9 +5,9 @@
 //! Disk writes never run on an async worker: the task hands batches of chunks to
 //! `spawn_blocking` and keeps reading the pipe while one batch is being written (at most
 //! one batch in flight, so chunks stay ordered and memory stays bounded). Measured with
-//! `benches/spawn.rs` (256 MiB of zeros, 2 shared cores): this design ~840 MiB/s, the same
-//! loop writing inline with `block_in_place` ~835 MiB/s, a dedicated blocking thread per
-//! channel ~1.16 GiB/s. The thread is faster but costs a thread per (mostly idle) channel and
+//! `benches/spawn.rs` (256 MiB of zeros, 2 cores shared with other builds): this design
+//! 650-850 MiB/s, the same loop writing inline with `block_in_place` the same, a dedicated
+//! blocking thread per channel 1.0-1.2 GiB/s. The thread is faster but costs a thread per (mostly idle) channel and
 //! cannot be asked to reopen/clear without a lock; this design keeps >500 MB/s
 //! with no thread per idle channel. Rotation granularity stays one pipe read.
 
