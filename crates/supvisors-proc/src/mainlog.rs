@@ -1,0 +1,277 @@
+//! The main activity log (spec §6.1): line format, levels, destinations, reopen and clear.
+//!
+//! One writer owns the file. Emitters hold a cheap [`MainLogHandle`]: the level test happens
+//! on their side (a copied integer, no lock), so filtered-out messages cost nothing, and kept
+//! messages are queued with their timestamp to a dedicated thread that does the blocking
+//! writes, so no async worker ever waits on the disk. Local time comes from `chrono` (it reads
+//! `TZ` and `/etc/localtime` itself), which avoids `unsafe` calls to `localtime_r`.
+//! Syslog as a destination (`logfile=syslog`) is not implemented yet (TODO).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use chrono::{DateTime, Local};
+
+use crate::rotating::RotatingFile;
+
+/// Main log levels with Supervisor's codes and numeric values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// `blather`, 3.
+    Blat = 3,
+    /// `trace`, 5.
+    Trac = 5,
+    /// `debug`, 10.
+    Debg = 10,
+    /// `info`, 20.
+    Info = 20,
+    /// `warn`, 30.
+    Warn = 30,
+    /// `error`, 40.
+    Erro = 40,
+    /// `critical`, 50.
+    Crit = 50,
+}
+
+impl Level {
+    /// The four-letter code written in each line (`INFO`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Blat => "BLAT",
+            Self::Trac => "TRAC",
+            Self::Debg => "DEBG",
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Erro => "ERRO",
+            Self::Crit => "CRIT",
+        }
+    }
+
+    /// Numeric value (`INFO` = 20).
+    pub fn value(self) -> u8 {
+        self as u8
+    }
+
+    /// Parses a `loglevel` word of the config (`info`, `debug`, ...).
+    pub fn from_config(word: &str) -> Option<Self> {
+        Some(match word.to_ascii_lowercase().as_str() {
+            "critical" => Self::Crit,
+            "error" => Self::Erro,
+            "warn" => Self::Warn,
+            "info" => Self::Info,
+            "debug" => Self::Debg,
+            "trace" => Self::Trac,
+            "blather" => Self::Blat,
+            _ => return None,
+        })
+    }
+}
+
+/// Formats one record: `<YYYY-MM-DD HH:MM:SS,mmm> <LEVEL> <msg>\n`.
+pub fn format_line(when: DateTime<Local>, level: Level, msg: &str) -> String {
+    format!(
+        "{} {} {msg}\n",
+        when.format("%Y-%m-%d %H:%M:%S,%3f"),
+        level.code()
+    )
+}
+
+/// Where the main log goes.
+#[derive(Debug, Clone, Default)]
+pub struct MainLogConfig {
+    /// `logfile`; None writes no file.
+    pub path: Option<PathBuf>,
+    /// `logfile_maxbytes` (0: no rotation).
+    pub maxbytes: u64,
+    /// `logfile_backups`.
+    pub backups: u32,
+    /// Copy lines to stdout (`nodaemon=true` and `silent=false`).
+    pub echo_stdout: bool,
+}
+
+/// The writer side: owns the file; used directly or through [`spawn_writer`].
+#[derive(Debug)]
+pub struct MainLog {
+    file: Option<RotatingFile>,
+    echo_stdout: bool,
+}
+
+impl MainLog {
+    /// Opens the configured destinations.
+    pub fn open(cfg: &MainLogConfig) -> io::Result<Self> {
+        let file = match &cfg.path {
+            Some(p) => Some(RotatingFile::open(p, cfg.maxbytes, cfg.backups)?),
+            None => None,
+        };
+        Ok(Self {
+            file,
+            echo_stdout: cfg.echo_stdout,
+        })
+    }
+
+    /// Writes one record to every destination; a failing destination does not stop the others.
+    pub fn write(&mut self, when: DateTime<Local>, level: Level, msg: &str) -> io::Result<()> {
+        let line = format_line(when, level, msg);
+        if self.echo_stdout {
+            // Like the reference's stream handler, errors on stdout are not fatal.
+            let _ = io::stdout().lock().write_all(line.as_bytes());
+        }
+        match &mut self.file {
+            Some(f) => f.write(line.as_bytes()),
+            None => Ok(()),
+        }
+    }
+
+    /// Reopens the file (SIGUSR2).
+    pub fn reopen(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), RotatingFile::reopen)
+    }
+
+    /// Deletes and reopens the file (`clearLog`).
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), RotatingFile::clear)
+    }
+}
+
+enum Command {
+    Record(DateTime<Local>, Level, String),
+    Reopen(tokio::sync::oneshot::Sender<io::Result<()>>),
+    Clear(tokio::sync::oneshot::Sender<io::Result<()>>),
+}
+
+/// A cloneable sender of main log records; filters by level before queueing.
+#[derive(Debug, Clone)]
+pub struct MainLogHandle {
+    level: Level,
+    tx: mpsc::Sender<Command>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Command")
+    }
+}
+
+impl MainLogHandle {
+    /// The configured level.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// True when a message at `level` would be written (use it to skip costly formatting).
+    pub fn enabled(&self, level: Level) -> bool {
+        level >= self.level
+    }
+
+    /// Queues `msg` at `level`, stamped now; dropped silently once the writer has stopped.
+    pub fn log(&self, level: Level, msg: impl Into<String>) {
+        if self.enabled(level) {
+            let _ = self
+                .tx
+                .send(Command::Record(Local::now(), level, msg.into()));
+        }
+    }
+
+    /// Reopens the file and waits until done.
+    pub async fn reopen(&self) -> io::Result<()> {
+        self.ask(Command::Reopen).await
+    }
+
+    /// Deletes and reopens the file and waits until done.
+    pub async fn clear(&self) -> io::Result<()> {
+        self.ask(Command::Clear).await
+    }
+
+    async fn ask(
+        &self,
+        make: fn(tokio::sync::oneshot::Sender<io::Result<()>>) -> Command,
+    ) -> io::Result<()> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let gone = || io::Error::new(io::ErrorKind::BrokenPipe, "main log writer stopped");
+        self.tx.send(make(tx)).map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+}
+
+/// Starts the writer thread; it stops (returning the log) when every handle is dropped.
+/// Write errors are counted, not propagated: logging never stops the daemon.
+pub fn spawn_writer(
+    mut log: MainLog,
+    level: Level,
+) -> io::Result<(MainLogHandle, std::thread::JoinHandle<MainLog>)> {
+    let (tx, rx) = mpsc::channel::<Command>();
+    let join = std::thread::Builder::new()
+        .name("mainlog".to_owned())
+        .spawn(move || {
+            while let Ok(cmd) = rx.recv() {
+                match cmd {
+                    Command::Record(when, level, msg) => {
+                        let _ = log.write(when, level, &msg);
+                    }
+                    Command::Reopen(reply) => {
+                        let _ = reply.send(log.reopen());
+                    }
+                    Command::Clear(reply) => {
+                        let _ = reply.send(log.clear());
+                    }
+                }
+            }
+            log
+        })?;
+    Ok((MainLogHandle { level, tx }, join))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn line_format_pads_milliseconds() {
+        let when = Local
+            .with_ymd_and_hms(2026, 11, 24, 3, 33, 37)
+            .single()
+            .expect("time")
+            + chrono::Duration::milliseconds(7);
+        assert_eq!(
+            format_line(when, Level::Info, "supervisord started with pid 7585"),
+            "2026-11-24 03:33:37,007 INFO supervisord started with pid 7585\n"
+        );
+    }
+
+    #[test]
+    fn levels_parse_and_order() {
+        assert_eq!(Level::from_config("WARN"), Some(Level::Warn));
+        assert_eq!(Level::from_config("blather").map(Level::value), Some(3));
+        assert_eq!(Level::from_config("loud"), None);
+        assert!(Level::Crit > Level::Erro && Level::Trac > Level::Blat);
+    }
+
+    #[tokio::test]
+    async fn writer_filters_by_level_and_clears() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("main.log");
+        let cfg = MainLogConfig {
+            path: Some(path.clone()),
+            ..Default::default()
+        };
+        let (h, join) =
+            spawn_writer(MainLog::open(&cfg).expect("open"), Level::Info).expect("spawn");
+        h.log(Level::Debg, "hidden");
+        h.log(Level::Warn, "shown\nsecond line");
+        h.reopen().await.expect("reopen");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.ends_with(" WARN shown\nsecond line\n"), "{text:?}");
+        assert!(!text.contains("hidden"));
+        h.clear().await.expect("clear");
+        h.log(Level::Crit, "after");
+        drop(h);
+        join.join().expect("join");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(
+            text.ends_with(" CRIT after\n") && !text.contains("shown"),
+            "{text:?}"
+        );
+    }
+}
