@@ -1,7 +1,10 @@
-//! Local process supervision (not built yet; see issue #3).
+//! Local process supervision.
 //!
-//! Will own: a pure per-process lifecycle state machine with Supervisor 4.3 semantics
-//! (`(event, now) -> actions`), and its tokio driver: spawning, reaping, signals, stdout/stderr
-//! capture and rotation, tail buffers, host and process statistics.
+//! [`model`] is a pure, deterministic model of supervisord 4.3.0's process supervision
+//! (lifecycle of each process, groups, the `supervisor.*` RPC semantics, event listeners):
+//! no I/O, no clock, no threads. Its tokio driver (spawning, reaping, signals, stdout/stderr
+//! capture and rotation, tail buffers, statistics) lives beside it.
 //!
-//! Will never hold cluster logic: that is `supvisors-core`'s.
+//! Never holds cluster logic: that is `supvisors-core`'s.
+
+pub mod model;
