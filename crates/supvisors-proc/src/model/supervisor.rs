@@ -362,7 +362,11 @@ impl Supervisor {
             return None;
         }
         let mut best: Option<f64> = None;
-        let mut consider = |t: f64| best = Some(best.map_or(t, |b: f64| b.min(t)));
+        // Past deadlines are due now.
+        let mut consider = |t: f64| {
+            let t = t.max(now.mono);
+            best = Some(best.map_or(t, |b: f64| b.min(t)));
+        };
         if self.mood < SupervisorState::Running {
             // Each group of the shutdown sequence costs one iteration.
             consider(now.mono);
