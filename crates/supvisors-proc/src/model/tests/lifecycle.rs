@@ -1,7 +1,9 @@
 //! The transition table (§2.4), startsecs/backoff arithmetic (§2.5), exits (§2.6), stops
 //! (§2.7) and autostart order (§2.8).
 
-use super::super::ProcessState::{Backoff, Exited, Fatal, Running, Starting, Stopped, Stopping, Unknown};
+use super::super::ProcessState::{
+    Backoff, Exited, Fatal, Running, Starting, Stopped, Stopping, Unknown,
+};
 use super::super::{Event, KillError};
 use super::{Harness, exit};
 
@@ -11,17 +13,26 @@ const SLEEPER: &str = "[program:sleeper]\ncommand=/bin/sleep 1000\n";
 fn autostart_spawns_at_first_tick_then_running_after_startsecs() {
     let mut h = Harness::new(SLEEPER);
     assert_eq!(h.state("sleeper"), Stopped);
-    assert!(h.host.spawns().is_empty(), "nothing spawned before the first tick");
+    assert!(
+        h.host.spawns().is_empty(),
+        "nothing spawned before the first tick"
+    );
     h.tick();
     assert_eq!(h.state("sleeper"), Starting);
-    assert!(h.logs().contains(&"INFO spawned: 'sleeper' with pid 100".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"INFO spawned: 'sleeper' with pid 100".to_string())
+    );
     // Exactly startsecs later is not "strictly greater".
     h.tick_after(1.0);
     assert_eq!(h.state("sleeper"), Starting);
     h.tick_after(0.1);
     assert_eq!(h.state("sleeper"), Running);
     assert!(h.logs().contains(&"INFO success: sleeper entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)".to_string()));
-    assert_eq!(h.transitions("sleeper"), vec![(Stopped, Starting), (Starting, Running)]);
+    assert_eq!(
+        h.transitions("sleeper"),
+        vec![(Stopped, Starting), (Starting, Running)]
+    );
     let payloads: Vec<String> = h
         .events()
         .iter()
@@ -55,8 +66,14 @@ fn item_19_quick_goes_fatal_after_exactly_two_spawns() {
     assert_eq!(h.state("quick"), Fatal);
     assert_eq!(h.host.spawns().len(), 2);
     let info = h.info("quick");
-    assert_eq!(info.description, "Exited too quickly (process log may have details)");
-    assert_eq!(info.spawnerr, "Exited too quickly (process log may have details)");
+    assert_eq!(
+        info.description,
+        "Exited too quickly (process log may have details)"
+    );
+    assert_eq!(
+        info.spawnerr,
+        "Exited too quickly (process log may have details)"
+    );
     assert_eq!(info.exitstatus, 0);
     assert_eq!(
         h.info_logs(),
@@ -123,7 +140,10 @@ fn item_20_nofile_goes_fatal_with_spawnerr() {
     assert_ne!(info.start, 0);
     assert_eq!(info.stop, 0);
     assert!(h.host.spawns().is_empty());
-    assert!(h.logs().contains(&"INFO spawnerr: can't find command '/nonexistent/binary'".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"INFO spawnerr: can't find command '/nonexistent/binary'".to_string())
+    );
 }
 
 #[test]
@@ -135,7 +155,10 @@ fn spawn_failure_from_host_goes_backoff() {
     h.tick();
     assert_eq!(h.state("p"), Backoff);
     assert_eq!(h.info("p").spawnerr, "too many open files to spawn 'p'");
-    assert_eq!(h.transitions("p"), vec![(Stopped, Starting), (Starting, Backoff)]);
+    assert_eq!(
+        h.transitions("p"),
+        vec![(Stopped, Starting), (Starting, Backoff)]
+    );
 }
 
 #[test]
@@ -152,9 +175,15 @@ fn item_21_exiter_exits_unexpectedly_and_stays_exited() {
     assert_eq!(info.spawnerr, "Bad exit code 3");
     assert_eq!(info.stop, 1_795_491_220);
     assert_eq!(info.description, "Nov 24 03:33 AM");
-    assert!(h.logs().contains(&"WARN exited: exiter (exit status 3; not expected)".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"WARN exited: exiter (exit status 3; not expected)".to_string())
+    );
     assert_eq!(h.host.spawns().len(), 1);
-    let exited = h.events().into_iter().find(|e| e.type_name() == "PROCESS_STATE_EXITED");
+    let exited = h
+        .events()
+        .into_iter()
+        .find(|e| e.type_name() == "PROCESS_STATE_EXITED");
     assert_eq!(
         exited.map(|e| e.payload()),
         Some("processname:exiter groupname:exiter from_state:RUNNING expected:0 pid:100".into())
@@ -167,7 +196,10 @@ fn item_22_autorestart_true_restarts_after_expected_exit() {
     h.tick();
     h.tick_after(1.5);
     h.exit("x", exit(0));
-    assert!(h.logs().contains(&"INFO exited: x (exit status 0; expected)".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"INFO exited: x (exit status 0; expected)".to_string())
+    );
     h.tick();
     assert_eq!(h.state("x"), Starting);
     assert_eq!(h.host.spawns().len(), 2);
@@ -179,7 +211,10 @@ fn item_23_default_autorestart_restarts_after_a_signal_death() {
     h.tick();
     h.tick_after(1.5);
     h.exit("manual", 10);
-    assert!(h.logs().contains(&"WARN exited: manual (terminated by SIGUSR1; not expected)".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"WARN exited: manual (terminated by SIGUSR1; not expected)".to_string())
+    );
     assert_eq!(h.info("manual").exitstatus, -1);
     h.tick();
     assert_eq!(h.state("manual"), Starting);
@@ -198,10 +233,17 @@ fn unexpected_autorestart_leaves_expected_exit_alone() {
 
 #[test]
 fn item_26_startsecs_zero_exit_is_never_too_quick() {
-    let mut h = Harness::new("[program:z]\ncommand=/bin/z\nstartsecs=0\nautostart=false\nautorestart=false\n");
+    let mut h = Harness::new(
+        "[program:z]\ncommand=/bin/z\nstartsecs=0\nautostart=false\nautorestart=false\n",
+    );
     h.tick();
     let out = h.sup.start_process("z", true, h.now, &mut h.host);
-    assert_eq!(out, Ok(super::super::Outcome::Done(super::super::RpcResult::Bool(true))));
+    assert_eq!(
+        out,
+        Ok(super::super::Outcome::Done(super::super::RpcResult::Bool(
+            true
+        )))
+    );
     h.drain();
     assert_eq!(h.state("z"), Running);
     h.exit("z", exit(0));
@@ -230,11 +272,20 @@ fn stop_sends_stopsignal_and_reap_gives_stopped() {
     h.drain();
     assert_eq!(h.state("t"), Stopping);
     assert_eq!(h.host.kills(), vec![(100, 2, false)]);
-    assert!(h.logs().contains(&"DEBG killing t (pid 100) with signal SIGINT".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"DEBG killing t (pid 100) with signal SIGINT".to_string())
+    );
     h.exit("t", 2);
     assert_eq!(h.state("t"), Stopped);
-    assert!(h.logs().contains(&"WARN stopped: t (terminated by SIGINT)".to_string()));
-    let stopped = h.events().into_iter().find(|e| e.type_name() == "PROCESS_STATE_STOPPED");
+    assert!(
+        h.logs()
+            .contains(&"WARN stopped: t (terminated by SIGINT)".to_string())
+    );
+    let stopped = h
+        .events()
+        .into_iter()
+        .find(|e| e.type_name() == "PROCESS_STATE_STOPPED");
     assert_eq!(
         stopped.map(|e| e.payload()),
         Some("processname:t groupname:t from_state:STOPPING pid:100".into())
@@ -249,7 +300,10 @@ fn stop_of_starting_process_and_expected_exit_logs_info() {
     h.drain();
     assert_eq!(h.transitions("s").last(), Some(&(Starting, Stopping)));
     h.exit("s", exit(0));
-    assert!(h.logs().contains(&"INFO stopped: s (exit status 0)".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"INFO stopped: s (exit status 0)".to_string())
+    );
 }
 
 #[test]
@@ -260,7 +314,10 @@ fn stopasgroup_and_killasgroup_target_the_process_group() {
     let _ = h.sup.stop_process("g", false, h.now, &mut h.host);
     h.tick_after(2.5);
     assert_eq!(h.host.kills(), vec![(100, 15, true), (100, 9, true)]);
-    assert!(h.logs().contains(&"DEBG killing g (pid 100) process group with signal SIGTERM".to_string()));
+    assert!(
+        h.logs()
+            .contains(&"DEBG killing g (pid 100) process group with signal SIGTERM".to_string())
+    );
 }
 
 #[test]
@@ -277,7 +334,10 @@ fn item_24_stubborn_is_killed_after_stopwaitsecs() {
     h.tick_after(1.1);
     assert_eq!(h.host.kills(), vec![(100, 15, false), (100, 9, false)]);
     h.exit("stubborn", 9);
-    assert_eq!(h.sup.poll(&mut waiter, h.now), Some(Ok(super::super::RpcResult::Bool(true))));
+    assert_eq!(
+        h.sup.poll(&mut waiter, h.now),
+        Some(Ok(super::super::RpcResult::Bool(true)))
+    );
     h.drain();
     let logs = h.logs();
     assert!(logs.contains(&"WARN killing 'stubborn' (100) with SIGKILL".to_string()));
@@ -285,7 +345,13 @@ fn item_24_stubborn_is_killed_after_stopwaitsecs() {
     assert!(logs.contains(&"INFO waiting for stubborn to stop".to_string()));
     assert_eq!(h.info("stubborn").exitstatus, -1);
     // No event for STOPPING -> STOPPING.
-    assert_eq!(h.transitions("stubborn").iter().filter(|t| t.1 == Stopping).count(), 1);
+    assert_eq!(
+        h.transitions("stubborn")
+            .iter()
+            .filter(|t| t.1 == Stopping)
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -295,7 +361,12 @@ fn item_25_stop_in_backoff_is_immediate_without_signal() {
     h.exit("q", exit(0));
     h.forget();
     let out = h.sup.stop_process("q", true, h.now, &mut h.host);
-    assert_eq!(out, Ok(super::super::Outcome::Done(super::super::RpcResult::Bool(true))));
+    assert_eq!(
+        out,
+        Ok(super::super::Outcome::Done(super::super::RpcResult::Bool(
+            true
+        )))
+    );
     h.drain();
     assert_eq!(h.state("q"), Stopped);
     assert!(h.host.kills().is_empty());
@@ -306,7 +377,10 @@ fn item_25_stop_in_backoff_is_immediate_without_signal() {
     // backoff is not reset by the stop: the next failure counts as the second.
     let _ = h.sup.start_process("q", false, h.now, &mut h.host);
     h.exit("q", exit(0));
-    let last = h.events().into_iter().rfind(|e| e.type_name() == "PROCESS_STATE_BACKOFF");
+    let last = h
+        .events()
+        .into_iter()
+        .rfind(|e| e.type_name() == "PROCESS_STATE_BACKOFF");
     assert!(last.is_some_and(|e| e.payload().ends_with("tries:2")));
 }
 
@@ -314,13 +388,21 @@ fn item_25_stop_in_backoff_is_immediate_without_signal() {
 fn kill_failure_puts_process_in_unknown() {
     let mut h = Harness::new("[program:u]\ncommand=/bin/u\n");
     h.tick();
-    h.host.kill_errors.insert(100, KillError::Other("EPERM".into()));
+    h.host
+        .kill_errors
+        .insert(100, KillError::Other("EPERM".into()));
     let out = h.sup.stop_process("u", false, h.now, &mut h.host);
-    assert!(matches!(out, Err(ref f) if f.to_string().starts_with("FAILED: unknown problem killing u (100):")));
+    assert!(
+        matches!(out, Err(ref f) if f.to_string().starts_with("FAILED: unknown problem killing u (100):"))
+    );
     h.drain();
     assert_eq!(h.state("u"), Unknown);
     assert_eq!(h.info("u").description, "");
-    assert!(h.logs().iter().any(|l| l.starts_with("CRIT unknown problem killing u (100):EPERM")));
+    assert!(
+        h.logs()
+            .iter()
+            .any(|l| l.starts_with("CRIT unknown problem killing u (100):EPERM"))
+    );
 }
 
 #[test]
@@ -383,7 +465,12 @@ fn spawn_request_carries_environment_and_logs() {
     assert_eq!(req.directory.as_deref(), Some("/tmp"));
     assert_eq!(req.umask, Some(0o22));
     assert!(req.redirect_stderr);
-    assert!(req.stdout.path.as_deref().is_some_and(|p| p.contains("envp-stdout---test-")));
+    assert!(
+        req.stdout
+            .path
+            .as_deref()
+            .is_some_and(|p| p.contains("envp-stdout---test-"))
+    );
     assert_eq!(req.stderr.path, None);
 }
 
@@ -392,15 +479,30 @@ fn unknown_pid_is_logged() {
     let mut h = Harness::new(SLEEPER);
     h.sup.child_exited(4242, exit(1), h.now, &mut h.host);
     h.drain();
-    assert_eq!(h.logs(), vec!["INFO reaped unknown pid 4242 (exit status 1)"]);
+    assert_eq!(
+        h.logs(),
+        vec!["INFO reaped unknown pid 4242 (exit status 1)"]
+    );
 }
 
 #[test]
 fn next_deadline_points_at_the_next_timed_transition() {
     let mut h = Harness::new("[program:q]\ncommand=/bin/q\nstartsecs=3\n");
-    assert_eq!(h.sup.next_deadline(h.now), Some(h.now.mono), "autostart due now");
+    assert_eq!(
+        h.sup.next_deadline(h.now),
+        Some(h.now.mono),
+        "autostart due now"
+    );
     h.tick();
-    assert_eq!(h.sup.next_deadline(h.now), Some(h.now.mono + 2.0), "TICK_5 boundary first");
+    assert_eq!(
+        h.sup.next_deadline(h.now),
+        Some(h.now.mono + 2.0),
+        "TICK_5 boundary first"
+    );
     h.exit("q", exit(0));
-    assert_eq!(h.sup.next_deadline(h.now), Some(h.now.mono + 1.0), "backoff retry");
+    assert_eq!(
+        h.sup.next_deadline(h.now),
+        Some(h.now.mono + 1.0),
+        "backoff retry"
+    );
 }

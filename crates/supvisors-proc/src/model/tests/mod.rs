@@ -93,11 +93,14 @@ impl Harness {
         self.tick();
     }
 
-    /// Info of a process.
+    /// Info of a process (read directly, so that it works while shutting down too).
     pub fn info(&self, namespec: &str) -> ProcessInfo {
-        self.sup
-            .get_process_info(namespec, self.now, &self.host)
-            .unwrap_or_else(|f| panic!("getProcessInfo({namespec}): {f}"))
+        let (gi, pi) = self
+            .sup
+            .resolve_process(namespec)
+            .unwrap_or_else(|f| panic!("getProcessInfo({namespec}): {f}"));
+        let g = &self.sup.groups[gi];
+        super::info::process_info(&g.config.name, &g.processes[pi], self.now, &self.host)
     }
 
     /// State of a process.
@@ -114,8 +117,7 @@ impl Harness {
     pub fn exit(&mut self, namespec: &str, status: i32) {
         let pid = self.pid(namespec);
         assert_ne!(pid, 0, "{namespec} has no pid");
-        self.sup
-            .child_exited(pid, status, self.now, &mut self.host);
+        self.sup.child_exited(pid, status, self.now, &mut self.host);
         self.drain();
     }
 
@@ -159,7 +161,9 @@ impl Harness {
         self.events()
             .into_iter()
             .filter_map(|e| match e {
-                Event::ProcessState { name: n, from, to, .. } if n == name => Some((from, to)),
+                Event::ProcessState {
+                    name: n, from, to, ..
+                } if n == name => Some((from, to)),
                 _ => None,
             })
             .collect()
