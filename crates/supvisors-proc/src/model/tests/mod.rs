@@ -169,8 +169,9 @@ impl Harness {
             .collect()
     }
 
-    /// Forgets outputs and host calls so far.
+    /// Forgets outputs (pending ones included) and host calls so far.
     pub fn forget(&mut self) {
+        self.drain();
         self.outputs.clear();
         self.host.clear_calls();
     }

@@ -169,6 +169,7 @@ fn start_while_stopping_is_abnormal_termination() {
     h.tick();
     h.tick_after(1.5);
     let _ = h.sup.stop_process("s", false, h.now, &mut h.host);
+    h.drain();
     h.forget();
     let r = h.sup.start_process("s", true, h.now, &mut h.host);
     let Ok(Outcome::Deferred(mut w)) = r else {
