@@ -2,6 +2,8 @@
 //! child's stdin, name AUTO log files. The tokio driver implements [`Host`] with real system
 //! calls; tests use [`super::testing::FakeHost`]. Every call is synchronous, as in the reference.
 
+use supvisors_rules::supervisor::FcgiSocket;
+
 /// An output channel of a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
@@ -95,6 +97,8 @@ pub struct SpawnRequest {
     pub stderr: ChannelLog,
     /// `[supervisord] strip_ansi`.
     pub strip_ansi: bool,
+    /// The group's socket for `[fcgi-program:x]` processes (it becomes the child's fd 0).
+    pub fcgi_socket: Option<FcgiSocket>,
 }
 
 /// Why a signal could not be sent.

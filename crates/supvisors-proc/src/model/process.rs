@@ -2,7 +2,7 @@
 //! transitions of the main loop, with the reference's bookkeeping, log lines and events.
 //! Deadlines use the monotonic clock; reported timestamps use the wall clock.
 
-use supvisors_rules::supervisor::ProcessConfig;
+use supvisors_rules::supervisor::{FcgiSocket, ProcessConfig};
 use supvisors_rules::values::AutoRestart;
 
 use super::clock::Clock;
@@ -59,6 +59,8 @@ pub(crate) struct Process {
     pub laststopreport: Option<f64>,
     /// Listener protocol state, for event listener processes.
     pub listener: Option<ListenerIo>,
+    /// The group's FastCGI socket, for fcgi programs.
+    pub fcgi_socket: Option<FcgiSocket>,
 }
 
 impl Process {
@@ -83,6 +85,7 @@ impl Process {
             exitstatus: None,
             laststopreport: None,
             listener,
+            fcgi_socket: None,
         }
     }
 
@@ -198,6 +201,7 @@ impl Process {
             stdout: chan(&c.stdout, &self.stdout_log),
             stderr: chan(&c.stderr, &self.stderr_log),
             strip_ansi: env.strip_ansi,
+            fcgi_socket: self.fcgi_socket.clone(),
         }
     }
 

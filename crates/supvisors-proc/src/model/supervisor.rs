@@ -367,8 +367,7 @@ impl Supervisor {
             let t = t.max(now.mono);
             best = Some(best.map_or(t, |b: f64| b.min(t)));
         };
-        if self.mood < SupervisorState::Running {
-            // Each group of the shutdown sequence costs one iteration.
+        if self.mood < SupervisorState::Running && self.shutdown_step_due() {
             consider(now.mono);
         }
         for g in &self.groups {
@@ -392,6 +391,23 @@ impl Supervisor {
         let to_tick = 5.0 - now.wall.rem_euclid(5.0);
         consider(now.mono + to_tick);
         best
+    }
+
+    /// Whether the shutdown sequence can progress without waiting for a child: not begun yet,
+    /// nothing left to stop, or the current group needs its stop requests or is done.
+    fn shutdown_step_due(&self) -> bool {
+        if !self.stopping {
+            return true;
+        }
+        let Some(last) = self.stop_groups.last() else {
+            return true;
+        };
+        self.groups
+            .iter()
+            .find(|g| &g.config.name == last)
+            .is_none_or(|g| {
+                g.unstopped().next().is_none() || g.processes.iter().any(|p| p.state.is_running())
+            })
     }
 
     /// A child was reaped by the driver (`waitpid` status as is).

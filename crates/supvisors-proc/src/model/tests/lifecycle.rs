@@ -506,3 +506,39 @@ fn next_deadline_points_at_the_next_timed_transition() {
         "backoff retry"
     );
 }
+
+#[test]
+fn sigkill_is_repeated_every_stopwaitsecs_as_in_the_source() {
+    let mut h = Harness::new("[program:z]\ncommand=/bin/z\nstopwaitsecs=2\n");
+    h.tick();
+    let _ = h.sup.stop_process("z", false, h.now, &mut h.host);
+    h.tick_after(2.1);
+    h.tick_after(1.0);
+    assert_eq!(h.host.kills().len(), 2);
+    h.tick_after(1.2);
+    assert_eq!(
+        h.host.kills(),
+        vec![(100, 15, false), (100, 9, false), (100, 9, false)]
+    );
+    assert_eq!(h.state("z"), Stopping);
+}
+
+#[test]
+fn debug_output_lines_follow_loglevel() {
+    let mut h = Harness::new("[supervisord]\nloglevel=debug\n[program:o]\ncommand=/bin/o\n");
+    h.tick();
+    h.sup
+        .process_output(100, super::super::Channel::Stderr, b"oops\n");
+    h.drain();
+    assert!(
+        h.logs()
+            .contains(&"DEBG 'o' stderr output:\noops\n".to_string())
+    );
+    let mut quiet = Harness::new("[program:o]\ncommand=/bin/o\n");
+    quiet.tick();
+    quiet
+        .sup
+        .process_output(100, super::super::Channel::Stderr, b"oops\n");
+    quiet.drain();
+    assert!(!quiet.logs().iter().any(|l| l.contains("output:")));
+}

@@ -120,3 +120,46 @@ fn item_62_shutdown_state_faults_except_remote_comm_event() {
     assert_eq!(r.map_err(|f| f.code), Err(FaultCode::ShutdownState));
     assert!(h.host.kills().is_empty());
 }
+
+#[test]
+fn shutdown_deadline_waits_for_children_instead_of_spinning() {
+    let mut h = running(
+        "[program:a]\ncommand=/bin/a\nstopwaitsecs=10\n[program:b]\ncommand=/bin/b\npriority=1\n",
+    );
+    let _ = h.sup.shutdown();
+    assert_eq!(
+        h.sup.next_deadline(h.now),
+        Some(h.now.mono),
+        "sequence not begun"
+    );
+    h.tick();
+    // `a` was signalled: the next wake-up is the TICK_5 boundary, not now.
+    let next = h.sup.next_deadline(h.now);
+    assert!(next.is_some_and(|t| t > h.now.mono), "{next:?}");
+    h.exit("a", 15);
+    assert_eq!(
+        h.sup.next_deadline(h.now),
+        Some(h.now.mono),
+        "group done: move on"
+    );
+}
+
+#[test]
+fn signals_received_change_the_mood() {
+    let mut h = Harness::new("[program:a]\ncommand=/bin/a\n");
+    h.sup.handle_signal(1);
+    assert_eq!(h.sup.mood(), SupervisorState::Restarting);
+    h.sup.handle_signal(15);
+    assert_eq!(h.sup.mood(), SupervisorState::Shutdown);
+    h.sup.handle_signal(1);
+    assert_eq!(h.sup.mood(), SupervisorState::Shutdown);
+    h.drain();
+    assert_eq!(
+        h.logs(),
+        vec![
+            "WARN received SIGHUP indicating restart request",
+            "WARN received SIGTERM indicating exit request",
+            "WARN ignored SIGHUP indicating restart request (shutdown in progress)",
+        ]
+    );
+}
