@@ -1,16 +1,12 @@
 //! The model root: groups, mood, pools, the main-loop step and the inputs from the I/O layer.
 
-use std::sync::Arc;
-
 use supvisors_rules::supervisor::SupervisorConfig;
 
 use super::clock::Clock;
-use super::describe::decode_wait_status;
-use super::events::{Event, decode};
+use super::events::Event;
 use super::group::{Group, ParsedGroup, resolve_logs};
-use super::host::{Channel, Host};
-use super::listener::{Buffered, Candidate, dispatch};
-use super::output::{Notice, Output, Sink};
+use super::host::Host;
+use super::output::{Output, Sink};
 use super::process::{Env, Process};
 use super::state::{Level, ProcessState, SupervisorState};
 
@@ -30,12 +26,12 @@ pub struct Supervisor {
     pub(crate) parsed: Vec<ParsedGroup>,
     pub(crate) sink: Sink,
     pub(crate) next_id: u64,
-    global_serial: i64,
-    ticks: [Option<i64>; 3],
-    stopping: bool,
-    stop_groups: Vec<String>,
-    lastshutdownreport: Option<f64>,
-    finished: bool,
+    pub(crate) global_serial: i64,
+    pub(crate) ticks: [Option<i64>; 3],
+    pub(crate) stopping: bool,
+    pub(crate) stop_groups: Vec<String>,
+    pub(crate) lastshutdownreport: Option<f64>,
+    pub(crate) finished: bool,
 }
 
 impl Supervisor {
@@ -150,61 +146,6 @@ impl Supervisor {
             .find(|p| p.id == id)
     }
 
-    /// Offers pending events to the pools (assigning serials) and re-buffers rejected ones.
-    pub(crate) fn flush(&mut self) {
-        while !self.sink.notices.is_empty() {
-            let notices = std::mem::take(&mut self.sink.notices);
-            for notice in notices {
-                match notice {
-                    Notice::Event(event) => self.offer(&event),
-                    Notice::Rejected { process, event } => {
-                        for g in &mut self.groups {
-                            if g.processes.iter().any(|p| p.id == process)
-                                && let Some(pool) = &mut g.pool
-                            {
-                                sink_debug_rebuffer(&mut self.sink, &g.config.name, &event);
-                                pool.accept(&g.config.name, event, true, &mut self.sink);
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn offer(&mut self, event: &Arc<Event>) {
-        let mut serial: Option<u64> = None;
-        for g in &mut self.groups {
-            let Some(pool) = &mut g.pool else { continue };
-            let mut poolserial: Option<u64> = None;
-            // One callback per subscribed type: a pool subscribed to a type and its parent
-            // buffers the event twice, as the reference does.
-            for sub in pool.events.clone() {
-                if !event.is_a(&sub) {
-                    continue;
-                }
-                let s = *serial.get_or_insert_with(|| {
-                    self.global_serial += 1;
-                    u64::try_from(self.global_serial).unwrap_or(0)
-                });
-                let ps = match poolserial {
-                    Some(ps) => {
-                        sink_debug_rebuffer_serial(&mut self.sink, &g.config.name, s);
-                        ps
-                    }
-                    None => *poolserial.insert(pool.next_serial()),
-                };
-                let buffered = Buffered {
-                    event: Arc::clone(event),
-                    serial: s,
-                    poolserial: ps,
-                };
-                pool.accept(&g.config.name, buffered, false, &mut self.sink);
-            }
-        }
-    }
-
     /// One main-loop iteration (spec §2.4–§2.9, §7.1): the shutdown phase when stopping,
     /// every process's transition in group priority order, listener dispatch, TICK events.
     pub fn tick(&mut self, now: Clock, host: &mut impl Host) {
@@ -284,36 +225,6 @@ impl Supervisor {
         if capable {
             self.dispatch_pool(gi, host);
         }
-    }
-
-    pub(crate) fn dispatch_pool(&mut self, gi: usize, host: &mut dyn Host) {
-        let Some(g) = self.groups.get_mut(gi) else {
-            return;
-        };
-        let name = g.config.name.clone();
-        let Some(pool) = &mut g.pool else { return };
-        let mut listeners: Vec<Candidate<'_>> = g
-            .processes
-            .iter_mut()
-            .filter_map(|p| {
-                let (pid, state) = (p.pid, p.state);
-                let pname = p.config.name.as_str();
-                p.listener.as_mut().map(|io| Candidate {
-                    pid,
-                    name: pname,
-                    state,
-                    io,
-                })
-            })
-            .collect();
-        dispatch(
-            pool,
-            &name,
-            &self.identifier,
-            &mut listeners,
-            host,
-            &mut self.sink,
-        );
     }
 
     fn tick_events(&mut self, now: Clock) {
@@ -409,155 +320,4 @@ impl Supervisor {
                 g.unstopped().next().is_none() || g.processes.iter().any(|p| p.state.is_running())
             })
     }
-
-    /// A child was reaped by the driver (`waitpid` status as is).
-    pub fn child_exited(&mut self, pid: i32, wait_status: i32, now: Clock, _host: &mut impl Host) {
-        self.reap(pid, wait_status, now);
-    }
-
-    pub(crate) fn reap(&mut self, pid: i32, wait_status: i32, now: Clock) {
-        let mut sink = std::mem::take(&mut self.sink);
-        let found = self
-            .find_pid(pid)
-            .map(|p| p.finish(wait_status, now, &mut sink));
-        self.sink = sink;
-        match found {
-            Some(()) => {}
-            None => {
-                let (_, msg) = decode_wait_status(wait_status);
-                self.sink
-                    .log(Level::Info, format!("reaped unknown pid {pid} ({msg})"));
-            }
-        }
-        self.flush();
-    }
-
-    /// Reaps what the host already has (the reference's synchronous `reap()`).
-    pub(crate) fn reap_now(&mut self, now: Clock, host: &mut dyn Host) {
-        for (pid, sts) in host.reap_now() {
-            self.reap(pid, sts, now);
-        }
-    }
-
-    /// Bytes read from an event listener's stdout: the listener protocol (spec §7.2).
-    pub fn listener_stdout(&mut self, pid: i32, data: &[u8], _now: Clock, _host: &mut impl Host) {
-        let debug = self.debug_output;
-        let mut sink = std::mem::take(&mut self.sink);
-        if let Some(p) = self.find_pid(pid) {
-            if debug && !data.is_empty() {
-                sink.log(
-                    Level::Debug,
-                    format!("'{}' stdout output:\n{}", p.config.name, decode(data)),
-                );
-            }
-            let (id, name) = (p.id, p.config.name.clone());
-            if let Some(io) = &mut p.listener {
-                io.feed(&name, id, data, &mut sink);
-            }
-        }
-        self.sink = sink;
-        self.flush();
-    }
-
-    /// A chunk written to a child's normal log: the debug copy in the main log and, when the
-    /// channel has `events_enabled`, a `PROCESS_LOG_*` event.
-    pub fn process_output(&mut self, pid: i32, channel: Channel, data: &[u8]) {
-        let debug = self.debug_output;
-        let mut sink = std::mem::take(&mut self.sink);
-        if let Some(p) = self.find_pid(pid)
-            && !data.is_empty()
-        {
-            if debug {
-                sink.log(
-                    Level::Debug,
-                    format!(
-                        "'{}' {} output:\n{}",
-                        p.config.name,
-                        channel.name(),
-                        decode(data)
-                    ),
-                );
-            }
-            let enabled = match channel {
-                Channel::Stdout => p.config.stdout.events_enabled,
-                Channel::Stderr => p.config.stderr.events_enabled,
-            };
-            if enabled {
-                sink.event(Event::ProcessLog {
-                    group: p.config.group_name.clone(),
-                    name: p.config.name.clone(),
-                    pid,
-                    channel,
-                    data: data.to_vec(),
-                });
-            }
-        }
-        self.sink = sink;
-        self.flush();
-    }
-
-    /// Data captured between the capture tokens: a `PROCESS_COMMUNICATION_*` event.
-    pub fn process_communication(&mut self, pid: i32, channel: Channel, data: &[u8]) {
-        let mut sink = std::mem::take(&mut self.sink);
-        if let Some(p) = self.find_pid(pid) {
-            sink.event(Event::ProcessCommunication {
-                group: p.config.group_name.clone(),
-                name: p.config.name.clone(),
-                pid,
-                channel,
-                data: data.to_vec(),
-            });
-        }
-        self.sink = sink;
-        self.flush();
-    }
-
-    /// A signal received by the daemon (spec §1.18): TERM/INT/QUIT shut down, HUP restarts,
-    /// USR2 asks the driver to reopen logs, CHLD is only logged.
-    pub fn handle_signal(&mut self, sig: i32) {
-        let name = super::describe::signame(sig);
-        match sig {
-            15 | 2 | 3 => {
-                self.sink.log(
-                    Level::Warn,
-                    format!("received {name} indicating exit request"),
-                );
-                self.mood = SupervisorState::Shutdown;
-            }
-            1 if self.mood == SupervisorState::Shutdown => self.sink.log(
-                Level::Warn,
-                format!("ignored {name} indicating restart request (shutdown in progress)"),
-            ),
-            1 => {
-                self.sink.log(
-                    Level::Warn,
-                    format!("received {name} indicating restart request"),
-                );
-                self.mood = SupervisorState::Restarting;
-            }
-            17 => self.sink.log(
-                Level::Debug,
-                format!("received {name} indicating a child quit"),
-            ),
-            12 => self.sink.log(
-                Level::Info,
-                format!("received {name} indicating log reopen request"),
-            ),
-            _ => self.sink.log(
-                Level::Blather,
-                format!("received {name} indicating nothing"),
-            ),
-        }
-    }
-}
-
-fn sink_debug_rebuffer(sink: &mut Sink, pool: &str, event: &Buffered) {
-    sink_debug_rebuffer_serial(sink, pool, event.serial);
-}
-
-fn sink_debug_rebuffer_serial(sink: &mut Sink, pool: &str, serial: u64) {
-    sink.log(
-        Level::Debug,
-        format!("rebuffering event {serial} for pool {pool}"),
-    );
 }

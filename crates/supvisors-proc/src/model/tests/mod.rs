@@ -4,7 +4,9 @@
 mod events_tests;
 mod lifecycle;
 mod rpc;
+mod rpc_info;
 mod shutdown;
+mod stopping;
 
 use std::collections::BTreeMap;
 use std::path::Path;
