@@ -106,6 +106,19 @@ impl Supervisor {
         }
     }
 
+    /// Every process's info in group and process priority order, whatever the daemon state
+    /// (for observers such as the Supvisors layer; RPC uses the checked getters).
+    pub fn process_infos(&self, now: Clock, host: &impl Host) -> Vec<ProcessInfo> {
+        self.all_by_priority()
+            .into_iter()
+            .filter_map(|(gi, pi)| {
+                let g = self.groups.get(gi)?;
+                let p = g.processes.get(pi)?;
+                Some(process_info(&g.config.name, p, now, host))
+            })
+            .collect()
+    }
+
     /// `getAllProcessInfo()`: sorted by group name, then process name.
     pub fn get_all_process_info(
         &self,

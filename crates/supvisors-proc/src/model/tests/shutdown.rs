@@ -163,3 +163,23 @@ fn signals_received_change_the_mood() {
         ]
     );
 }
+
+#[test]
+fn observers_still_see_processes_while_shutting_down() {
+    let mut h = running("[program:a]\ncommand=/bin/a\n[program:b]\ncommand=/bin/b\npriority=1\n");
+    let _ = h.sup.shutdown();
+    h.tick();
+    let seen: Vec<(String, ProcessState)> = h
+        .sup
+        .process_infos(h.now, &h.host)
+        .into_iter()
+        .map(|i| (i.name, i.state))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("b".to_string(), ProcessState::Running),
+            ("a".to_string(), ProcessState::Stopping)
+        ]
+    );
+}
