@@ -22,6 +22,39 @@
 //! [`Supervisor::next_deadline`] (and at least once a second), [`Supervisor::child_exited`]
 //! for every reaped child after draining its pipes, and [`Supervisor::poll`] for each
 //! deferred RPC after every step.
+//!
+//! ```
+//! use std::path::Path;
+//! use supvisors_proc::model::testing::FakeHost;
+//! use supvisors_proc::model::{Clock, Output, ProcessState, Supervisor};
+//! use supvisors_rules::context::{HostTable, LoadContext, StaticAccounts};
+//! use supvisors_rules::supervisor::load_supervisor_config_from_str;
+//!
+//! let (accounts, resolver) = (StaticAccounts::root_only(), HostTable::new());
+//! let ctx = LoadContext {
+//!     env: Default::default(),
+//!     host_node_name: "node1".into(),
+//!     cwd: std::env::temp_dir(),
+//!     local_addresses: Vec::new(),
+//!     accounts: &accounts,
+//!     resolver: &resolver,
+//! };
+//! let text = "[supervisord]\n[program:sleeper]\ncommand=/bin/sleep 1000\n";
+//! let config = load_supervisor_config_from_str(text, Path::new("s.conf"), &ctx).unwrap();
+//!
+//! let mut host = FakeHost::new();
+//! let mut sup = Supervisor::new(&config, "supervisor", &mut host);
+//! let now = Clock { wall: 1_800_000_000.0, mono: 10.0 };
+//! sup.tick(now, &mut host); // autostart: spawned through the host
+//! sup.tick(now.plus(1.5), &mut host); // past startsecs
+//! let info = sup.get_process_info("sleeper", now.plus(1.5), &host).unwrap();
+//! assert_eq!(info.state, ProcessState::Running);
+//! let logs: Vec<Output> = sup.take_outputs();
+//! assert!(logs.contains(&Output::Log {
+//!     level: supvisors_proc::model::Level::Info,
+//!     text: "spawned: 'sleeper' with pid 100".into(),
+//! }));
+//! ```
 
 mod clock;
 mod commands;

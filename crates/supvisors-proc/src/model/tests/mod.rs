@@ -41,6 +41,13 @@ pub(super) fn config(body: &str) -> SupervisorConfig {
         .unwrap_or_else(|e| panic!("config errors: {e:#?}"))
 }
 
+#[test]
+fn the_model_can_move_to_a_driver_task() {
+    fn send<T: Send + 'static>() {}
+    send::<Supervisor>();
+    send::<super::Waiter>();
+}
+
 /// exit status `n` as waitpid reports it.
 pub(super) const fn exit(n: i32) -> i32 {
     n << 8
