@@ -369,3 +369,36 @@ fn debug_output_lines_follow_loglevel() {
     quiet.drain();
     assert!(!quiet.logs().iter().any(|l| l.contains("output:")));
 }
+
+#[test]
+fn tries_in_state_payloads_match_a_reference_run() {
+    // Reference run (quick: startsecs=2, startretries=1): STARTING tries:0, BACKOFF tries:1,
+    // STARTING from BACKOFF tries:1, BACKOFF tries:2, FATAL, then a manual start from FATAL
+    // with tries:0.
+    let mut h = Harness::new("[program:quick]\ncommand=/bin/true\nstartsecs=2\nstartretries=1\n");
+    h.tick();
+    h.exit("quick", exit(0));
+    h.tick_after(1.1);
+    h.exit("quick", exit(0));
+    h.tick();
+    let _ = h.sup.start_process("quick", false, h.now, &mut h.host);
+    h.drain();
+    let payloads: Vec<String> = h
+        .events()
+        .iter()
+        .filter(|e| e.is_a("PROCESS_STATE"))
+        .map(|e| format!("{} {}", e.type_name(), e.payload()))
+        .collect();
+    let p = "processname:quick groupname:quick";
+    assert_eq!(
+        payloads,
+        vec![
+            format!("PROCESS_STATE_STARTING {p} from_state:STOPPED tries:0"),
+            format!("PROCESS_STATE_BACKOFF {p} from_state:STARTING tries:1"),
+            format!("PROCESS_STATE_STARTING {p} from_state:BACKOFF tries:1"),
+            format!("PROCESS_STATE_BACKOFF {p} from_state:STARTING tries:2"),
+            format!("PROCESS_STATE_FATAL {p} from_state:BACKOFF"),
+            format!("PROCESS_STATE_STARTING {p} from_state:FATAL tries:0"),
+        ]
+    );
+}
