@@ -55,6 +55,41 @@ pub struct ConfigInfo {
     pub stderr_syslog: bool,
 }
 
+impl ConfigInfo {
+    /// Keys in the order the reference's struct is built (XML-RPC structs keep that order).
+    pub const KEY_ORDER: [&'static str; 29] = [
+        "autostart",
+        "directory",
+        "uid",
+        "command",
+        "exitcodes",
+        "group",
+        "group_prio",
+        "inuse",
+        "killasgroup",
+        "name",
+        "process_prio",
+        "redirect_stderr",
+        "startretries",
+        "startsecs",
+        "stdout_capture_maxbytes",
+        "stdout_events_enabled",
+        "stdout_logfile",
+        "stdout_logfile_backups",
+        "stdout_logfile_maxbytes",
+        "stdout_syslog",
+        "stopsignal",
+        "stopwaitsecs",
+        "stderr_capture_maxbytes",
+        "stderr_events_enabled",
+        "stderr_logfile",
+        "stderr_logfile_backups",
+        "stderr_logfile_maxbytes",
+        "stderr_syslog",
+        "serverurl",
+    ];
+}
+
 fn log_text(cfg: &LogConfig, resolved: Option<&Option<String>>) -> String {
     match (&cfg.logfile, resolved) {
         (LogFile::Auto, Some(Some(p))) => p.clone(),

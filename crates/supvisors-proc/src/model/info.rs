@@ -38,6 +38,24 @@ pub struct ProcessInfo {
 }
 
 impl ProcessInfo {
+    /// Keys in the order the reference's struct is built (XML-RPC structs keep that order).
+    pub const KEY_ORDER: [&'static str; 14] = [
+        "name",
+        "group",
+        "start",
+        "stop",
+        "now",
+        "state",
+        "statename",
+        "spawnerr",
+        "exitstatus",
+        "logfile",
+        "stdout_logfile",
+        "stderr_logfile",
+        "pid",
+        "description",
+    ];
+
     /// `logfile`: the same as `stdout_logfile`.
     pub fn logfile(&self) -> &str {
         &self.stdout_logfile
