@@ -69,6 +69,7 @@ mod host;
 mod info;
 mod inputs;
 mod listener;
+mod logs;
 mod names;
 mod output;
 mod pools;
@@ -95,6 +96,7 @@ pub use host::{
 };
 pub use info::ProcessInfo;
 pub use listener::Buffered;
+pub use logs::{Tail, Window, read_window, tail_window};
 pub use names::{make_namespec, split_namespec};
 pub use output::Output;
 pub use signal::SignalArg;
