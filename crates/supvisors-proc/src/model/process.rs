@@ -14,6 +14,10 @@ use super::output::{Notice, Sink};
 use super::state::{Level, ProcessState, SupervisorState};
 use supvisors_rules::supervisor::LogConfig;
 
+/// Added to deadlines whose condition is a strict `>`, so that a driver waking exactly at the
+/// deadline does not find the condition still false and spin.
+const STRICT_MARGIN: f64 = 0.001;
+
 /// Daemon-wide values a process needs while it runs.
 pub(crate) struct Env<'a> {
     /// `SUPERVISOR_SERVER_URL` for programs whose `serverurl` is AUTO.
@@ -321,11 +325,14 @@ impl Process {
     /// When the next timed transition of this process is due (monotonic), if any.
     pub fn deadline(&self, mood: SupervisorState) -> Option<f64> {
         match self.state {
+            // STARTING and BACKOFF compare strictly: wake just after the instant itself.
             ProcessState::Starting if self.pid != 0 => {
-                Some(self.laststart_mono + self.config.startsecs as f64)
+                Some(self.laststart_mono + self.config.startsecs as f64 + STRICT_MARGIN)
             }
             ProcessState::Backoff if self.backoff > self.config.startretries => Some(0.0),
-            ProcessState::Backoff if mood == SupervisorState::Running => Some(self.delay),
+            ProcessState::Backoff if mood == SupervisorState::Running => {
+                Some(self.delay + STRICT_MARGIN)
+            }
             ProcessState::Stopping if self.killing => Some(self.delay),
             ProcessState::Exited if mood == SupervisorState::Running => {
                 self.wants_restart().then_some(0.0)
