@@ -269,3 +269,56 @@ fn log_and_communication_events() {
     h.exit("comm", exit(0));
     assert!(!h.outputs.contains(&Output::Exit));
 }
+
+fn buffered(h: &Harness, pool: &str) -> Vec<(u64, u64, &'static str)> {
+    h.sup
+        .groups
+        .iter()
+        .find(|g| g.config.name == pool)
+        .and_then(|g| g.pool.as_ref())
+        .map(|p| {
+            p.buffer
+                .iter()
+                .map(|b| (b.serial, b.poolserial, b.event.type_name()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn pools_share_the_global_serial_and_count_their_own() {
+    let mut h = Harness::new(
+        "[eventlistener:p1]\ncommand=/bin/l\nevents=REMOTE_COMMUNICATION\nautostart=false\n\
+         [eventlistener:p2]\ncommand=/bin/l\nevents=REMOTE_COMMUNICATION,PROCESS_GROUP\nautostart=false\n",
+    );
+    h.sup.send_remote_comm_event("t", "d");
+    // p2 saw its own PROCESS_GROUP_ADDED (serial 0); the remote event has serial 1 in both.
+    assert_eq!(buffered(&h, "p1"), vec![(1, 0, "REMOTE_COMMUNICATION")]);
+    assert_eq!(
+        buffered(&h, "p2"),
+        vec![
+            (0, 0, "PROCESS_GROUP_ADDED"),
+            (1, 1, "REMOTE_COMMUNICATION")
+        ]
+    );
+}
+
+#[test]
+fn a_type_and_its_parent_buffer_the_event_twice_as_in_the_source() {
+    let mut h = Harness::new(
+        "[eventlistener:p]\ncommand=/bin/l\nevents=REMOTE_COMMUNICATION,EVENT\nautostart=false\n",
+    );
+    h.forget();
+    h.sup.send_remote_comm_event("t", "d");
+    let remote: Vec<_> = buffered(&h, "p")
+        .into_iter()
+        .filter(|b| b.2 == "REMOTE_COMMUNICATION")
+        .collect();
+    assert_eq!(
+        remote,
+        vec![
+            (2, 2, "REMOTE_COMMUNICATION"),
+            (2, 2, "REMOTE_COMMUNICATION")
+        ]
+    );
+}
