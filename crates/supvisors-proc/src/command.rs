@@ -9,34 +9,7 @@ use std::path::{Path, PathBuf};
 /// Directories searched when neither the program nor the daemon has a `PATH`.
 pub const DEFAULT_PATH: &str = "/bin:/usr/bin:/usr/local/bin";
 
-/// The file to execute and the argument vector, ready for `spawn`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolvedCommand {
-    /// Path given to `execve` (argv\[0\] itself when it contains a `/`).
-    pub file: PathBuf,
-    /// The split command line; argv\[0\] is the word as written.
-    pub argv: Vec<String>,
-}
-
-/// Why a command cannot be spawned; `text` is the exact `spawnerr` string.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text}")]
-pub struct CommandError {
-    /// Which RPC fault the error maps to.
-    pub kind: CommandErrorKind,
-    /// The `spawnerr` text of §2.3, e.g. `can't find command 'foo'`.
-    pub text: String,
-}
-
-/// The two fault families of §2.3 (`NO_FILE` and `NOT_EXECUTABLE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CommandErrorKind {
-    /// Nothing found at the path or in any PATH directory (`NO_FILE`).
-    NoFile,
-    /// Found but cannot be run, or the command does not parse (`NOT_EXECUTABLE`).
-    NotExecutable,
-}
+pub use crate::model::{CommandError, CommandErrorKind, ResolvedCommand};
 
 /// Splits `command`, searches `PATH` and checks the file, in the order of §2.3.
 ///
@@ -84,7 +57,7 @@ pub fn resolve_with_daemon_path(
     let shown = py_repr(&file.to_string_lossy());
     let Some(meta) = meta else {
         return Err(CommandError {
-            kind: CommandErrorKind::NoFile,
+            kind: CommandErrorKind::NotFound,
             text: format!("can't find command {shown}"),
         });
     };
@@ -97,7 +70,10 @@ pub fn resolve_with_daemon_path(
     if nix::unistd::access(&file, nix::unistd::AccessFlags::X_OK).is_err() {
         return Err(not_exec(format!("no permission to run command {shown}")));
     }
-    Ok(ResolvedCommand { file, argv })
+    Ok(ResolvedCommand {
+        file: file.to_string_lossy().into_owned(),
+        argv,
+    })
 }
 
 /// Splits like Python's `shlex.split` (POSIX mode, no comments): quotes and backslashes,
@@ -225,7 +201,7 @@ mod tests {
         let e = err("nosuchprog x");
         assert_eq!(
             (e.kind, e.text.as_str()),
-            (CommandErrorKind::NoFile, "can't find command 'nosuchprog'")
+            (CommandErrorKind::NotFound, "can't find command 'nosuchprog'")
         );
         assert_eq!(err(&d).text, format!("command at '{d}' is a directory"));
         let f = dir.path().join("plain");
@@ -250,12 +226,12 @@ mod tests {
         let d = dir.path().to_string_lossy().into_owned();
         let r = resolve_with_daemon_path("myprog -x", Some(&format!("/nonexistent:{d}")), None)
             .expect("found");
-        assert_eq!(r.file, f);
+        assert_eq!(Path::new(&r.file), f);
         assert_eq!(r.argv, vec!["myprog".to_owned(), "-x".to_owned()]);
         assert!(resolve_with_daemon_path("myprog", None, Some(&d)).is_ok());
         // The program PATH wins over the daemon PATH even when it misses.
         assert!(resolve_with_daemon_path("myprog", Some("/nonexistent"), Some(&d)).is_err());
         let sh = resolve_with_daemon_path("sh -c true", None, Some("")).expect("default path");
-        assert_eq!(sh.file, PathBuf::from("/bin/sh"));
+        assert_eq!(sh.file, "/bin/sh");
     }
 }

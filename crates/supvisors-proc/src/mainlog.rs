@@ -15,58 +15,8 @@ use chrono::{DateTime, Local};
 
 use crate::rotating::RotatingFile;
 
-/// Main log levels with Supervisor's codes and numeric values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// `blather`, 3.
-    Blat = 3,
-    /// `trace`, 5.
-    Trac = 5,
-    /// `debug`, 10.
-    Debg = 10,
-    /// `info`, 20.
-    Info = 20,
-    /// `warn`, 30.
-    Warn = 30,
-    /// `error`, 40.
-    Erro = 40,
-    /// `critical`, 50.
-    Crit = 50,
-}
-
-impl Level {
-    /// The four-letter code written in each line (`INFO`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Blat => "BLAT",
-            Self::Trac => "TRAC",
-            Self::Debg => "DEBG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Erro => "ERRO",
-            Self::Crit => "CRIT",
-        }
-    }
-
-    /// Numeric value (`INFO` = 20).
-    pub fn value(self) -> u8 {
-        self as u8
-    }
-
-    /// Parses a `loglevel` word of the config (`info`, `debug`, ...).
-    pub fn from_config(word: &str) -> Option<Self> {
-        Some(match word.to_ascii_lowercase().as_str() {
-            "critical" => Self::Crit,
-            "error" => Self::Erro,
-            "warn" => Self::Warn,
-            "info" => Self::Info,
-            "debug" => Self::Debg,
-            "trace" => Self::Trac,
-            "blather" => Self::Blat,
-            _ => return None,
-        })
-    }
-}
+/// Main log levels: the configuration's type, one for the whole daemon.
+pub use supvisors_rules::values::LogLevel as Level;
 
 /// Formats one record: `<YYYY-MM-DD HH:MM:SS,mmm> <LEVEL> <msg>\n`.
 pub fn format_line(when: DateTime<Local>, level: Level, msg: &str) -> String {
@@ -242,10 +192,10 @@ mod tests {
 
     #[test]
     fn levels_parse_and_order() {
-        assert_eq!(Level::from_config("WARN"), Some(Level::Warn));
-        assert_eq!(Level::from_config("blather").map(Level::value), Some(3));
-        assert_eq!(Level::from_config("loud"), None);
-        assert!(Level::Crit > Level::Erro && Level::Trac > Level::Blat);
+        assert_eq!(supvisors_rules::values::logging_level("WARN"), Ok(Level::Warn));
+        assert_eq!(supvisors_rules::values::logging_level("blather").map(|l| l as u8), Ok(3));
+        assert!(supvisors_rules::values::logging_level("loud").is_err());
+        assert!(Level::Critical > Level::Error && Level::Trace > Level::Blather);
     }
 
     #[tokio::test]
@@ -258,14 +208,14 @@ mod tests {
         };
         let (h, join) =
             spawn_writer(MainLog::open(&cfg).expect("open"), Level::Info).expect("spawn");
-        h.log(Level::Debg, "hidden");
+        h.log(Level::Debug, "hidden");
         h.log(Level::Warn, "shown\nsecond line");
         h.reopen().await.expect("reopen");
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.ends_with(" WARN shown\nsecond line\n"), "{text:?}");
         assert!(!text.contains("hidden"));
         h.clear().await.expect("clear");
-        h.log(Level::Crit, "after");
+        h.log(Level::Critical, "after");
         drop(h);
         join.join().expect("join");
         let text = std::fs::read_to_string(&path).expect("read");

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::{ChildGuard, sh};
-use supvisors_proc::reaper::{start_reaper, status_text};
+use supvisors_proc::model::decode_wait_status;
+use supvisors_proc::reaper::start_reaper;
 use supvisors_proc::spawn::spawn;
 
 #[tokio::test]
@@ -33,7 +34,7 @@ async fn reaper_reports_every_exit_and_leaves_no_zombie() {
             .await
             .expect("no hang")
             .expect("open");
-        seen.insert(r.pid, status_text(r.status).0);
+        seen.insert(r.pid, decode_wait_status(r.status).1);
     }
     for g in &mut guards {
         g.reaped = true;

@@ -188,7 +188,7 @@ pub fn logfile_name(s: &str, ctx: &LoadContext<'_>) -> Result<LogFile, String> {
 }
 
 /// Log levels with the reference's numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
     /// 3
     Blather = 3,
@@ -204,6 +204,21 @@ pub enum LogLevel {
     Error = 40,
     /// 50
     Critical = 50,
+}
+
+impl LogLevel {
+    /// The four-letter code written in each main-log line (`INFO`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Blather => "BLAT",
+            Self::Trace => "TRAC",
+            Self::Debug => "DEBG",
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Error => "ERRO",
+            Self::Critical => "CRIT",
+        }
+    }
 }
 
 /// `logging_level`.

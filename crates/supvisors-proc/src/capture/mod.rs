@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 
 use crate::rotating::RotatingFile;
 use filter::{OutputFilter, Piece};
-pub use report::{CaptureReport, Channel, mainlog_output_text, py_bytes_repr};
+pub use report::{CaptureReport, Channel, mainlog_output_text};
 
 /// Size of one pipe read, as in the reference (`readfd` reads 2 << 16 bytes).
 pub const READ_SIZE: usize = 128 * 1024;

@@ -118,36 +118,5 @@ impl ListenerState {
     }
 }
 
-/// Main-log levels with the reference's names (`CRIT` … `BLAT`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// BLAT (3)
-    Blather = 3,
-    /// TRAC (5)
-    Trace = 5,
-    /// DEBG (10)
-    Debug = 10,
-    /// INFO (20)
-    Info = 20,
-    /// WARN (30)
-    Warn = 30,
-    /// ERRO (40)
-    Error = 40,
-    /// CRIT (50)
-    Critical = 50,
-}
-
-impl Level {
-    /// The four-letter name written in the main log.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Blather => "BLAT",
-            Self::Trace => "TRAC",
-            Self::Debug => "DEBG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERRO",
-            Self::Critical => "CRIT",
-        }
-    }
-}
+/// Main-log levels (`CRIT` … `BLAT`): the configuration's type, one for the whole daemon.
+pub use supvisors_rules::values::LogLevel as Level;

@@ -135,7 +135,7 @@ impl Harness {
         self.outputs
             .iter()
             .filter_map(|o| match o {
-                Output::Log { level, text } => Some(format!("{} {text}", level.name())),
+                Output::Log { level, text } => Some(format!("{} {text}", level.code())),
                 _ => None,
             })
             .collect()
@@ -147,7 +147,7 @@ impl Harness {
             .iter()
             .filter_map(|o| match o {
                 Output::Log { level, text } if *level >= Level::Info => {
-                    Some(format!("{} {text}", level.name()))
+                    Some(format!("{} {text}", level.code()))
                 }
                 _ => None,
             })
