@@ -1,8 +1,16 @@
-//! XML-RPC over HTTP (not built yet; see issue #3).
+//! XML-RPC over HTTP, compatible with supervisord 4.3.0 and its Python clients.
 //!
-//! Will own: the XML-RPC codec, the HTTP server with `/RPC2`, the log tail endpoints, auth and body
-//! limits, the `system`, `supervisor` and `supvisors` namespaces as thin handlers, and the client
-//! used by `supvisorsctl`.
+//! Owns: the XML-RPC codec ([`codec`]), faults ([`fault`]), method dispatch with the built-in
+//! `system` namespace ([`dispatch`]), the descriptors of the `supervisor` namespace
+//! ([`supervisor_api`]), the HTTP server with `/RPC2`, the log tail endpoints, auth and body
+//! limits ([`server`]), and the client used by `supvisorsctl` ([`client`]).
 //!
-//! Will never hold business logic: handlers translate requests into engine and process-manager
-//! commands.
+//! Never holds business logic: namespaces are implemented elsewhere behind [`dispatch::Namespace`]
+//! and log tails behind [`server::LogTails`].
+
+pub mod codec;
+pub mod fault;
+pub mod value;
+
+pub use fault::{Fault, FaultCode};
+pub use value::Value;
