@@ -9,6 +9,7 @@
 //! and log tails behind [`server::LogTails`].
 
 pub mod codec;
+pub mod dispatch;
 pub mod fault;
 pub mod value;
 
