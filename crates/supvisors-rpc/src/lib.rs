@@ -11,6 +11,7 @@
 pub mod codec;
 pub mod dispatch;
 pub mod fault;
+pub mod server;
 pub mod supervisor_api;
 pub mod value;
 

@@ -1,0 +1,240 @@
+//! The HTTP/1.x server of supervisord: TCP and UNIX listeners, Basic auth, `/RPC2`, the log
+//! tails, persistent connections (requests answered in order), graceful shutdown.
+
+mod auth;
+mod body;
+mod listen;
+mod routes;
+mod tails;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use supvisors_rules::supervisor::{Credentials, InetHttpServerConfig, UnixHttpServerConfig};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub use auth::Auth;
+pub use body::{RespBody, error_body, http_date};
+pub use listen::BindError;
+pub use routes::MAX_BODY;
+pub use tails::{LogTails, NoTails, TailStream};
+
+use crate::dispatch::Dispatcher;
+
+/// How long a connection may stay without a complete request head. medusa closes channels
+/// idle for 30 minutes, and supervisorctl never reconnects, so a shorter value would break
+/// an interactive session left open.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// How long `serve` lets open connections finish once shutdown is requested.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Where a listener listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenerKind {
+    /// `[inet_http_server]`: `host:port` (empty host: every IPv4 interface).
+    Tcp {
+        /// Host or address.
+        host: String,
+        /// Port (0 picks a free one, for tests).
+        port: u16,
+    },
+    /// `[unix_http_server]`: socket file, its mode and owner.
+    Unix {
+        /// Socket file path.
+        path: PathBuf,
+        /// Mode of the socket file.
+        chmod: u32,
+        /// Owner (uid, gid) to give the file; `None` keeps it.
+        chown: Option<(u32, Option<u32>)>,
+    },
+}
+
+/// One HTTP server to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerConfig {
+    /// Section name (`inet_http_server`), for messages.
+    pub section: String,
+    /// Where to listen.
+    pub kind: ListenerKind,
+    /// Credentials required on every request, if any.
+    pub auth: Option<Auth>,
+}
+
+impl From<&InetHttpServerConfig> for ListenerConfig {
+    fn from(cfg: &InetHttpServerConfig) -> Self {
+        ListenerConfig {
+            section: cfg.section.clone(),
+            kind: ListenerKind::Tcp { host: cfg.host.clone(), port: cfg.port },
+            auth: auth_of(&cfg.credentials),
+        }
+    }
+}
+
+impl From<&UnixHttpServerConfig> for ListenerConfig {
+    fn from(cfg: &UnixHttpServerConfig) -> Self {
+        ListenerConfig {
+            section: cfg.section.clone(),
+            kind: ListenerKind::Unix { path: cfg.file.clone(), chmod: cfg.chmod, chown: cfg.chown },
+            auth: auth_of(&cfg.credentials),
+        }
+    }
+}
+
+/// Auth is on when a username is set (the config check guarantees a password then).
+fn auth_of(credentials: &Credentials) -> Option<Auth> {
+    let username = credentials.username.clone().filter(|u| !u.is_empty())?;
+    Some(Auth { username, password: credentials.password.clone().unwrap_or_default() })
+}
+
+enum Bound {
+    Tcp(std::net::TcpListener),
+    Unix(std::os::unix::net::UnixListener, PathBuf),
+}
+
+/// Bound listeners, ready to serve.
+pub struct Server {
+    listeners: Vec<(Bound, Option<Auth>)>,
+}
+
+impl Server {
+    /// Opens every listener (no runtime needed); on error, the ones already opened are closed
+    /// and their socket files removed.
+    pub fn bind(configs: &[ListenerConfig]) -> Result<Server, BindError> {
+        let mut server = Server { listeners: Vec::with_capacity(configs.len()) };
+        for cfg in configs {
+            let bound = match &cfg.kind {
+                ListenerKind::Tcp { host, port } => Bound::Tcp(listen::bind_tcp(host, *port)?),
+                ListenerKind::Unix { path, chmod, chown } => {
+                    Bound::Unix(listen::bind_unix(path, *chmod, *chown)?, path.clone())
+                }
+            };
+            server.listeners.push((bound, cfg.auth.clone()));
+        }
+        Ok(server)
+    }
+
+    /// Local addresses of the TCP listeners, in configuration order.
+    pub fn tcp_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|(b, _)| match b {
+                Bound::Tcp(l) => l.local_addr().ok(),
+                Bound::Unix(..) => None,
+            })
+            .collect()
+    }
+
+    /// Serves until `shutdown` is cancelled, then stops accepting, removes the socket files,
+    /// lets connections finish their current request for a short grace time and drops them.
+    pub async fn serve(self, dispatcher: Arc<Dispatcher>, tails: Arc<dyn LogTails>, shutdown: CancellationToken) {
+        let mut accepters = JoinSet::new();
+        let mut socket_files = Vec::new();
+        for (bound, auth) in self.listeners {
+            let routes = Arc::new(routes::Routes { dispatcher: dispatcher.clone(), tails: tails.clone(), auth });
+            let stop = shutdown.clone();
+            match bound {
+                Bound::Tcp(listener) => match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => {
+                        accepters.spawn(accept_tcp(listener, routes, stop));
+                    }
+                    Err(err) => eprintln!("cannot register a TCP listener: {err}"),
+                },
+                Bound::Unix(listener, path) => {
+                    socket_files.push(path);
+                    match tokio::net::UnixListener::from_std(listener) {
+                        Ok(listener) => {
+                            accepters.spawn(accept_unix(listener, routes, stop));
+                        }
+                        Err(err) => eprintln!("cannot register a UNIX listener: {err}"),
+                    }
+                }
+            }
+        }
+        shutdown.cancelled().await;
+        for path in &socket_files {
+            let _ = std::fs::remove_file(path);
+        }
+        while accepters.join_next().await.is_some() {}
+    }
+}
+
+async fn accept_tcp(listener: tokio::net::TcpListener, routes: Arc<routes::Routes>, stop: CancellationToken) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    // Without it, small responses on a kept-alive connection wait for delayed ACKs.
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(serve_connection(stream, routes.clone(), stop.clone()));
+                }
+                Err(_) => backoff().await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    drain(connections).await;
+}
+
+async fn accept_unix(listener: tokio::net::UnixListener, routes: Arc<routes::Routes>, stop: CancellationToken) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, routes.clone(), stop.clone()));
+                }
+                Err(_) => backoff().await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    drain(connections).await;
+}
+
+/// A failing `accept` (e.g. out of descriptors) is retried after a pause instead of spinning.
+async fn backoff() {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+async fn drain(mut connections: JoinSet<()>) {
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
+    connections.abort_all();
+}
+
+async fn serve_connection<S>(stream: S, routes: Arc<routes::Routes>, stop: CancellationToken)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request| {
+        let routes = routes.clone();
+        async move { Ok::<_, std::convert::Infallible>(routes.handle(request).await) }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .title_case_headers(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = stop.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
