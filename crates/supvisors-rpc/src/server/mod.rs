@@ -96,7 +96,17 @@ fn auth_of(credentials: &Credentials) -> Option<Auth> {
 
 enum Bound {
     Tcp(std::net::TcpListener),
-    Unix(std::os::unix::net::UnixListener, PathBuf),
+    Unix(std::os::unix::net::UnixListener, SocketFile),
+}
+
+/// Removes a UNIX socket file when dropped, so no exit path (bind error, shutdown, a server
+/// that is never served) leaves it behind.
+struct SocketFile(PathBuf);
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Bound listeners, ready to serve.
@@ -113,7 +123,7 @@ impl Server {
             let bound = match &cfg.kind {
                 ListenerKind::Tcp { host, port } => Bound::Tcp(listen::bind_tcp(host, *port)?),
                 ListenerKind::Unix { path, chmod, chown } => {
-                    Bound::Unix(listen::bind_unix(path, *chmod, *chown)?, path.clone())
+                    Bound::Unix(listen::bind_unix(path, *chmod, *chown)?, SocketFile(path.clone()))
                 }
             };
             server.listeners.push((bound, cfg.auth.clone()));
@@ -159,9 +169,7 @@ impl Server {
             }
         }
         shutdown.cancelled().await;
-        for path in &socket_files {
-            let _ = std::fs::remove_file(path);
-        }
+        drop(socket_files);
         while accepters.join_next().await.is_some() {}
     }
 }
