@@ -8,6 +8,7 @@
 //! Never holds business logic: namespaces are implemented elsewhere behind [`dispatch::Namespace`]
 //! and log tails behind [`server::LogTails`].
 
+pub mod client;
 pub mod codec;
 pub mod dispatch;
 pub mod fault;
