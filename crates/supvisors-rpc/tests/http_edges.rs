@@ -37,23 +37,27 @@ fn read_response(stream: &mut TcpStream) -> String {
     head + &String::from_utf8_lossy(&body)
 }
 
-/// §8 item 39: a success body byte-equal to the reference, with its headers.
+/// §8 item 37: a success body byte-equal to the reference, with its headers.
 #[test]
-fn item_39_response_body_and_headers() {
+fn item_37_responses_are_200_text_xml_with_length() {
     let running = start_plain();
     let reply = raw(running.addr, &post("/RPC2", ECHO, "Connection: close\r\n"), None);
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
     assert!(reply.contains("Content-Type: text/xml\r\n"), "{reply}");
     assert!(reply.contains(&format!("Content-Length: {}\r\n", ECHO_REPLY.len())), "{reply}");
     assert!(reply.ends_with(&format!("\r\n\r\n{ECHO_REPLY}")), "{reply}");
+    let fault = "<methodCall><methodName>test.fault</methodName></methodCall>";
+    let reply = raw(running.addr, &post("/RPC2", fault, "Connection: close\r\n"), None);
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n") && reply.contains("Content-Type: text/xml\r\n"), "{reply}");
+    assert!(reply.contains("Content-Length: ") && reply.contains("<name>faultCode</name>\n<value><int>10</int>"), "{reply}");
     // Any path that starts with /RPC2 is the XML-RPC handler.
     let reply = raw(running.addr, &post("/RPC2xyz", ECHO, "Connection: close\r\n"), None);
     assert!(reply.ends_with(ECHO_REPLY), "{reply}");
 }
 
-/// §8 item 40: GET /RPC2 → 400, no Content-Length → 411, garbage or no name → 400.
+/// §8 item 38: GET /RPC2 → 400, no Content-Length → 411, garbage or no name → 400.
 #[test]
-fn item_40_bad_requests() {
+fn item_38_bad_requests_and_error_pages() {
     let running = start_plain();
     let check = |request: &[u8], status: &str, code: u16, message: &str| {
         let reply = raw(running.addr, request, None);
@@ -89,7 +93,7 @@ fn item_40_bad_requests() {
 /// §3.1: HTTP/1.1 keeps the connection (pipelined requests answered in order) unless
 /// `Connection: close`; HTTP/1.0 closes unless `Connection: keep-alive`.
 #[test]
-fn item_64_persistent_connections() {
+fn persistent_connections_http11_and_http10() {
     let running = start_plain();
     let mut stream = TcpStream::connect(running.addr).expect("connect");
     let later = "<methodCall><methodName>test.later</methodName><params><param><value>one</value></param></params></methodCall>";
@@ -122,9 +126,9 @@ fn item_64_persistent_connections() {
     assert!(read_response(&mut stream).ends_with(ECHO_REPLY));
 }
 
-/// §4.2-§4.3: chunked tails with their headers.
+/// §8 items 64-65 (§4.2-§4.3): chunked tails with their headers.
 #[test]
-fn item_65_logtail_streams_chunked() {
+fn item_64_65_logtail_streams_chunked() {
     let running = start_plain();
     let reply = raw(running.addr, b"GET /logtail/grp%3Aproc HTTP/1.1\r\nHost: x\r\n\r\n", Some("second\n\r\n"));
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");

@@ -5,9 +5,9 @@ mod common;
 use common::{Options, python, start, start_plain};
 use supvisors_rpc::server::Auth;
 
-/// §8 items 31-33: keep-alive over one ServerProxy, values, faults, unknown methods.
+/// §8 item 35 and §3.1: keep-alive over one ServerProxy, values, faults, unknown methods.
 #[test]
-fn item_31_values_faults_and_keepalive_over_one_proxy() {
+fn item_35_unknown_names_values_and_keepalive_over_one_proxy() {
     let running = start_plain();
     let out = python(
         r#"
@@ -70,9 +70,9 @@ for m in ['methodHelp', 'methodSignature']:
     );
 }
 
-/// §8 item 35: multicall with a deferred entry, bare values, fault structs, quirks.
+/// §8 items 39-40: multicall with a deferred entry, bare values, fault structs, quirks.
 #[test]
-fn item_35_multicall_with_deferred_entry() {
+fn item_40_multicall_quirks_with_deferred_entry() {
     let running = start_plain();
     let out = python(
         r#"
@@ -103,7 +103,7 @@ for x in r: print(x)
 
 /// §3.6: a deferred call holds only its own connection; another connection is served meanwhile.
 #[test]
-fn item_36_deferred_call_does_not_block_other_connections() {
+fn deferred_call_does_not_block_other_connections() {
     let running = start_plain();
     let out = python(
         r#"
@@ -125,9 +125,9 @@ print(done)
     assert_eq!(out, "['echo', 'echo again', 'slow done']\n");
 }
 
-/// §8 items 37-38 (§4.5): Basic auth with plain and {SHA} passwords, 401 otherwise.
+/// §8 item 63 (§4.5): Basic auth with plain and {SHA} passwords, 401 otherwise.
 #[test]
-fn item_37_auth_plain_and_sha() {
+fn item_63_auth_plain_and_sha() {
     for password in ["thepassword", "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d"] {
         let auth = Auth { username: "user".into(), password: password.into() };
         let running = start(Options { auth: Some(auth), unix: false });
@@ -155,9 +155,9 @@ for bad in [url, url.replace('http://', 'http://user:wrong@'), url.replace('http
     }
 }
 
-/// §4.6: the UNIX socket serves the same protocol (supervisor's own transport over unix://).
+/// §8 item 66 (§4.6): the UNIX socket serves the same protocol (supervisor's own transport over unix://).
 #[test]
-fn item_63_unix_socket_served_with_supervisor_transport() {
+fn item_66_unix_socket_served_with_supervisor_transport() {
     let running = start(Options { auth: None, unix: true });
     let out = python(
         r#"

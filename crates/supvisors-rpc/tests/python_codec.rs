@@ -56,7 +56,7 @@ fn samples(count: usize) -> Vec<Value> {
 }
 
 #[test]
-fn item_32_encoding_is_byte_equal_to_python_dumps() {
+fn encoding_is_byte_equal_to_python_dumps() {
     let values = samples(300);
     let mut bodies: Vec<String> = values.iter().map(encode_response).collect();
     bodies.extend(values.chunks(3).map(|chunk| encode_call("supervisor.x", chunk)));
@@ -74,7 +74,7 @@ fn item_32_encoding_is_byte_equal_to_python_dumps() {
 
 /// Python generates random calls; we decode and re-encode them to the same bytes.
 #[test]
-fn item_33_python_calls_decode_and_reencode_identically() {
+fn python_calls_decode_and_reencode_identically() {
     let script = r#"
 import random, json, xmlrpc.client
 random.seed(7)

@@ -56,7 +56,7 @@ fn client_auth_and_refused_connection() {
 /// A slow deferred call on one connection does not delay calls on another: the completions
 /// arrive in the order echo, echo, slow.
 #[test]
-fn item_36_completion_order_with_a_deferred_call() {
+fn deferred_call_completion_order() {
     let running = start_plain();
     let url = running.url();
     runtime().block_on(async {

@@ -148,6 +148,11 @@ pub struct Options {
 }
 
 pub fn start(options: Options) -> Running {
+    start_with(options, Vec::new())
+}
+
+/// Like `start`, with more namespaces beside `test`.
+pub fn start_with(options: Options, extra: Vec<Arc<dyn Namespace>>) -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut configs = vec![ListenerConfig {
         section: "inet_http_server".into(),
@@ -169,7 +174,11 @@ pub fn start(options: Options) -> Running {
     let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         rt.block_on(async move {
-            let dispatcher = Arc::new(Dispatcher::new().with(Arc::new(TestNs::default())));
+            let mut dispatcher = Dispatcher::new().with(Arc::new(TestNs::default()));
+            for namespace in extra {
+                dispatcher = dispatcher.with(namespace);
+            }
+            let dispatcher = Arc::new(dispatcher);
             server.serve(dispatcher, Arc::new(TestTails), token).await;
         });
     });
