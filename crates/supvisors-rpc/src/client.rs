@@ -8,7 +8,9 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
+use hyper::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, USER_AGENT,
+};
 use hyper::{Method, Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::sync::Mutex;
@@ -63,18 +65,27 @@ impl Endpoint {
         if let Some(path) = url.strip_prefix("unix://") {
             return Ok(Endpoint::Unix(PathBuf::from(path)));
         }
-        let rest = url.strip_prefix("http://").ok_or_else(|| ClientError::BadUrl(url.to_owned()))?;
+        let rest = url
+            .strip_prefix("http://")
+            .ok_or_else(|| ClientError::BadUrl(url.to_owned()))?;
         let authority = rest.split('/').next().unwrap_or_default();
         // Credentials embedded in the URL are ignored: they are passed apart.
         let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
         let (host, port) = match hostport.rsplit_once(':') {
-            Some((host, port)) => (host, port.parse().map_err(|_| ClientError::BadUrl(url.to_owned()))?),
+            Some((host, port)) => (
+                host,
+                port.parse()
+                    .map_err(|_| ClientError::BadUrl(url.to_owned()))?,
+            ),
             None => (hostport, 80),
         };
         if host.is_empty() {
             return Err(ClientError::BadUrl(url.to_owned()));
         }
-        Ok(Endpoint::Tcp { host: host.to_owned(), port })
+        Ok(Endpoint::Tcp {
+            host: host.to_owned(),
+            port,
+        })
     }
 
     fn host_header(&self) -> String {
@@ -94,16 +105,28 @@ pub struct Client {
 
 impl Client {
     /// A client of `url`; credentials are sent only when both are given (like supervisorctl).
-    pub fn new(url: &str, username: Option<&str>, password: Option<&str>) -> Result<Client, ClientError> {
+    pub fn new(
+        url: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Client, ClientError> {
         let endpoint = Endpoint::parse(url)?;
         let authorization = match (username, password) {
             (Some(user), Some(password)) => {
-                let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-                Some(HeaderValue::from_str(&format!("Basic {token}")).map_err(|e| ClientError::Protocol(e.to_string()))?)
+                let token =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                Some(
+                    HeaderValue::from_str(&format!("Basic {token}"))
+                        .map_err(|e| ClientError::Protocol(e.to_string()))?,
+                )
             }
             _ => None,
         };
-        Ok(Client { endpoint, authorization, connection: Mutex::new(None) })
+        Ok(Client {
+            endpoint,
+            authorization,
+            connection: Mutex::new(None),
+        })
     }
 
     /// Calls `method` and returns its value; a fault is `ClientError::Fault`.
@@ -125,7 +148,12 @@ impl Client {
             return Err(http_error(&response));
         }
         drop(slot);
-        let bytes = response.into_body().collect().await.map_err(|e| ClientError::Protocol(e.to_string()))?.to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?
+            .to_bytes();
         let text = std::str::from_utf8(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
         match decode_response(text).map_err(|e| ClientError::Protocol(e.to_string()))? {
             Ok(value) => Ok(value),
@@ -137,11 +165,17 @@ impl Client {
     pub async fn stream(&self, path: &str) -> Result<TailReader, ClientError> {
         let mut sender = self.connect().await?;
         let request = self.request(Method::GET, path, Full::new(Bytes::new()))?;
-        let response = sender.send_request(request).await.map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
         if response.status() != hyper::StatusCode::OK {
             return Err(http_error(&response));
         }
-        Ok(TailReader { body: response.into_body(), _sender: sender })
+        Ok(TailReader {
+            body: response.into_body(),
+            _sender: sender,
+        })
     }
 
     async fn send_on(
@@ -152,13 +186,26 @@ impl Client {
         if slot.as_ref().is_none_or(SendRequest::is_closed) {
             *slot = Some(self.connect().await?);
         }
-        let sender = slot.as_mut().ok_or_else(|| ClientError::Protocol("no connection".into()))?;
-        sender.ready().await.map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let sender = slot
+            .as_mut()
+            .ok_or_else(|| ClientError::Protocol("no connection".into()))?;
+        sender
+            .ready()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
         let request = self.request(Method::POST, "/RPC2", Full::new(body))?;
-        sender.send_request(request).await.map_err(|e| ClientError::Protocol(e.to_string()))
+        sender
+            .send_request(request)
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))
     }
 
-    fn request(&self, method: Method, path: &str, body: Full<Bytes>) -> Result<Request<Full<Bytes>>, ClientError> {
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Full<Bytes>,
+    ) -> Result<Request<Full<Bytes>>, ClientError> {
         let length = http_body::Body::size_hint(&body).exact().unwrap_or(0);
         let mut builder = Request::builder()
             .method(method.clone())
@@ -166,12 +213,17 @@ impl Client {
             .header(HOST, self.endpoint.host_header())
             .header(USER_AGENT, "supvisors-rpc");
         if method == Method::POST {
-            builder = builder.header(CONTENT_TYPE, "text/xml").header(ACCEPT, "text/xml").header(CONTENT_LENGTH, length);
+            builder = builder
+                .header(CONTENT_TYPE, "text/xml")
+                .header(ACCEPT, "text/xml")
+                .header(CONTENT_LENGTH, length);
         }
         if let Some(auth) = &self.authorization {
             builder = builder.header(AUTHORIZATION, auth.clone());
         }
-        builder.body(body).map_err(|e| ClientError::Protocol(e.to_string()))
+        builder
+            .body(body)
+            .map_err(|e| ClientError::Protocol(e.to_string()))
     }
 
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, ClientError> {
@@ -179,11 +231,15 @@ impl Client {
             Endpoint::Tcp { host, port } => {
                 let stream = tokio::net::TcpStream::connect((host.as_str(), *port)).await?;
                 let _ = stream.set_nodelay(true);
-                http1::handshake(TokioIo::new(stream)).await.map(|(s, c)| (s, tokio::spawn(c)))
+                http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map(|(s, c)| (s, tokio::spawn(c)))
             }
             Endpoint::Unix(path) => {
                 let stream = tokio::net::UnixStream::connect(path).await?;
-                http1::handshake(TokioIo::new(stream)).await.map(|(s, c)| (s, tokio::spawn(c)))
+                http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map(|(s, c)| (s, tokio::spawn(c)))
             }
         };
         // The connection task ends by itself when the sender is dropped or the peer closes.
@@ -194,7 +250,10 @@ impl Client {
 
 fn http_error(response: &Response<Incoming>) -> ClientError {
     let status = response.status();
-    ClientError::Http { status: status.as_u16(), reason: status.canonical_reason().unwrap_or("").to_owned() }
+    ClientError::Http {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_owned(),
+    }
 }
 
 /// The body of a streamed GET, read chunk by chunk.
@@ -227,13 +286,22 @@ mod tests {
     fn server_urls() {
         assert_eq!(
             Endpoint::parse("http://localhost:9001").ok(),
-            Some(Endpoint::Tcp { host: "localhost".into(), port: 9001 })
+            Some(Endpoint::Tcp {
+                host: "localhost".into(),
+                port: 9001
+            })
         );
         assert_eq!(
             Endpoint::parse("http://u:p@127.0.0.1/RPC2").ok(),
-            Some(Endpoint::Tcp { host: "127.0.0.1".into(), port: 80 })
+            Some(Endpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port: 80
+            })
         );
-        assert_eq!(Endpoint::parse("unix:///tmp/s.sock").ok(), Some(Endpoint::Unix("/tmp/s.sock".into())));
+        assert_eq!(
+            Endpoint::parse("unix:///tmp/s.sock").ok(),
+            Some(Endpoint::Unix("/tmp/s.sock".into()))
+        );
         assert!(Endpoint::parse("ftp://x").is_err());
         assert!(Endpoint::parse("http://h:notaport").is_err());
     }

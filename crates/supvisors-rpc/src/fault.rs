@@ -127,7 +127,10 @@ impl Fault {
             Some(detail) => format!("{}: {}", code.name(), detail),
             None => code.name().to_owned(),
         };
-        Fault { code: code.code(), string }
+        Fault {
+            code: code.code(),
+            string,
+        }
     }
 
     /// A fault without detail.
@@ -137,7 +140,10 @@ impl Fault {
 
     /// A fault with arbitrary code and text (for faults received by the client).
     pub fn raw(code: i32, string: impl Into<String>) -> Self {
-        Fault { code, string: string.into() }
+        Fault {
+            code,
+            string: string.into(),
+        }
     }
 
     /// The `{faultCode, faultString}` struct.
@@ -169,7 +175,10 @@ mod tests {
         assert_eq!(Fault::bare(FaultCode::NoFile).string, "NO_FILE");
         let f = Fault::new(FaultCode::NoFile, Some("/tmp/x.log"));
         assert_eq!((f.code, f.string.as_str()), (20, "NO_FILE: /tmp/x.log"));
-        assert_eq!(Fault::new(FaultCode::BadName, Some("")).string, "BAD_NAME: ");
+        assert_eq!(
+            Fault::new(FaultCode::BadName, Some("")).string,
+            "BAD_NAME: "
+        );
     }
 
     #[test]

@@ -81,7 +81,11 @@ impl Value {
 
     /// The value of member `name` of a `Struct` (the last one wins, like a Python dict).
     pub fn member(&self, name: &str) -> Option<&Value> {
-        self.as_struct()?.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.as_struct()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 

@@ -29,7 +29,11 @@ fn read_response(stream: &mut TcpStream) -> String {
     let head = String::from_utf8_lossy(&out).into_owned();
     let length: usize = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_owned)
+        })
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
     let mut body = vec![0u8; length];
@@ -41,17 +45,39 @@ fn read_response(stream: &mut TcpStream) -> String {
 #[test]
 fn item_37_responses_are_200_text_xml_with_length() {
     let running = start_plain();
-    let reply = raw(running.addr, &post("/RPC2", ECHO, "Connection: close\r\n"), None);
+    let reply = raw(
+        running.addr,
+        &post("/RPC2", ECHO, "Connection: close\r\n"),
+        None,
+    );
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
     assert!(reply.contains("Content-Type: text/xml\r\n"), "{reply}");
-    assert!(reply.contains(&format!("Content-Length: {}\r\n", ECHO_REPLY.len())), "{reply}");
+    assert!(
+        reply.contains(&format!("Content-Length: {}\r\n", ECHO_REPLY.len())),
+        "{reply}"
+    );
     assert!(reply.ends_with(&format!("\r\n\r\n{ECHO_REPLY}")), "{reply}");
     let fault = "<methodCall><methodName>test.fault</methodName></methodCall>";
-    let reply = raw(running.addr, &post("/RPC2", fault, "Connection: close\r\n"), None);
-    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n") && reply.contains("Content-Type: text/xml\r\n"), "{reply}");
-    assert!(reply.contains("Content-Length: ") && reply.contains("<name>faultCode</name>\n<value><int>10</int>"), "{reply}");
+    let reply = raw(
+        running.addr,
+        &post("/RPC2", fault, "Connection: close\r\n"),
+        None,
+    );
+    assert!(
+        reply.starts_with("HTTP/1.1 200 OK\r\n") && reply.contains("Content-Type: text/xml\r\n"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("Content-Length: ")
+            && reply.contains("<name>faultCode</name>\n<value><int>10</int>"),
+        "{reply}"
+    );
     // Any path that starts with /RPC2 is the XML-RPC handler.
-    let reply = raw(running.addr, &post("/RPC2xyz", ECHO, "Connection: close\r\n"), None);
+    let reply = raw(
+        running.addr,
+        &post("/RPC2xyz", ECHO, "Connection: close\r\n"),
+        None,
+    );
     assert!(reply.ends_with(ECHO_REPLY), "{reply}");
 }
 
@@ -61,33 +87,94 @@ fn item_38_bad_requests_and_error_pages() {
     let running = start_plain();
     let check = |request: &[u8], status: &str, code: u16, message: &str| {
         let reply = raw(running.addr, request, None);
-        assert!(reply.starts_with(&format!("HTTP/1.1 {status}\r\n")), "{reply}");
+        assert!(
+            reply.starts_with(&format!("HTTP/1.1 {status}\r\n")),
+            "{reply}"
+        );
         assert!(reply.contains("Content-Type: text/html\r\n"), "{reply}");
         assert!(reply.ends_with(&error_body(code, message)), "{reply}");
     };
-    check(b"GET /RPC2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "400 Bad Request", 400, "Bad Request");
-    check(b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "411 Length Required", 411, "Length Required");
-    check(&post("/RPC2", "garbage<", "Connection: close\r\n"), "400 Bad Request", 400, "Bad Request");
     check(
-        &post("/RPC2", "<methodCall><params/></methodCall>", "Connection: close\r\n"),
+        b"GET /RPC2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         "400 Bad Request",
         400,
         "Bad Request",
     );
-    check(b"GET /nosuch HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "404 Not Found", 404, "Not Found");
-    check(b"GET /logtail/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "404 Not Found", 404, "Not Found");
-    check(b"GET /logtail/nosuch HTTP/1.1\r\nConnection: close\r\n\r\n", "404 Not Found", 404, "Not Found");
-    check(b"GET /logtail/grp:proc/stderr HTTP/1.1\r\nConnection: close\r\n\r\n", "404 Not Found", 404, "Not Found");
-    check(b"GET /logtail HTTP/1.1\r\nConnection: close\r\n\r\n", "500 Internal Server Error", 500, "Internal Server Error");
-    check(b"POST /logtail/grp:proc HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", "400 Bad Request", 400, "Bad Request");
+    check(
+        b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "411 Length Required",
+        411,
+        "Length Required",
+    );
+    check(
+        &post("/RPC2", "garbage<", "Connection: close\r\n"),
+        "400 Bad Request",
+        400,
+        "Bad Request",
+    );
+    check(
+        &post(
+            "/RPC2",
+            "<methodCall><params/></methodCall>",
+            "Connection: close\r\n",
+        ),
+        "400 Bad Request",
+        400,
+        "Bad Request",
+    );
+    check(
+        b"GET /nosuch HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "404 Not Found",
+        404,
+        "Not Found",
+    );
+    check(
+        b"GET /logtail/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "404 Not Found",
+        404,
+        "Not Found",
+    );
+    check(
+        b"GET /logtail/nosuch HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "404 Not Found",
+        404,
+        "Not Found",
+    );
+    check(
+        b"GET /logtail/grp:proc/stderr HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "404 Not Found",
+        404,
+        "Not Found",
+    );
+    check(
+        b"GET /logtail HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "500 Internal Server Error",
+        500,
+        "Internal Server Error",
+    );
+    check(
+        b"POST /logtail/grp:proc HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        "400 Bad Request",
+        400,
+        "Bad Request",
+    );
     check(
         b"POST /RPC2 HTTP/1.1\r\nContent-Length: 999999999\r\nConnection: close\r\n\r\n",
         "413 Payload Too Large",
         413,
         "Payload Too Large",
     );
-    let ok = raw(running.addr, b"GET /ok.html HTTP/1.1\r\nConnection: close\r\n\r\n", None);
-    assert!(ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.contains("Content-Type: text/plain\r\n") && ok.ends_with("\r\n\r\nOK"), "{ok}");
+    let ok = raw(
+        running.addr,
+        b"GET /ok.html HTTP/1.1\r\nConnection: close\r\n\r\n",
+        None,
+    );
+    assert!(
+        ok.starts_with("HTTP/1.1 200 OK\r\n")
+            && ok.contains("Content-Type: text/plain\r\n")
+            && ok.ends_with("\r\n\r\nOK"),
+        "{ok}"
+    );
 }
 
 /// §3.1: HTTP/1.1 keeps the connection (pipelined requests answered in order) unless
@@ -104,24 +191,40 @@ fn persistent_connections_http11_and_http10() {
     let second = read_response(&mut stream);
     assert!(first.contains("<string>one</string>"), "{first}");
     assert!(second.ends_with(ECHO_REPLY), "{second}");
-    stream.write_all(&post("/RPC2", ECHO, "Connection: close\r\n")).expect("write");
+    stream
+        .write_all(&post("/RPC2", ECHO, "Connection: close\r\n"))
+        .expect("write");
     assert!(read_response(&mut stream).ends_with(ECHO_REPLY));
     assert!(closed_after(&mut stream));
 
     let http10 = |extra: &str| {
-        format!("POST /RPC2 HTTP/1.0\r\n{extra}Content-Length: {}\r\n\r\n{ECHO}", ECHO.len()).into_bytes()
+        format!(
+            "POST /RPC2 HTTP/1.0\r\n{extra}Content-Length: {}\r\n\r\n{ECHO}",
+            ECHO.len()
+        )
+        .into_bytes()
     };
     let mut stream = TcpStream::connect(running.addr).expect("connect");
     stream.write_all(&http10("")).expect("write");
     let reply = read_response(&mut stream);
     assert!(reply.ends_with(ECHO_REPLY), "{reply}");
-    assert!(!reply.to_ascii_lowercase().contains("connection: close"), "{reply}");
+    assert!(
+        !reply.to_ascii_lowercase().contains("connection: close"),
+        "{reply}"
+    );
     assert!(closed_after(&mut stream));
 
     let mut stream = TcpStream::connect(running.addr).expect("connect");
-    stream.write_all(&http10("Connection: keep-alive\r\n")).expect("write");
+    stream
+        .write_all(&http10("Connection: keep-alive\r\n"))
+        .expect("write");
     let reply = read_response(&mut stream);
-    assert!(reply.to_ascii_lowercase().contains("connection: keep-alive\r\n"), "{reply}");
+    assert!(
+        reply
+            .to_ascii_lowercase()
+            .contains("connection: keep-alive\r\n"),
+        "{reply}"
+    );
     stream.write_all(&http10("")).expect("write");
     assert!(read_response(&mut stream).ends_with(ECHO_REPLY));
 }
@@ -130,7 +233,11 @@ fn persistent_connections_http11_and_http10() {
 #[test]
 fn item_64_65_logtail_streams_chunked() {
     let running = start_plain();
-    let reply = raw(running.addr, b"GET /logtail/grp%3Aproc HTTP/1.1\r\nHost: x\r\n\r\n", Some("second\n\r\n"));
+    let reply = raw(
+        running.addr,
+        b"GET /logtail/grp%3Aproc HTTP/1.1\r\nHost: x\r\n\r\n",
+        Some("second\n\r\n"),
+    );
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
     for header in [
         "Last-Modified: Tue, 24 Nov 2026 03:34:59 GMT\r\n",
@@ -141,9 +248,19 @@ fn item_64_65_logtail_streams_chunked() {
         assert!(reply.contains(header), "{header} missing in {reply}");
     }
     assert!(!reply.contains("Content-Length"), "{reply}");
-    assert!(reply.ends_with("\r\n\r\n6\r\nfirst\n\r\n7\r\nsecond\n\r\n"), "{reply}");
+    assert!(
+        reply.ends_with("\r\n\r\n6\r\nfirst\n\r\n7\r\nsecond\n\r\n"),
+        "{reply}"
+    );
 
-    let reply = raw(running.addr, b"GET /mainlogtail HTTP/1.1\r\n\r\n", Some("main\n\r\n"));
-    assert!(reply.contains("Transfer-Encoding: chunked\r\n") && !reply.contains("X-Accel"), "{reply}");
+    let reply = raw(
+        running.addr,
+        b"GET /mainlogtail HTTP/1.1\r\n\r\n",
+        Some("main\n\r\n"),
+    );
+    assert!(
+        reply.contains("Transfer-Encoding: chunked\r\n") && !reply.contains("X-Accel"),
+        "{reply}"
+    );
     assert!(reply.ends_with("5\r\nmain\n\r\n"), "{reply}");
 }

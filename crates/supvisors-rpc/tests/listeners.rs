@@ -12,7 +12,11 @@ use supvisors_rpc::server::{BindError, ListenerConfig, ListenerKind, Server};
 fn unix_config(path: &std::path::Path, chmod: u32) -> ListenerConfig {
     ListenerConfig {
         section: "unix_http_server".into(),
-        kind: ListenerKind::Unix { path: path.to_owned(), chmod, chown: None },
+        kind: ListenerKind::Unix {
+            path: path.to_owned(),
+            chmod,
+            chown: None,
+        },
         auth: None,
     }
 }
@@ -21,12 +25,24 @@ fn unix_config(path: &std::path::Path, chmod: u32) -> ListenerConfig {
 /// is removed at shutdown.
 #[test]
 fn item_66_unix_socket_mode_and_removal() {
-    let mut running = start(Options { auth: None, unix: true });
+    let mut running = start(Options {
+        auth: None,
+        unix: true,
+    });
     let path = running.unix.clone().expect("unix path");
-    let mode = std::fs::metadata(&path).expect("socket exists").permissions().mode();
+    let mode = std::fs::metadata(&path)
+        .expect("socket exists")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o700);
-    let leftovers: Vec<_> = std::fs::read_dir(running.dir.path()).expect("dir").collect();
-    assert_eq!(leftovers.len(), 1, "only the socket file remains: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(running.dir.path())
+        .expect("dir")
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the socket file remains: {leftovers:?}"
+    );
     running.stop();
     assert!(!path.exists(), "socket file removed at shutdown");
 }
@@ -39,11 +55,18 @@ fn item_66_stale_socket_is_replaced_and_live_one_refused() {
     drop(UnixListener::bind(&path).expect("bind stale"));
     assert!(path.exists());
     let server = Server::bind(&[unix_config(&path, 0o770)]).expect("stale socket replaced");
-    let mode = std::fs::metadata(&path).expect("socket").permissions().mode();
+    let mode = std::fs::metadata(&path)
+        .expect("socket")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o770);
     // The bound listener keeps the file alive: a second server must refuse it.
     let second = Server::bind(&[unix_config(&path, 0o700)]);
-    assert!(matches!(second, Err(BindError::InUse)), "{:?}", second.err());
+    assert!(
+        matches!(second, Err(BindError::InUse)),
+        "{:?}",
+        second.err()
+    );
     drop(server);
     assert!(!path.exists(), "socket file removed with the server");
 }
@@ -55,7 +78,10 @@ fn tcp_port_in_use_gives_the_reference_message() {
     let port = taken.local_addr().expect("addr").port();
     let config = ListenerConfig {
         section: "inet_http_server".into(),
-        kind: ListenerKind::Tcp { host: "127.0.0.1".into(), port },
+        kind: ListenerKind::Tcp {
+            host: "127.0.0.1".into(),
+            port,
+        },
         auth: None,
     };
     let err = Server::bind(&[config]).err().map(|e| e.to_string());

@@ -128,9 +128,18 @@ print(done)
 /// §8 item 63 (§4.5): Basic auth with plain and {SHA} passwords, 401 otherwise.
 #[test]
 fn item_63_auth_plain_and_sha() {
-    for password in ["thepassword", "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d"] {
-        let auth = Auth { username: "user".into(), password: password.into() };
-        let running = start(Options { auth: Some(auth), unix: false });
+    for password in [
+        "thepassword",
+        "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d",
+    ] {
+        let auth = Auth {
+            username: "user".into(),
+            password: password.into(),
+        };
+        let running = start(Options {
+            auth: Some(auth),
+            unix: false,
+        });
         let out = python(
             r#"
 import os, xmlrpc.client
@@ -158,7 +167,10 @@ for bad in [url, url.replace('http://', 'http://user:wrong@'), url.replace('http
 /// §8 item 66 (§4.6): the UNIX socket serves the same protocol (supervisor's own transport over unix://).
 #[test]
 fn item_66_unix_socket_served_with_supervisor_transport() {
-    let running = start(Options { auth: None, unix: true });
+    let running = start(Options {
+        auth: None,
+        unix: true,
+    });
     let out = python(
         r#"
 import os, xmlrpc.client

@@ -50,23 +50,37 @@ print('mismatches', len(bad), 'of', len(bodies))
 "#;
 
 fn samples(count: usize) -> Vec<Value> {
-    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::deterministic_rng(Config::default().rng_algorithm));
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(Config::default().rng_algorithm),
+    );
     let strategy = arb_value();
-    (0..count).map(|_| strategy.new_tree(&mut runner).expect("value").current()).collect()
+    (0..count)
+        .map(|_| strategy.new_tree(&mut runner).expect("value").current())
+        .collect()
 }
 
 #[test]
 fn encoding_is_byte_equal_to_python_dumps() {
     let values = samples(300);
     let mut bodies: Vec<String> = values.iter().map(encode_response).collect();
-    bodies.extend(values.chunks(3).map(|chunk| encode_call("supervisor.x", chunk)));
+    bodies.extend(
+        values
+            .chunks(3)
+            .map(|chunk| encode_call("supervisor.x", chunk)),
+    );
     let mut child = Command::new(common::PYTHON)
         .args(["-c", REDUMP])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("python");
-    child.stdin.take().expect("stdin").write_all(bodies.join("\0").as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(bodies.join("\0").as_bytes())
+        .expect("write");
     let out = child.wait_with_output().expect("python output");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout, format!("mismatches 0 of {}\n", bodies.len()));
@@ -88,8 +102,15 @@ def val(depth):
     return {''.join(random.choice('xyz<&') for _ in range(random.randrange(4))): val(depth + 1) for _ in range(random.randrange(4))}
 print(json.dumps([xmlrpc.client.dumps(tuple(val(0) for _ in range(random.randrange(4))), 'ns.m') for _ in range(300)]))
 "#;
-    let out = Command::new(common::PYTHON).args(["-c", script]).output().expect("python");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(common::PYTHON)
+        .args(["-c", script])
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bodies: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(bodies.len(), 300);
     for body in bodies {

@@ -10,35 +10,65 @@ use supvisors_rpc::server::Auth;
 use supvisors_rpc::{Fault, Value};
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 #[test]
 fn client_calls_values_and_faults_over_tcp_and_unix() {
-    let running = start(Options { auth: None, unix: true });
+    let running = start(Options {
+        auth: None,
+        unix: true,
+    });
     let sock = running.unix.clone().expect("unix");
     runtime().block_on(async {
         for url in [running.url(), format!("unix://{}", sock.display())] {
             let client = Client::new(&url, None, None).expect("client");
-            let value = Value::structure([("a", Value::Array(vec![Value::Int(1), Value::string("<&>")]))]);
-            let echoed = client.call("test.echo", std::slice::from_ref(&value)).await.expect("echo");
+            let value =
+                Value::structure([("a", Value::Array(vec![Value::Int(1), Value::string("<&>")]))]);
+            let echoed = client
+                .call("test.echo", std::slice::from_ref(&value))
+                .await
+                .expect("echo");
             assert_eq!(echoed, value);
             match client.call("test.fault", &[]).await {
-                Err(ClientError::Fault(fault)) => assert_eq!(fault, Fault::raw(10, "BAD_NAME: nosuch")),
+                Err(ClientError::Fault(fault)) => {
+                    assert_eq!(fault, Fault::raw(10, "BAD_NAME: nosuch"))
+                }
                 other => panic!("expected a fault, got {other:?}"),
             }
-            assert_eq!(client.call("test.echo", &[Value::Bool(true)]).await.expect("again"), Value::Bool(true));
+            assert_eq!(
+                client
+                    .call("test.echo", &[Value::Bool(true)])
+                    .await
+                    .expect("again"),
+                Value::Bool(true)
+            );
         }
     });
 }
 
 #[test]
 fn client_auth_and_refused_connection() {
-    let auth = Auth { username: "user".into(), password: "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d".into() };
-    let running = start(Options { auth: Some(auth), unix: false });
+    let auth = Auth {
+        username: "user".into(),
+        password: "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d".into(),
+    };
+    let running = start(Options {
+        auth: Some(auth),
+        unix: false,
+    });
     runtime().block_on(async {
         let good = Client::new(&running.url(), Some("user"), Some("thepassword")).expect("client");
-        assert_eq!(good.call("test.echo", &[Value::Int(4)]).await.expect("auth ok"), Value::Int(4));
+        assert_eq!(
+            good.call("test.echo", &[Value::Int(4)])
+                .await
+                .expect("auth ok"),
+            Value::Int(4)
+        );
         let anonymous = Client::new(&running.url(), Some("user"), None).expect("client");
         match anonymous.call("test.echo", &[Value::Int(4)]).await {
             Err(ClientError::Http { status: 401, .. }) => {}
@@ -49,7 +79,10 @@ fn client_auth_and_refused_connection() {
     drop(running);
     runtime().block_on(async {
         let client = Client::new(&format!("http://{addr}"), None, None).expect("client");
-        assert!(matches!(client.call("test.echo", &[]).await, Err(ClientError::Io(_))));
+        assert!(matches!(
+            client.call("test.echo", &[]).await,
+            Err(ClientError::Io(_))
+        ));
     });
 }
 
@@ -69,7 +102,10 @@ fn deferred_call_completion_order() {
         });
         let other = Client::new(&url, None, None).expect("client");
         for text in ["one", "two"] {
-            let value = other.call("test.echo", &[Value::string(text)]).await.expect("echo");
+            let value = other
+                .call("test.echo", &[Value::string(text)])
+                .await
+                .expect("echo");
             let _ = tx.send(format!("{value:?}"));
         }
         other.call("test.release", &[]).await.expect("release");
@@ -79,7 +115,14 @@ fn deferred_call_completion_order() {
         while let Some(item) = rx.recv().await {
             order.push(item);
         }
-        assert_eq!(order, [r#"String("one")"#, r#"String("two")"#, r#"String("slow done")"#]);
+        assert_eq!(
+            order,
+            [
+                r#"String("one")"#,
+                r#"String("two")"#,
+                r#"String("slow done")"#
+            ]
+        );
     });
 }
 

@@ -40,7 +40,13 @@ impl Namespace for StubSupervisor {
 }
 
 fn running() -> common::Running {
-    start_with(Options { auth: None, unix: false }, vec![Arc::new(StubSupervisor)])
+    start_with(
+        Options {
+            auth: None,
+            unix: false,
+        },
+        vec![Arc::new(StubSupervisor)],
+    )
 }
 
 /// §8 items 32-33: the 41 names of §3.4 (plus our `test.*`) and the exact signatures.

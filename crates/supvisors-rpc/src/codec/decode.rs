@@ -35,8 +35,17 @@ pub fn decode_call(body: &str) -> Result<MethodCall, DecodeError> {
     let root = tree::parse(body)?;
     let mut found = Found::default();
     reduce(root, Mode::Server, &mut found)?;
-    let method = found.method.flatten().filter(|m| !m.is_empty()).ok_or(DecodeError::NoMethodName)?;
-    let params = found.params.unwrap_or_default().into_iter().map(|p| p.unwrap_or(Value::Nil)).collect();
+    let method = found
+        .method
+        .flatten()
+        .filter(|m| !m.is_empty())
+        .ok_or(DecodeError::NoMethodName)?;
+    let params = found
+        .params
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.unwrap_or(Value::Nil))
+        .collect();
     Ok(MethodCall { method, params })
 }
 
@@ -53,11 +62,15 @@ pub fn decode_response(body: &str) -> Result<Result<Value, Fault>, DecodeError> 
             _ => Err(DecodeError::Xml("malformed fault".into())),
         };
     }
-    let params = found.params.ok_or_else(|| DecodeError::Xml("no params in response".into()))?;
+    let params = found
+        .params
+        .ok_or_else(|| DecodeError::Xml("no params in response".into()))?;
     drop(reduced);
     match <[Option<Value>; 1]>::try_from(params) {
         Ok([value]) => Ok(Ok(value.unwrap_or(Value::Nil))),
-        Err(_) => Err(DecodeError::Xml("response must hold exactly one param".into())),
+        Err(_) => Err(DecodeError::Xml(
+            "response must hold exactly one param".into(),
+        )),
     }
 }
 
@@ -76,12 +89,19 @@ struct Reduced {
 
 impl Reduced {
     fn leaf(text: Option<Value>) -> Self {
-        Reduced { text, children: Vec::new() }
+        Reduced {
+            text,
+            children: Vec::new(),
+        }
     }
 }
 
 fn reduce(elem: Elem, mode: Mode, found: &mut Found) -> Result<Reduced, DecodeError> {
-    let Elem { tag, text, children } = elem;
+    let Elem {
+        tag,
+        text,
+        children,
+    } = elem;
     let mut kids = Vec::with_capacity(children.len());
     for child in children {
         kids.push(reduce(child, mode, found)?);
@@ -104,13 +124,21 @@ fn reduce(elem: Elem, mode: Mode, found: &mut Found) -> Result<Reduced, DecodeEr
             let t = text.as_deref().unwrap_or("").trim();
             Some(Value::Double(t.parse().map_err(|_| bad("not a float"))?))
         }
-        "dateTime.iso8601" => Some(datetime_value(text.as_deref()).ok_or_else(|| bad("not a datetime"))?),
-        "base64" => Some(base64_value(text.as_deref().unwrap_or(""), mode).ok_or_else(|| bad("not base64"))?),
+        "dateTime.iso8601" => {
+            Some(datetime_value(text.as_deref()).ok_or_else(|| bad("not a datetime"))?)
+        }
+        "base64" => Some(
+            base64_value(text.as_deref().unwrap_or(""), mode).ok_or_else(|| bad("not base64"))?,
+        ),
         "array" => match kids.into_iter().next() {
             Some(data) => data.text,
             None => return Err(bad("no <data>")),
         },
-        "data" => Some(Value::Array(kids.into_iter().map(|k| k.text.unwrap_or(Value::Nil)).collect())),
+        "data" => Some(Value::Array(
+            kids.into_iter()
+                .map(|k| k.text.unwrap_or(Value::Nil))
+                .collect(),
+        )),
         "struct" => Some(struct_value(kids).ok_or_else(|| bad("malformed member"))?),
         "param" => match kids.into_iter().next() {
             Some(first) => first.text,
@@ -122,7 +150,10 @@ fn reduce(elem: Elem, mode: Mode, found: &mut Found) -> Result<Reduced, DecodeEr
         },
         "methodName" => {
             found.method = Some(text.clone());
-            return Ok(Reduced { text: text.map(Value::Raw), children: kids });
+            return Ok(Reduced {
+                text: text.map(Value::Raw),
+                children: kids,
+            });
         }
         "params" => {
             found.params = Some(kids.into_iter().map(|k| k.text).collect());
@@ -134,7 +165,12 @@ fn reduce(elem: Elem, mode: Mode, found: &mut Found) -> Result<Reduced, DecodeEr
         }
         // Anything else keeps its raw text: that is how `<i8>`, `<nil/>` and unknown types
         // reach a method on the reference server.
-        _ => return Ok(Reduced { text: text.map(Value::Raw), children: kids }),
+        _ => {
+            return Ok(Reduced {
+                text: text.map(Value::Raw),
+                children: kids,
+            });
+        }
     };
     Ok(Reduced::leaf(value))
 }
@@ -158,14 +194,21 @@ fn datetime_value(text: Option<&str>) -> Option<Value> {
     let date_ok = date.len() >= 6 && date.chars().all(|c| c.is_ascii_digit());
     let parts: Vec<&str> = time.split(':').collect();
     let time_ok = parts.len() == 3
-        && parts.iter().all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
     (date_ok && time_ok).then(|| Value::DateTime(t.to_owned()))
 }
 
 fn base64_value(text: &str, mode: Mode) -> Option<Value> {
     // `base64.decodebytes` skips characters outside the alphabet (newlines in particular).
-    let clean: String = text.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')).collect();
-    let bytes = base64::engine::general_purpose::STANDARD.decode(clean).ok()?;
+    let clean: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(clean)
+        .ok()?;
     match mode {
         Mode::Client => Some(Value::Base64(bytes)),
         Mode::Server => String::from_utf8(bytes).ok().map(Value::String),

@@ -5,7 +5,9 @@ mod encode;
 mod tree;
 
 pub use decode::{MethodCall, decode_call, decode_response};
-pub use encode::{encode_call, encode_fault, encode_response, escape_into, python_float_repr, write_value};
+pub use encode::{
+    encode_call, encode_fault, encode_response, escape_into, python_float_repr, write_value,
+};
 
 /// Why a body could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

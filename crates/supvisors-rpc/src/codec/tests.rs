@@ -5,7 +5,9 @@ use crate::fault::Fault;
 use crate::value::Value;
 
 fn call(params: &str) -> Result<MethodCall, DecodeError> {
-    decode_call(&format!("<?xml version='1.0'?><methodCall><methodName>m.x</methodName><params>{params}</params></methodCall>"))
+    decode_call(&format!(
+        "<?xml version='1.0'?><methodCall><methodName>m.x</methodName><params>{params}</params></methodCall>"
+    ))
 }
 
 fn one(value_xml: &str) -> Value {
@@ -30,13 +32,18 @@ fn server_decoding_table() {
     assert_eq!(one("<base64>aMOpbGxv\n</base64>"), Value::string("héllo"));
     assert_eq!(one("<i8>12</i8>"), Value::Raw("12".into()));
     assert_eq!(one("<nil/>"), Value::Nil);
-    assert_eq!(one("<dateTime.iso8601>20260101T10:00:00</dateTime.iso8601>"), Value::DateTime("20260101T10:00:00".into()));
+    assert_eq!(
+        one("<dateTime.iso8601>20260101T10:00:00</dateTime.iso8601>"),
+        Value::DateTime("20260101T10:00:00".into())
+    );
     assert_eq!(
         one("<array><data><value><int>1</int></value><value>x</value></data></array>"),
         Value::Array(vec![Value::Int(1), Value::string("x")])
     );
     assert_eq!(
-        one("<struct><member><name>b</name><value><int>1</int></value></member><member><name>a</name><value><struct></struct></value></member></struct>"),
+        one(
+            "<struct><member><name>b</name><value><int>1</int></value></member><member><name>a</name><value><struct></struct></value></member></struct>"
+        ),
         Value::structure([("b", Value::Int(1)), ("a", Value::Struct(vec![]))])
     );
 }
@@ -44,25 +51,49 @@ fn server_decoding_table() {
 #[test]
 fn missing_params_means_no_arguments() {
     let c = decode_call("<methodCall><methodName>system.listMethods</methodName></methodCall>");
-    assert_eq!(c, Ok(MethodCall { method: "system.listMethods".into(), params: vec![] }));
+    assert_eq!(
+        c,
+        Ok(MethodCall {
+            method: "system.listMethods".into(),
+            params: vec![]
+        })
+    );
 }
 
 #[test]
 fn bad_bodies_are_rejected() {
     assert!(matches!(decode_call("garbage"), Err(DecodeError::Xml(_))));
-    assert!(matches!(decode_call("<methodCall><methodName>a</methodCall>"), Err(DecodeError::Xml(_))));
-    assert!(matches!(call("<param><value><int>x</int></value></param>"), Err(DecodeError::Xml(_))));
-    assert_eq!(decode_call("<methodCall><params/></methodCall>"), Err(DecodeError::NoMethodName));
-    assert_eq!(decode_call("<methodCall><methodName></methodName></methodCall>"), Err(DecodeError::NoMethodName));
+    assert!(matches!(
+        decode_call("<methodCall><methodName>a</methodCall>"),
+        Err(DecodeError::Xml(_))
+    ));
+    assert!(matches!(
+        call("<param><value><int>x</int></value></param>"),
+        Err(DecodeError::Xml(_))
+    ));
+    assert_eq!(
+        decode_call("<methodCall><params/></methodCall>"),
+        Err(DecodeError::NoMethodName)
+    );
+    assert_eq!(
+        decode_call("<methodCall><methodName></methodName></methodCall>"),
+        Err(DecodeError::NoMethodName)
+    );
     assert!(matches!(decode_call("<a/><b/>"), Err(DecodeError::Xml(_))));
 }
 
 #[test]
 fn client_decodes_faults_and_values() {
     let body = encode_fault(&Fault::raw(10, "BAD_NAME: x"));
-    assert_eq!(decode_response(&body), Ok(Err(Fault::raw(10, "BAD_NAME: x"))));
+    assert_eq!(
+        decode_response(&body),
+        Ok(Err(Fault::raw(10, "BAD_NAME: x")))
+    );
     let body = encode_response(&Value::Base64(b"\x00\xff".to_vec()));
-    assert_eq!(decode_response(&body), Ok(Ok(Value::Base64(b"\x00\xff".to_vec()))));
+    assert_eq!(
+        decode_response(&body),
+        Ok(Ok(Value::Base64(b"\x00\xff".to_vec())))
+    );
 }
 
 #[test]

@@ -26,7 +26,9 @@ pub(crate) fn parse(doc: &str) -> Result<Elem, DecodeError> {
     let mut stack: Vec<Elem> = Vec::new();
     let mut root: Option<Elem> = None;
     loop {
-        let event = reader.read_event().map_err(|e| DecodeError::Xml(e.to_string()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| DecodeError::Xml(e.to_string()))?;
         match event {
             Event::Start(start) => {
                 if root.is_some() {
@@ -35,23 +37,34 @@ pub(crate) fn parse(doc: &str) -> Result<Elem, DecodeError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(DecodeError::Xml("document nested too deeply".into()));
                 }
-                stack.push(Elem { tag: tag_of(start.name().as_ref())?, ..Elem::default() });
+                stack.push(Elem {
+                    tag: tag_of(start.name().as_ref())?,
+                    ..Elem::default()
+                });
             }
             Event::Empty(start) => {
-                let elem = Elem { tag: tag_of(start.name().as_ref())?, ..Elem::default() };
+                let elem = Elem {
+                    tag: tag_of(start.name().as_ref())?,
+                    ..Elem::default()
+                };
                 close(&mut stack, &mut root, elem)?;
             }
             Event::End(_) => {
-                let elem = stack.pop().ok_or_else(|| DecodeError::Xml("unbalanced end tag".into()))?;
+                let elem = stack
+                    .pop()
+                    .ok_or_else(|| DecodeError::Xml("unbalanced end tag".into()))?;
                 close(&mut stack, &mut root, elem)?;
             }
             Event::Text(text) => {
-                let text = text.unescape().map_err(|e| DecodeError::Xml(e.to_string()))?;
+                let text = text
+                    .unescape()
+                    .map_err(|e| DecodeError::Xml(e.to_string()))?;
                 add_text(&mut stack, &root, &text)?;
             }
             Event::CData(data) => {
                 let bytes = data.into_inner();
-                let text = std::str::from_utf8(&bytes).map_err(|e| DecodeError::Xml(e.to_string()))?;
+                let text =
+                    std::str::from_utf8(&bytes).map_err(|e| DecodeError::Xml(e.to_string()))?;
                 add_text(&mut stack, &root, text)?;
             }
             Event::Eof => break,
@@ -68,7 +81,7 @@ fn tag_of(name: &[u8]) -> Result<String, DecodeError> {
     String::from_utf8(name.to_vec()).map_err(|e| DecodeError::Xml(e.to_string()))
 }
 
-fn close(stack: &mut Vec<Elem>, root: &mut Option<Elem>, elem: Elem) -> Result<(), DecodeError> {
+fn close(stack: &mut [Elem], root: &mut Option<Elem>, elem: Elem) -> Result<(), DecodeError> {
     match stack.last_mut() {
         Some(parent) => parent.children.push(elem),
         None if root.is_none() => *root = Some(elem),
@@ -85,8 +98,14 @@ fn add_text(stack: &mut [Elem], root: &Option<Elem>, text: &str) -> Result<(), D
         }
         Some(_) => {}
         None if text.trim().is_empty() => {}
-        None if root.is_some() => return Err(DecodeError::Xml("junk after document element".into())),
-        None => return Err(DecodeError::Xml("syntax error: text outside the root element".into())),
+        None if root.is_some() => {
+            return Err(DecodeError::Xml("junk after document element".into()));
+        }
+        None => {
+            return Err(DecodeError::Xml(
+                "syntax error: text outside the root element".into(),
+            ));
+        }
     }
     Ok(())
 }

@@ -44,7 +44,9 @@ pub fn truthy(value: &Value) -> bool {
 
 /// The text of a string argument, else `INCORRECT_PARAMETERS`.
 pub fn to_str(value: &Value) -> Result<&str, Fault> {
-    value.as_str().ok_or_else(|| Fault::bare(FaultCode::IncorrectParameters))
+    value
+        .as_str()
+        .ok_or_else(|| Fault::bare(FaultCode::IncorrectParameters))
 }
 
 #[cfg(test)]
@@ -72,7 +74,9 @@ mod tests {
 
     #[test]
     fn truthiness_and_strings() {
-        assert!(truthy(&Value::Bool(true)) && truthy(&Value::Int(2)) && truthy(&Value::string("0")));
+        assert!(
+            truthy(&Value::Bool(true)) && truthy(&Value::Int(2)) && truthy(&Value::string("0"))
+        );
         assert!(!truthy(&Value::Int(0)) && !truthy(&Value::string("")) && !truthy(&Value::Nil));
         assert_eq!(to_str(&Value::string("x")), Ok("x"));
         assert!(to_str(&Value::Int(1)).is_err());

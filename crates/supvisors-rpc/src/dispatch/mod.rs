@@ -17,6 +17,9 @@ use crate::value::Value;
 /// words) simply does not complete yet, which holds only its own HTTP response.
 pub type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send>>;
 
+/// The result of a dispatched call: a value or fault, or no XML-RPC answer at all.
+pub type CallOutcome = Result<Result<Value, Fault>, DispatchError>;
+
 /// Description of one public method, as `system.methodHelp`/`methodSignature` report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MethodInfo {
@@ -71,7 +74,11 @@ impl Dispatcher {
         let mut names: Vec<String> = self
             .namespaces
             .iter()
-            .flat_map(|ns| ns.methods().iter().map(move |m| format!("{}.{}", ns.name(), m.name)))
+            .flat_map(|ns| {
+                ns.methods()
+                    .iter()
+                    .map(move |m| format!("{}.{}", ns.name(), m.name))
+            })
             .chain(system::METHODS.iter().map(|m| format!("system.{}", m.name)))
             .collect();
         names.sort();
@@ -85,11 +92,19 @@ impl Dispatcher {
         if ns == "system" {
             return system::METHODS.iter().find(|m| m.name == method).copied();
         }
-        self.namespace(ns)?.methods().iter().find(|m| m.name == method).copied()
+        self.namespace(ns)?
+            .methods()
+            .iter()
+            .find(|m| m.name == method)
+            .copied()
     }
 
     /// Calls a method by its full name. Faults are XML-RPC answers; `DispatchError` is not.
-    pub async fn call(&self, full_name: &str, params: Vec<Value>) -> Result<Result<Value, Fault>, DispatchError> {
+    pub async fn call(
+        &self,
+        full_name: &str,
+        params: Vec<Value>,
+    ) -> Result<Result<Value, Fault>, DispatchError> {
         let (ns, method) = match split_name(full_name) {
             Ok(parts) => parts,
             Err(fault) => return Ok(Err(fault)),
@@ -106,12 +121,19 @@ impl Dispatcher {
         &'a self,
         full_name: &'a str,
         params: Vec<Value>,
-    ) -> Pin<Box<dyn Future<Output = Result<Result<Value, Fault>, DispatchError>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = CallOutcome> + Send + 'a>> {
         Box::pin(self.call(full_name, params))
     }
 
-    async fn call_namespace(&self, ns: &str, method: &str, params: Vec<Value>) -> Result<Value, Fault> {
-        let namespace = self.namespace(ns).ok_or_else(|| Fault::bare(FaultCode::UnknownMethod))?;
+    async fn call_namespace(
+        &self,
+        ns: &str,
+        method: &str,
+        params: Vec<Value>,
+    ) -> Result<Value, Fault> {
+        let namespace = self
+            .namespace(ns)
+            .ok_or_else(|| Fault::bare(FaultCode::UnknownMethod))?;
         if !namespace.methods().iter().any(|m| m.name == method) {
             return Err(Fault::bare(FaultCode::UnknownMethod));
         }

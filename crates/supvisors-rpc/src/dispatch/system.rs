@@ -35,18 +35,29 @@ pub(super) async fn call(
 ) -> Result<Result<Value, Fault>, DispatchError> {
     let unsupported = || Fault::bare(FaultCode::SignatureUnsupported);
     match method {
-        "listMethods" => Ok(expect_arity(&params, 0, 0)
-            .map(|()| Value::Array(dispatcher.list_methods().into_iter().map(Value::String).collect()))),
+        "listMethods" => Ok(expect_arity(&params, 0, 0).map(|()| {
+            Value::Array(
+                dispatcher
+                    .list_methods()
+                    .into_iter()
+                    .map(Value::String)
+                    .collect(),
+            )
+        })),
         "methodHelp" => Ok(expect_arity(&params, 1, 0).and_then(|()| {
-            let info = params[0].as_str().and_then(|name| dispatcher.method_info(name));
+            let info = params[0]
+                .as_str()
+                .and_then(|name| dispatcher.method_info(name));
             info.map(|m| Value::string(m.help)).ok_or_else(unsupported)
         })),
         "methodSignature" => Ok(expect_arity(&params, 1, 0).and_then(|()| {
-            let info = params[0].as_str().and_then(|name| dispatcher.method_info(name));
+            let info = params[0]
+                .as_str()
+                .and_then(|name| dispatcher.method_info(name));
             match info {
-                Some(m) if !m.signature.is_empty() => {
-                    Ok(Value::Array(m.signature.iter().map(|t| Value::string(*t)).collect()))
-                }
+                Some(m) if !m.signature.is_empty() => Ok(Value::Array(
+                    m.signature.iter().map(|t| Value::string(*t)).collect(),
+                )),
                 _ => Err(unsupported()),
             }
         })),
@@ -61,13 +72,18 @@ pub(super) async fn call(
 }
 
 /// Runs the calls one after the other, awaiting each (deferred ones included) before the next.
-async fn multicall(dispatcher: &Dispatcher, calls: Value) -> Result<Result<Value, Fault>, DispatchError> {
+async fn multicall(
+    dispatcher: &Dispatcher,
+    calls: Value,
+) -> Result<Result<Value, Fault>, DispatchError> {
     let calls = match calls {
         Value::Array(calls) => calls,
         // Slicing a str works in Python but every entry then fails with an AttributeError.
         Value::String(s) | Value::Raw(s) if s.is_empty() => Vec::new(),
         Value::String(_) | Value::Raw(_) => {
-            return Err(DispatchError::Internal("multicall entries must be structs".into()));
+            return Err(DispatchError::Internal(
+                "multicall entries must be structs".into(),
+            ));
         }
         // Any other type makes `calls[:]` raise a TypeError.
         _ => return Ok(Err(Fault::bare(FaultCode::IncorrectParameters))),
@@ -75,16 +91,28 @@ async fn multicall(dispatcher: &Dispatcher, calls: Value) -> Result<Result<Value
     let mut results = Vec::with_capacity(calls.len());
     for entry in calls {
         let Value::Struct(_) = entry else {
-            return Err(DispatchError::Internal("multicall entries must be structs".into()));
+            return Err(DispatchError::Internal(
+                "multicall entries must be structs".into(),
+            ));
         };
         let outcome = match entry.member("methodName") {
-            None | Some(Value::Nil) => Err(Fault::new(FaultCode::IncorrectParameters, Some("No methodName"))),
-            Some(Value::String(name) | Value::Raw(name)) if name == "system.multicall" => Err(Fault::new(
+            None | Some(Value::Nil) => Err(Fault::new(
                 FaultCode::IncorrectParameters,
-                Some("Recursive system.multicall forbidden"),
+                Some("No methodName"),
             )),
-            Some(Value::String(name) | Value::Raw(name)) => run_entry(dispatcher, name, entry.member("params")).await,
-            Some(_) => Err(Fault::new(FaultCode::Failed, Some("methodName is not a string"))),
+            Some(Value::String(name) | Value::Raw(name)) if name == "system.multicall" => {
+                Err(Fault::new(
+                    FaultCode::IncorrectParameters,
+                    Some("Recursive system.multicall forbidden"),
+                ))
+            }
+            Some(Value::String(name) | Value::Raw(name)) => {
+                run_entry(dispatcher, name, entry.member("params")).await
+            }
+            Some(_) => Err(Fault::new(
+                FaultCode::Failed,
+                Some("methodName is not a string"),
+            )),
         };
         results.push(match outcome {
             Ok(value) => value,
@@ -94,21 +122,32 @@ async fn multicall(dispatcher: &Dispatcher, calls: Value) -> Result<Result<Value
     Ok(Ok(Value::Array(results)))
 }
 
-async fn run_entry(dispatcher: &Dispatcher, name: &str, params: Option<&Value>) -> Result<Value, Fault> {
+async fn run_entry(
+    dispatcher: &Dispatcher,
+    name: &str,
+    params: Option<&Value>,
+) -> Result<Value, Fault> {
     // Python applies `func(*params)`: any iterable is spread, a scalar is a TypeError; name
     // errors come first because the method is resolved before it is applied.
     let params = match params {
         None => Ok(Vec::new()),
         Some(Value::Array(items)) => Ok(items.clone()),
-        Some(Value::String(s) | Value::Raw(s)) => Ok(s.chars().map(|c| Value::String(c.to_string())).collect()),
-        Some(Value::Struct(members)) => Ok(members.iter().map(|(k, _)| Value::string(k.as_str())).collect()),
+        Some(Value::String(s) | Value::Raw(s)) => {
+            Ok(s.chars().map(|c| Value::String(c.to_string())).collect())
+        }
+        Some(Value::Struct(members)) => Ok(members
+            .iter()
+            .map(|(k, _)| Value::string(k.as_str()))
+            .collect()),
         Some(_) => Err(Fault::bare(FaultCode::IncorrectParameters)),
     };
     let params = match params {
         Ok(params) => params,
         Err(fault) => {
             split_name(name)?;
-            dispatcher.method_info(name).ok_or_else(|| Fault::bare(FaultCode::UnknownMethod))?;
+            dispatcher
+                .method_info(name)
+                .ok_or_else(|| Fault::bare(FaultCode::UnknownMethod))?;
             return Err(fault);
         }
     };

@@ -9,9 +9,21 @@ struct Probe {
 }
 
 const PROBE_METHODS: &[MethodInfo] = &[
-    MethodInfo { name: "echo", signature: &["string", "string"], help: "@param string s\n@return string s" },
-    MethodInfo { name: "fault", signature: &["int"], help: "@return int x" },
-    MethodInfo { name: "nosig", signature: &[], help: "no tags" },
+    MethodInfo {
+        name: "echo",
+        signature: &["string", "string"],
+        help: "@param string s\n@return string s",
+    },
+    MethodInfo {
+        name: "fault",
+        signature: &["int"],
+        help: "@return int x",
+    },
+    MethodInfo {
+        name: "nosig",
+        signature: &[],
+        help: "no tags",
+    },
 ];
 
 impl Namespace for Probe {
@@ -39,7 +51,9 @@ impl Namespace for Probe {
 }
 
 fn dispatcher() -> (Dispatcher, Arc<Probe>) {
-    let probe = Arc::new(Probe { calls: AtomicUsize::new(0) });
+    let probe = Arc::new(Probe {
+        calls: AtomicUsize::new(0),
+    });
     (Dispatcher::new().with(probe.clone()), probe)
 }
 
@@ -60,11 +74,22 @@ fn fault_code(r: Result<Result<Value, Fault>, DispatchError>) -> Option<i32> {
 #[test]
 fn names_must_have_exactly_two_public_parts() {
     let (d, probe) = dispatcher();
-    for name in ["probe", "probe.echo.x", "probe._echo", "nosuch.echo", "probe.nosuch", "system.nosuch", ""] {
+    for name in [
+        "probe",
+        "probe.echo.x",
+        "probe._echo",
+        "nosuch.echo",
+        "probe.nosuch",
+        "system.nosuch",
+        "",
+    ] {
         assert_eq!(fault_code(run(d.call(name, vec![]))), Some(1), "{name}");
     }
     assert_eq!(probe.calls.load(Ordering::SeqCst), 0);
-    assert_eq!(run(d.call("probe.echo", vec![Value::Int(3)])), Ok(Ok(Value::Int(3))));
+    assert_eq!(
+        run(d.call("probe.echo", vec![Value::Int(3)])),
+        Ok(Ok(Value::Int(3)))
+    );
     assert_eq!(fault_code(run(d.call("probe.echo", vec![]))), Some(2));
 }
 
@@ -85,15 +110,42 @@ fn introspection_lists_sorted_names_and_signatures() {
         ]
     );
     let sig = run(d.call("system.methodSignature", vec![Value::string("probe.echo")]));
-    assert_eq!(sig, Ok(Ok(Value::Array(vec![Value::string("string"), Value::string("string")]))));
-    let sig = run(d.call("system.methodSignature", vec![Value::string("system.multicall")]));
-    assert_eq!(sig, Ok(Ok(Value::Array(vec![Value::string("array"), Value::string("array")]))));
+    assert_eq!(
+        sig,
+        Ok(Ok(Value::Array(vec![
+            Value::string("string"),
+            Value::string("string")
+        ])))
+    );
+    let sig = run(d.call(
+        "system.methodSignature",
+        vec![Value::string("system.multicall")],
+    ));
+    assert_eq!(
+        sig,
+        Ok(Ok(Value::Array(vec![
+            Value::string("array"),
+            Value::string("array")
+        ])))
+    );
     for method in ["system.methodSignature", "system.methodHelp"] {
-        assert_eq!(fault_code(run(d.call(method, vec![Value::string("probe.nosuch")]))), Some(4));
+        assert_eq!(
+            fault_code(run(d.call(method, vec![Value::string("probe.nosuch")]))),
+            Some(4)
+        );
     }
-    assert_eq!(fault_code(run(d.call("system.methodSignature", vec![Value::string("probe.nosig")]))), Some(4));
+    assert_eq!(
+        fault_code(run(d.call(
+            "system.methodSignature",
+            vec![Value::string("probe.nosig")]
+        ))),
+        Some(4)
+    );
     let help = run(d.call("system.methodHelp", vec![Value::string("probe.echo")]));
-    assert_eq!(help, Ok(Ok(Value::string("@param string s\n@return string s"))));
+    assert_eq!(
+        help,
+        Ok(Ok(Value::string("@param string s\n@return string s")))
+    );
 }
 
 #[test]
@@ -124,7 +176,10 @@ fn multicall_returns_bare_values_and_fault_structs() {
         Ok(Ok(Value::Array(vec![
             Value::string("hi"),
             fault(10, "BAD_NAME: x"),
-            fault(2, "INCORRECT_PARAMETERS: Recursive system.multicall forbidden"),
+            fault(
+                2,
+                "INCORRECT_PARAMETERS: Recursive system.multicall forbidden"
+            ),
             fault(2, "INCORRECT_PARAMETERS: No methodName"),
             fault(1, "UNKNOWN_METHOD"),
             fault(2, "INCORRECT_PARAMETERS"),
@@ -135,8 +190,14 @@ fn multicall_returns_bare_values_and_fault_structs() {
 #[test]
 fn multicall_argument_errors() {
     let (d, _) = dispatcher();
-    assert_eq!(fault_code(run(d.call("system.multicall", vec![Value::Int(1)]))), Some(2));
+    assert_eq!(
+        fault_code(run(d.call("system.multicall", vec![Value::Int(1)]))),
+        Some(2)
+    );
     assert_eq!(fault_code(run(d.call("system.multicall", vec![]))), Some(2));
     assert!(run(d.call("system.multicall", vec![Value::Array(vec![Value::Int(1)])])).is_err());
-    assert_eq!(run(d.call("system.multicall", vec![Value::Array(vec![])])), Ok(Ok(Value::Array(vec![]))));
+    assert_eq!(
+        run(d.call("system.multicall", vec![Value::Array(vec![])])),
+        Ok(Ok(Value::Array(vec![])))
+    );
 }

@@ -60,7 +60,10 @@ pub fn unauthorized() -> Response<RespBody> {
     let mut response = error_page(StatusCode::UNAUTHORIZED);
     let headers = response.headers_mut();
     headers.insert(CONNECTION, HeaderValue::from_static("close"));
-    headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"default\""));
+    headers.insert(
+        WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"default\""),
+    );
     response
 }
 
@@ -77,19 +80,28 @@ mod tests {
     }
 
     fn basic(user_pass: &str) -> HeaderMap {
-        headers(&format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(user_pass)))
+        headers(&format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(user_pass)
+        ))
     }
 
     #[test]
     fn plain_and_sha_passwords() {
-        let plain = Auth { username: "user".into(), password: "123".into() };
+        let plain = Auth {
+            username: "user".into(),
+            password: "123".into(),
+        };
         assert!(plain.accepts(&basic("user:123")));
         assert!(!plain.accepts(&basic("user:124")));
         assert!(!plain.accepts(&basic("other:123")));
         assert!(!plain.accepts(&basic("user123")));
         assert!(!plain.accepts(&HeaderMap::new()));
         assert!(!plain.accepts(&headers("Digest abc")));
-        let sha = Auth { username: "user".into(), password: "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d".into() };
+        let sha = Auth {
+            username: "user".into(),
+            password: "{SHA}82ab876d1387bfafe46cc1c8a2ef074eae50cb1d".into(),
+        };
         assert!(sha.accepts(&basic("user:thepassword")));
         assert!(!sha.accepts(&basic("user:wrong")));
     }

@@ -23,10 +23,16 @@ impl Body for RespBody {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match &mut *self {
             RespBody::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
-            RespBody::Stream(stream) => stream.as_mut().poll_next(cx).map(|item| item.map(|d| Ok(Frame::data(d)))),
+            RespBody::Stream(stream) => stream
+                .as_mut()
+                .poll_next(cx)
+                .map(|item| item.map(|d| Ok(Frame::data(d)))),
         }
     }
 
@@ -44,7 +50,11 @@ impl Body for RespBody {
 }
 
 /// A complete response with its `Content-Type` and `Content-Length`.
-pub fn full(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<RespBody> {
+pub fn full(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<RespBody> {
     let body: Bytes = body.into();
     let mut response = Response::new(RespBody::Full(Some(body.clone())));
     *response.status_mut() = status;
@@ -71,12 +81,17 @@ pub fn error_body(status: StatusCode) -> String {
 
 /// RFC 1123 date (`Tue, 24 Nov 2026 03:34:59 GMT`) for `Last-Modified`.
 pub fn http_date(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (year, month, day) = civil_from_days(days as i64);
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
         WEEKDAYS[(days % 7) as usize],

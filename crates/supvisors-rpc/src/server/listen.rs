@@ -55,7 +55,10 @@ impl From<io::Error> for BindError {
         if code == nix::libc::EADDRINUSE {
             return BindError::InUse;
         }
-        BindError::Socket { name: format!("{:?}", nix::errno::Errno::from_raw(code)), code }
+        BindError::Socket {
+            name: format!("{:?}", nix::errno::Errno::from_raw(code)),
+            code,
+        }
     }
 }
 
@@ -77,7 +80,11 @@ pub fn bind_tcp(host: &str, port: u16) -> Result<TcpListener, BindError> {
 
 /// Opens a UNIX listener at `path` with mode `chmod` and optional owner, replacing a stale
 /// socket file (reported on stderr like the reference) but never a live one.
-pub fn bind_unix(path: &Path, chmod: u32, chown: Option<(u32, Option<u32>)>) -> Result<UnixListener, BindError> {
+pub fn bind_unix(
+    path: &Path,
+    chmod: u32,
+    chown: Option<(u32, Option<u32>)>,
+) -> Result<UnixListener, BindError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".{}", std::process::id()));
     let tmp = PathBuf::from(tmp);
@@ -105,24 +112,24 @@ pub fn bind_unix(path: &Path, chmod: u32, chown: Option<(u32, Option<u32>)>) -> 
             Err(e) => return Err(e.into()),
         }
     };
-    if let Some((uid, gid)) = chown {
-        if let Err(e) = std::os::unix::fs::chown(path, Some(uid), gid) {
-            let _ = std::fs::remove_file(path);
-            if e.raw_os_error() == Some(nix::libc::EPERM) {
-                let user = nix::unistd::User::from_uid(nix::unistd::getuid())
-                    .ok()
-                    .flatten()
-                    .map(|u| u.name)
-                    .unwrap_or_default();
-                return Err(BindError::Chown {
-                    path: path.to_owned(),
-                    uid,
-                    gid: gid.map_or(-1, i64::from),
-                    user,
-                });
-            }
-            return Err(e.into());
+    if let Some((uid, gid)) = chown
+        && let Err(e) = std::os::unix::fs::chown(path, Some(uid), gid)
+    {
+        let _ = std::fs::remove_file(path);
+        if e.raw_os_error() == Some(nix::libc::EPERM) {
+            let user = nix::unistd::User::from_uid(nix::unistd::getuid())
+                .ok()
+                .flatten()
+                .map(|u| u.name)
+                .unwrap_or_default();
+            return Err(BindError::Chown {
+                path: path.to_owned(),
+                uid,
+                gid: gid.map_or(-1, i64::from),
+                user,
+            });
         }
+        return Err(e.into());
     }
     listener.set_nonblocking(true)?;
     Ok(listener.into())

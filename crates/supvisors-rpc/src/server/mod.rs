@@ -72,7 +72,10 @@ impl From<&InetHttpServerConfig> for ListenerConfig {
     fn from(cfg: &InetHttpServerConfig) -> Self {
         ListenerConfig {
             section: cfg.section.clone(),
-            kind: ListenerKind::Tcp { host: cfg.host.clone(), port: cfg.port },
+            kind: ListenerKind::Tcp {
+                host: cfg.host.clone(),
+                port: cfg.port,
+            },
             auth: auth_of(&cfg.credentials),
         }
     }
@@ -82,7 +85,11 @@ impl From<&UnixHttpServerConfig> for ListenerConfig {
     fn from(cfg: &UnixHttpServerConfig) -> Self {
         ListenerConfig {
             section: cfg.section.clone(),
-            kind: ListenerKind::Unix { path: cfg.file.clone(), chmod: cfg.chmod, chown: cfg.chown },
+            kind: ListenerKind::Unix {
+                path: cfg.file.clone(),
+                chmod: cfg.chmod,
+                chown: cfg.chown,
+            },
             auth: auth_of(&cfg.credentials),
         }
     }
@@ -91,7 +98,10 @@ impl From<&UnixHttpServerConfig> for ListenerConfig {
 /// Auth is on when a username is set (the config check guarantees a password then).
 fn auth_of(credentials: &Credentials) -> Option<Auth> {
     let username = credentials.username.clone().filter(|u| !u.is_empty())?;
-    Some(Auth { username, password: credentials.password.clone().unwrap_or_default() })
+    Some(Auth {
+        username,
+        password: credentials.password.clone().unwrap_or_default(),
+    })
 }
 
 enum Bound {
@@ -118,13 +128,16 @@ impl Server {
     /// Opens every listener (no runtime needed); on error, the ones already opened are closed
     /// and their socket files removed.
     pub fn bind(configs: &[ListenerConfig]) -> Result<Server, BindError> {
-        let mut server = Server { listeners: Vec::with_capacity(configs.len()) };
+        let mut server = Server {
+            listeners: Vec::with_capacity(configs.len()),
+        };
         for cfg in configs {
             let bound = match &cfg.kind {
                 ListenerKind::Tcp { host, port } => Bound::Tcp(listen::bind_tcp(host, *port)?),
-                ListenerKind::Unix { path, chmod, chown } => {
-                    Bound::Unix(listen::bind_unix(path, *chmod, *chown)?, SocketFile(path.clone()))
-                }
+                ListenerKind::Unix { path, chmod, chown } => Bound::Unix(
+                    listen::bind_unix(path, *chmod, *chown)?,
+                    SocketFile(path.clone()),
+                ),
             };
             server.listeners.push((bound, cfg.auth.clone()));
         }
@@ -144,11 +157,20 @@ impl Server {
 
     /// Serves until `shutdown` is cancelled, then stops accepting, removes the socket files,
     /// lets connections finish their current request for a short grace time and drops them.
-    pub async fn serve(self, dispatcher: Arc<Dispatcher>, tails: Arc<dyn LogTails>, shutdown: CancellationToken) {
+    pub async fn serve(
+        self,
+        dispatcher: Arc<Dispatcher>,
+        tails: Arc<dyn LogTails>,
+        shutdown: CancellationToken,
+    ) {
         let mut accepters = JoinSet::new();
         let mut socket_files = Vec::new();
         for (bound, auth) in self.listeners {
-            let routes = Arc::new(routes::Routes { dispatcher: dispatcher.clone(), tails: tails.clone(), auth });
+            let routes = Arc::new(routes::Routes {
+                dispatcher: dispatcher.clone(),
+                tails: tails.clone(),
+                auth,
+            });
             let stop = shutdown.clone();
             match bound {
                 Bound::Tcp(listener) => match tokio::net::TcpListener::from_std(listener) {
@@ -174,7 +196,11 @@ impl Server {
     }
 }
 
-async fn accept_tcp(listener: tokio::net::TcpListener, routes: Arc<routes::Routes>, stop: CancellationToken) {
+async fn accept_tcp(
+    listener: tokio::net::TcpListener,
+    routes: Arc<routes::Routes>,
+    stop: CancellationToken,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -194,7 +220,11 @@ async fn accept_tcp(listener: tokio::net::TcpListener, routes: Arc<routes::Route
     drain(connections).await;
 }
 
-async fn accept_unix(listener: tokio::net::UnixListener, routes: Arc<routes::Routes>, stop: CancellationToken) {
+async fn accept_unix(
+    listener: tokio::net::UnixListener,
+    routes: Arc<routes::Routes>,
+    stop: CancellationToken,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -218,7 +248,10 @@ async fn backoff() {
 }
 
 async fn drain(mut connections: JoinSet<()>) {
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async { while connections.join_next().await.is_some() {} }).await;
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
     connections.abort_all();
 }
 

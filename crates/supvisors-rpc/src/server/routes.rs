@@ -28,10 +28,10 @@ pub(crate) struct Routes {
 impl Routes {
     /// Answers one request (never fails: every problem is an HTTP status).
     pub async fn handle(&self, request: Request<Incoming>) -> Response<RespBody> {
-        if let Some(auth) = &self.auth {
-            if !auth.accepts(request.headers()) {
-                return unauthorized();
-            }
+        if let Some(auth) = &self.auth
+            && !auth.accepts(request.headers())
+        {
+            return unauthorized();
         }
         let path = request.uri().path().to_owned();
         if path.starts_with("/RPC2") {
@@ -72,7 +72,10 @@ impl Routes {
         if headers.contains_key(TRANSFER_ENCODING) {
             return error_page(StatusCode::LENGTH_REQUIRED);
         }
-        let length = match headers.get(CONTENT_LENGTH).map(|v| v.to_str().map(str::parse::<u64>)) {
+        let length = match headers
+            .get(CONTENT_LENGTH)
+            .map(|v| v.to_str().map(str::parse::<u64>))
+        {
             None => return error_page(StatusCode::LENGTH_REQUIRED),
             Some(Ok(Ok(length))) => length,
             Some(_) => return error_page(StatusCode::BAD_REQUEST),
@@ -80,7 +83,10 @@ impl Routes {
         if length > MAX_BODY {
             return error_page(StatusCode::PAYLOAD_TOO_LARGE);
         }
-        let body = match Limited::new(request.into_body(), MAX_BODY as usize).collect().await {
+        let body = match Limited::new(request.into_body(), MAX_BODY as usize)
+            .collect()
+            .await
+        {
             Ok(collected) => collected.to_bytes(),
             Err(_) => return error_page(StatusCode::BAD_REQUEST),
         };
@@ -89,7 +95,9 @@ impl Routes {
         };
         let call = match decode_call(text) {
             Ok(call) => call,
-            Err(DecodeError::NoMethodName | DecodeError::Xml(_)) => return error_page(StatusCode::BAD_REQUEST),
+            Err(DecodeError::NoMethodName | DecodeError::Xml(_)) => {
+                return error_page(StatusCode::BAD_REQUEST);
+            }
         };
         let answer = match self.dispatcher.call(&call.method, call.params).await {
             Ok(Ok(value)) => encode_response(&value),
@@ -121,7 +129,10 @@ fn tail_response(tail: TailStream, accel_header: bool) -> Response<RespBody> {
     if let Ok(date) = HeaderValue::from_str(&http_date(tail.last_modified)) {
         headers.insert(LAST_MODIFIED, date);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain;charset=utf-8"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain;charset=utf-8"),
+    );
     if accel_header {
         headers.insert("X-Accel-Buffering", HeaderValue::from_static("no"));
     }
@@ -135,12 +146,13 @@ fn percent_decode(path: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -25,11 +25,31 @@ pub struct TestNs {
 }
 
 const METHODS: &[MethodInfo] = &[
-    MethodInfo { name: "echo", signature: &["string", "string"], help: " Echo\n@param string x\n@return string x\n" },
-    MethodInfo { name: "fault", signature: &["int"], help: "@return int x" },
-    MethodInfo { name: "later", signature: &["string", "string"], help: "@param string x\n@return string r" },
-    MethodInfo { name: "release", signature: &["boolean"], help: "@return boolean r" },
-    MethodInfo { name: "slow", signature: &["string"], help: "@return string r" },
+    MethodInfo {
+        name: "echo",
+        signature: &["string", "string"],
+        help: " Echo\n@param string x\n@return string x\n",
+    },
+    MethodInfo {
+        name: "fault",
+        signature: &["int"],
+        help: "@return int x",
+    },
+    MethodInfo {
+        name: "later",
+        signature: &["string", "string"],
+        help: "@param string x\n@return string r",
+    },
+    MethodInfo {
+        name: "release",
+        signature: &["boolean"],
+        help: "@return boolean r",
+    },
+    MethodInfo {
+        name: "slow",
+        signature: &["string"],
+        help: "@return string r",
+    },
 ];
 
 impl Namespace for TestNs {
@@ -156,14 +176,21 @@ pub fn start_with(options: Options, extra: Vec<Arc<dyn Namespace>>) -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut configs = vec![ListenerConfig {
         section: "inet_http_server".into(),
-        kind: ListenerKind::Tcp { host: "127.0.0.1".into(), port: 0 },
+        kind: ListenerKind::Tcp {
+            host: "127.0.0.1".into(),
+            port: 0,
+        },
         auth: options.auth.clone(),
     }];
     let unix = options.unix.then(|| dir.path().join("supervisor.sock"));
     if let Some(path) = &unix {
         configs.push(ListenerConfig {
             section: "unix_http_server".into(),
-            kind: ListenerKind::Unix { path: path.clone(), chmod: 0o700, chown: None },
+            kind: ListenerKind::Unix {
+                path: path.clone(),
+                chmod: 0o700,
+                chown: None,
+            },
             auth: options.auth,
         });
     }
@@ -172,7 +199,11 @@ pub fn start_with(options: Options, extra: Vec<Arc<dyn Namespace>>) -> Running {
     let stop = CancellationToken::new();
     let token = stop.clone();
     let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
         rt.block_on(async move {
             let mut dispatcher = Dispatcher::new().with(Arc::new(TestNs::default()));
             for namespace in extra {
@@ -182,11 +213,20 @@ pub fn start_with(options: Options, extra: Vec<Arc<dyn Namespace>>) -> Running {
             server.serve(dispatcher, Arc::new(TestTails), token).await;
         });
     });
-    Running { addr, unix, dir, stop, thread: Some(thread) }
+    Running {
+        addr,
+        unix,
+        dir,
+        stop,
+        thread: Some(thread),
+    }
 }
 
 pub fn start_plain() -> Running {
-    start(Options { auth: None, unix: false })
+    start(Options {
+        auth: None,
+        unix: false,
+    })
 }
 
 /// Runs a Python script with `URL` (and `SOCK`) in its environment; returns its stdout.
@@ -211,7 +251,9 @@ pub fn python(script: &str, running: &Running) -> String {
 pub fn raw(addr: SocketAddr, request: &[u8], until: Option<&str>) -> String {
     let mut stream = TcpStream::connect(addr).expect("connect");
     // A guard against a hung test, not a timing assertion.
-    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
     stream.write_all(request).expect("write");
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
@@ -220,10 +262,8 @@ pub fn raw(addr: SocketAddr, request: &[u8], until: Option<&str>) -> String {
             Ok(0) | Err(_) => break,
             Ok(n) => {
                 out.extend_from_slice(&buf[..n]);
-                if let Some(marker) = until {
-                    if String::from_utf8_lossy(&out).contains(marker) {
-                        break;
-                    }
+                if until.is_some_and(|marker| String::from_utf8_lossy(&out).contains(marker)) {
+                    break;
                 }
             }
         }
@@ -233,7 +273,9 @@ pub fn raw(addr: SocketAddr, request: &[u8], until: Option<&str>) -> String {
 
 /// Whether the server closed the connection after its reply (EOF within the guard time).
 pub fn closed_after(stream: &mut TcpStream) -> bool {
-    stream.set_read_timeout(Some(Duration::from_secs(2))).expect("timeout");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
     let mut buf = [0u8; 64];
     matches!(stream.read(&mut buf), Ok(0))
 }
