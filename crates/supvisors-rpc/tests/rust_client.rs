@@ -147,3 +147,20 @@ fn client_streams_a_log_tail() {
         }
     });
 }
+
+/// Shutdown ends an endless tail stream (the terminal chunk is sent) instead of waiting on it.
+#[test]
+fn shutdown_ends_open_tail_streams() {
+    let mut running = start_plain();
+    let rt = runtime();
+    let client = Client::new(&running.url(), None, None).expect("client");
+    let mut tail = rt.block_on(async {
+        let mut tail = client.stream("/mainlogtail").await.expect("stream");
+        let first = tail.next_chunk().await;
+        assert_eq!(first.and_then(Result::ok).as_deref(), Some(&b"main\n"[..]));
+        tail
+    });
+    running.stop();
+    let end = rt.block_on(tail.next_chunk());
+    assert!(end.is_none(), "stream ended cleanly: {end:?}");
+}

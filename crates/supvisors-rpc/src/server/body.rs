@@ -1,6 +1,7 @@
 //! Response bodies (whole or streamed) and the HTML error pages of medusa.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -10,13 +11,20 @@ use futures_core::Stream;
 use http_body::{Body, Frame, SizeHint};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Response, StatusCode};
+use tokio_util::sync::WaitForCancellationFutureOwned;
 
 /// The body of every response the server sends.
 pub enum RespBody {
     /// A body known in advance (sent with `Content-Length`).
     Full(Option<Bytes>),
-    /// A streamed body (chunked on HTTP/1.1, close-delimited on HTTP/1.0).
-    Stream(Pin<Box<dyn Stream<Item = Bytes> + Send>>),
+    /// A streamed body (chunked on HTTP/1.1, close-delimited on HTTP/1.0); it ends early when
+    /// `stop` fires so that an endless log tail does not hold the server at shutdown.
+    Stream {
+        /// The bytes to send.
+        stream: Pin<Box<dyn Stream<Item = Bytes> + Send>>,
+        /// Server shutdown.
+        stop: Pin<Box<WaitForCancellationFutureOwned>>,
+    },
 }
 
 impl Body for RespBody {
@@ -29,10 +37,15 @@ impl Body for RespBody {
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match &mut *self {
             RespBody::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
-            RespBody::Stream(stream) => stream
-                .as_mut()
-                .poll_next(cx)
-                .map(|item| item.map(|d| Ok(Frame::data(d)))),
+            RespBody::Stream { stream, stop } => {
+                if stop.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(None);
+                }
+                stream
+                    .as_mut()
+                    .poll_next(cx)
+                    .map(|item| item.map(|d| Ok(Frame::data(d))))
+            }
         }
     }
 
@@ -44,7 +57,7 @@ impl Body for RespBody {
         match self {
             RespBody::Full(Some(data)) => SizeHint::with_exact(data.len() as u64),
             RespBody::Full(None) => SizeHint::with_exact(0),
-            RespBody::Stream(_) => SizeHint::default(),
+            RespBody::Stream { .. } => SizeHint::default(),
         }
     }
 }

@@ -170,6 +170,7 @@ impl Server {
                 dispatcher: dispatcher.clone(),
                 tails: tails.clone(),
                 auth,
+                stop: shutdown.clone(),
             });
             let stop = shutdown.clone();
             match bound {

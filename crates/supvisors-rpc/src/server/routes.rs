@@ -13,6 +13,8 @@ use super::auth::{Auth, unauthorized};
 use super::body::{RespBody, error_page, full, http_date};
 use super::tails::{LogTails, TailStream};
 use crate::codec::{DecodeError, decode_call, encode_fault, encode_response};
+use tokio_util::sync::CancellationToken;
+
 use crate::dispatch::Dispatcher;
 
 /// Largest `/RPC2` body accepted; a bigger one is refused before it is read (413).
@@ -23,6 +25,7 @@ pub(crate) struct Routes {
     pub dispatcher: Arc<Dispatcher>,
     pub tails: Arc<dyn LogTails>,
     pub auth: Option<Auth>,
+    pub stop: CancellationToken,
 }
 
 impl Routes {
@@ -48,7 +51,7 @@ impl Routes {
                 return error_page(StatusCode::BAD_REQUEST);
             }
             return match self.tails.main_tail() {
-                Some(tail) => tail_response(tail, false),
+                Some(tail) => tail_response(tail, false, &self.stop),
                 None => error_page(StatusCode::NOT_FOUND),
             };
         }
@@ -116,15 +119,23 @@ impl Routes {
         };
         let (namespec, channel) = rest.split_once('/').unwrap_or((rest, "stdout"));
         match self.tails.process_tail(namespec, channel) {
-            Some(tail) => tail_response(tail, true),
+            Some(tail) => tail_response(tail, true, &self.stop),
             None => error_page(StatusCode::NOT_FOUND),
         }
     }
 }
 
 /// The streamed reply of the tail handlers (no length: chunked on HTTP/1.1).
-fn tail_response(tail: TailStream, accel_header: bool) -> Response<RespBody> {
-    let mut response = Response::new(RespBody::Stream(tail.body));
+fn tail_response(
+    tail: TailStream,
+    accel_header: bool,
+    stop: &CancellationToken,
+) -> Response<RespBody> {
+    let body = RespBody::Stream {
+        stream: tail.body,
+        stop: Box::pin(stop.clone().cancelled_owned()),
+    };
+    let mut response = Response::new(body);
     let headers = response.headers_mut();
     if let Ok(date) = HeaderValue::from_str(&http_date(tail.last_modified)) {
         headers.insert(LAST_MODIFIED, date);
