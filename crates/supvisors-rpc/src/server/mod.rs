@@ -5,6 +5,7 @@ mod auth;
 mod body;
 mod listen;
 mod routes;
+mod services;
 mod tails;
 
 use std::net::SocketAddr;
@@ -21,9 +22,10 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 pub use auth::Auth;
-pub use body::{RespBody, error_body, http_date};
+pub use body::{RespBody, error_body, error_page, full, http_date};
 pub use listen::BindError;
 pub use routes::MAX_BODY;
+pub use services::{LogLevel, PageFuture, PageRequest, Pages, ServerLog, Services};
 pub use tails::{LogTails, NoTails, TailStream};
 
 use crate::dispatch::Dispatcher;
@@ -163,12 +165,17 @@ impl Server {
         tails: Arc<dyn LogTails>,
         shutdown: CancellationToken,
     ) {
+        self.serve_services(Services::new(dispatcher, tails), shutdown)
+            .await;
+    }
+
+    /// Like [`Server::serve`], with extra pages and a log sink.
+    pub async fn serve_services(self, services: Services, shutdown: CancellationToken) {
         let mut accepters = JoinSet::new();
         let mut socket_files = Vec::new();
         for (bound, auth) in self.listeners {
             let routes = Arc::new(routes::Routes {
-                dispatcher: dispatcher.clone(),
-                tails: tails.clone(),
+                services: services.clone(),
                 auth,
                 stop: shutdown.clone(),
             });
@@ -178,7 +185,9 @@ impl Server {
                     Ok(listener) => {
                         accepters.spawn(accept_tcp(listener, routes, stop));
                     }
-                    Err(err) => eprintln!("cannot register a TCP listener: {err}"),
+                    Err(err) => services.log(LogLevel::Critical, || {
+                        format!("cannot register a TCP listener: {err}")
+                    }),
                 },
                 Bound::Unix(listener, path) => {
                     socket_files.push(path);
@@ -186,7 +195,9 @@ impl Server {
                         Ok(listener) => {
                             accepters.spawn(accept_unix(listener, routes, stop));
                         }
-                        Err(err) => eprintln!("cannot register a UNIX listener: {err}"),
+                        Err(err) => services.log(LogLevel::Critical, || {
+                            format!("cannot register a UNIX listener: {err}")
+                        }),
                     }
                 }
             }

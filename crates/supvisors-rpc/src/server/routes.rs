@@ -1,8 +1,6 @@
 //! Handler selection of supervisord's HTTP server: `/RPC2`, `/logtail`, `/mainlogtail`,
 //! `/ok.html`, and medusa's error pages for everything else.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -11,19 +9,18 @@ use hyper::{Method, Request, Response, StatusCode};
 
 use super::auth::{Auth, unauthorized};
 use super::body::{RespBody, error_page, full, http_date};
-use super::tails::{LogTails, TailStream};
+use super::tails::TailStream;
 use crate::codec::{DecodeError, decode_call, encode_fault, encode_response};
 use tokio_util::sync::CancellationToken;
 
-use crate::dispatch::Dispatcher;
+use super::services::{LogLevel, PageRequest, Services, py_repr};
 
 /// Largest `/RPC2` body accepted; a bigger one is refused before it is read (413).
 pub const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// What every connection of a server shares.
 pub(crate) struct Routes {
-    pub dispatcher: Arc<Dispatcher>,
-    pub tails: Arc<dyn LogTails>,
+    pub services: Services,
     pub auth: Option<Auth>,
     pub stop: CancellationToken,
 }
@@ -50,12 +47,32 @@ impl Routes {
             if request.method() != Method::GET {
                 return error_page(StatusCode::BAD_REQUEST);
             }
-            return match self.tails.main_tail() {
+            return match self.services.tails.main_tail() {
                 Some(tail) => tail_response(tail, false, &self.stop),
                 None => error_page(StatusCode::NOT_FOUND),
             };
         }
-        let method = request.method();
+        let method = match &self.services.pages {
+            Some(pages) => {
+                let (parts, body) = request.into_parts();
+                let body = match Limited::new(body, MAX_BODY as usize).collect().await {
+                    Ok(collected) => collected.to_bytes(),
+                    Err(_) => return error_page(StatusCode::PAYLOAD_TOO_LARGE),
+                };
+                let page = PageRequest {
+                    method: parts.method,
+                    uri: parts.uri,
+                    headers: parts.headers,
+                    body,
+                };
+                let method = page.method.clone();
+                if let Some(response) = pages.handle(page) {
+                    return response.await;
+                }
+                method
+            }
+            None => request.method().clone(),
+        };
         if path == "/ok.html" && (method == Method::GET || method == Method::POST) {
             return full(StatusCode::OK, "text/plain", "OK");
         }
@@ -98,14 +115,47 @@ impl Routes {
         };
         let call = match decode_call(text) {
             Ok(call) => call,
-            Err(DecodeError::NoMethodName | DecodeError::Xml(_)) => {
+            Err(err) => {
+                let why = match err {
+                    DecodeError::NoMethodName => "no method name",
+                    DecodeError::Xml(_) => "unmarshallable",
+                };
+                let data = py_repr(text);
+                self.services.log(LogLevel::Error, || {
+                    format!("XML-RPC request data {data} is invalid: {why}")
+                });
                 return error_page(StatusCode::BAD_REQUEST);
             }
         };
-        let answer = match self.dispatcher.call(&call.method, call.params).await {
-            Ok(Ok(value)) => encode_response(&value),
-            Ok(Err(fault)) => encode_fault(&fault),
-            Err(_) => return error_page(StatusCode::INTERNAL_SERVER_ERROR),
+        let method = call.method;
+        self.services.log(LogLevel::Trace, || {
+            format!("XML-RPC method called: {method}()")
+        });
+        let answer = match self.services.dispatcher.call(&method, call.params).await {
+            Ok(Ok(value)) => {
+                self.services.log(LogLevel::Trace, || {
+                    format!("XML-RPC method {method}() returned successfully")
+                });
+                encode_response(&value)
+            }
+            Ok(Err(fault)) => {
+                self.services.log(LogLevel::Trace, || {
+                    format!(
+                        "XML-RPC method {method}() returned fault: [{}] {}",
+                        fault.code, fault.string
+                    )
+                });
+                encode_fault(&fault)
+            }
+            Err(err) => {
+                let data = py_repr(text);
+                self.services.log(LogLevel::Critical, || {
+                    format!(
+                        "Handling XML-RPC request with data {data} raised an unexpected exception: {err}"
+                    )
+                });
+                return error_page(StatusCode::INTERNAL_SERVER_ERROR);
+            }
         };
         full(StatusCode::OK, "text/xml", Bytes::from(answer))
     }
@@ -118,7 +168,7 @@ impl Routes {
             return error_page(StatusCode::INTERNAL_SERVER_ERROR);
         };
         let (namespec, channel) = rest.split_once('/').unwrap_or((rest, "stdout"));
-        match self.tails.process_tail(namespec, channel) {
+        match self.services.tails.process_tail(namespec, channel) {
             Some(tail) => tail_response(tail, true, &self.stop),
             None => error_page(StatusCode::NOT_FOUND),
         }

@@ -11,7 +11,9 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use supvisors_rpc::dispatch::{CallFuture, Dispatcher, MethodInfo, Namespace, expect_arity};
-use supvisors_rpc::server::{Auth, ListenerConfig, ListenerKind, LogTails, Server, TailStream};
+use supvisors_rpc::server::{
+    Auth, ListenerConfig, ListenerKind, LogTails, Pages, Server, ServerLog, Services, TailStream,
+};
 use supvisors_rpc::{Fault, FaultCode, Value};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -173,6 +175,16 @@ pub fn start(options: Options) -> Running {
 
 /// Like `start`, with more namespaces beside `test`.
 pub fn start_with(options: Options, extra: Vec<Arc<dyn Namespace>>) -> Running {
+    start_full(options, extra, None, None)
+}
+
+/// Like `start_with`, with extra pages and a log sink.
+pub fn start_full(
+    options: Options,
+    extra: Vec<Arc<dyn Namespace>>,
+    pages: Option<Arc<dyn Pages>>,
+    log: Option<Arc<dyn ServerLog>>,
+) -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut configs = vec![ListenerConfig {
         section: "inet_http_server".into(),
@@ -210,7 +222,10 @@ pub fn start_with(options: Options, extra: Vec<Arc<dyn Namespace>>) -> Running {
                 dispatcher = dispatcher.with(namespace);
             }
             let dispatcher = Arc::new(dispatcher);
-            server.serve(dispatcher, Arc::new(TestTails), token).await;
+            let mut services = Services::new(dispatcher, Arc::new(TestTails));
+            services.pages = pages;
+            services.log = log;
+            server.serve_services(services, token).await;
         });
     });
     Running {
