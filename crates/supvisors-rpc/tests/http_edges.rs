@@ -253,6 +253,18 @@ fn item_64_65_logtail_streams_chunked() {
         "{reply}"
     );
 
+    // HTTP/1.0 cannot be chunked: the body is unframed and ends with the connection.
+    let reply = raw(
+        running.addr,
+        b"GET /logtail/grp:proc/stdout HTTP/1.0\r\n\r\n",
+        Some("second\n"),
+    );
+    assert!(
+        !reply.contains("Transfer-Encoding") && !reply.contains("Content-Length"),
+        "{reply}"
+    );
+    assert!(reply.ends_with("\r\n\r\nfirst\nsecond\n"), "{reply}");
+
     let reply = raw(
         running.addr,
         b"GET /mainlogtail HTTP/1.1\r\n\r\n",
@@ -263,4 +275,50 @@ fn item_64_65_logtail_streams_chunked() {
         "{reply}"
     );
     assert!(reply.ends_with("5\r\nmain\n\r\n"), "{reply}");
+}
+
+/// A request that is not HTTP at all gets an error status and a closed connection; the server
+/// keeps serving others.
+#[test]
+fn non_http_garbage_is_refused_and_server_keeps_serving() {
+    let running = start_plain();
+    let reply = raw(running.addr, b"\x00\x01 not http at all\r\n\r\n", None);
+    assert!(
+        reply.is_empty() || reply.starts_with("HTTP/1.1 400"),
+        "{reply:?}"
+    );
+    let reply = raw(
+        running.addr,
+        &post("/RPC2", ECHO, "Connection: close\r\n"),
+        None,
+    );
+    assert!(reply.ends_with(ECHO_REPLY), "{reply}");
+}
+
+/// Beyond the connection limit a client waits in the backlog until a connection closes.
+#[test]
+fn connection_limit_queues_new_clients() {
+    let running = common::start(common::Options {
+        auth: None,
+        unix: false,
+        max_connections: Some(1),
+    });
+    let mut first = TcpStream::connect(running.addr).expect("connect");
+    first.write_all(&post("/RPC2", ECHO, "")).expect("write");
+    assert!(read_response(&mut first).ends_with(ECHO_REPLY));
+    let mut second = TcpStream::connect(running.addr).expect("connect (kernel backlog)");
+    second.write_all(&post("/RPC2", ECHO, "")).expect("write");
+    // The first connection is still served while the second waits.
+    first.write_all(&post("/RPC2", ECHO, "")).expect("write");
+    assert!(read_response(&mut first).ends_with(ECHO_REPLY));
+    second.set_nonblocking(true).expect("nonblocking");
+    let mut probe = [0u8; 1];
+    let pending = second.read(&mut probe);
+    assert!(
+        matches!(&pending, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "second client answered while the limit was reached: {pending:?}"
+    );
+    second.set_nonblocking(false).expect("blocking");
+    drop(first);
+    assert!(read_response(&mut second).ends_with(ECHO_REPLY));
 }

@@ -28,6 +28,7 @@ fn item_66_unix_socket_mode_and_removal() {
     let mut running = start(Options {
         auth: None,
         unix: true,
+        max_connections: None,
     });
     let path = running.unix.clone().expect("unix path");
     let mode = std::fs::metadata(&path)

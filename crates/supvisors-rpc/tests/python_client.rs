@@ -139,6 +139,7 @@ fn item_63_auth_plain_and_sha() {
         let running = start(Options {
             auth: Some(auth),
             unix: false,
+            max_connections: None,
         });
         let out = python(
             r#"
@@ -170,6 +171,7 @@ fn item_66_unix_socket_served_with_supervisor_transport() {
     let running = start(Options {
         auth: None,
         unix: true,
+        max_connections: None,
     });
     let out = python(
         r#"

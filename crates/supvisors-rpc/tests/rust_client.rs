@@ -22,6 +22,7 @@ fn client_calls_values_and_faults_over_tcp_and_unix() {
     let running = start(Options {
         auth: None,
         unix: true,
+        max_connections: None,
     });
     let sock = running.unix.clone().expect("unix");
     runtime().block_on(async {
@@ -60,6 +61,7 @@ fn client_auth_and_refused_connection() {
     let running = start(Options {
         auth: Some(auth),
         unix: false,
+        max_connections: None,
     });
     runtime().block_on(async {
         let good = Client::new(&running.url(), Some("user"), Some("thepassword")).expect("client");

@@ -37,6 +37,7 @@ fn pages_take_unclaimed_paths_and_log_lines_follow_the_reference() {
         Options {
             auth: None,
             unix: false,
+            max_connections: None,
         },
         Vec::new(),
         Some(Arc::new(Index)),

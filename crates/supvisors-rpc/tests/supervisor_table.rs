@@ -44,6 +44,7 @@ fn running() -> common::Running {
         Options {
             auth: None,
             unix: false,
+            max_connections: None,
         },
         vec![Arc::new(StubSupervisor)],
     )

@@ -35,7 +35,14 @@ impl Namespace for VersionOnly {
 }
 
 fn running(auth: Option<Auth>) -> Running {
-    start_with(Options { auth, unix: true }, vec![Arc::new(VersionOnly)])
+    start_with(
+        Options {
+            auth,
+            unix: true,
+            max_connections: None,
+        },
+        vec![Arc::new(VersionOnly)],
+    )
 }
 
 fn ctl(running: &Running, server: &str, extra: &[&str]) -> Command {

@@ -35,6 +35,10 @@ use crate::dispatch::Dispatcher;
 /// an interactive session left open.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
+/// Default limit of open connections per listener; beyond it, new clients wait in the listen backlog until one
+/// closes, so a misbehaving client cannot exhaust the daemon's descriptors.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
 /// How long `serve` lets open connections finish once shutdown is requested.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -124,6 +128,7 @@ impl Drop for SocketFile {
 /// Bound listeners, ready to serve.
 pub struct Server {
     listeners: Vec<(Bound, Option<Auth>)>,
+    max_connections: usize,
 }
 
 impl Server {
@@ -132,6 +137,7 @@ impl Server {
     pub fn bind(configs: &[ListenerConfig]) -> Result<Server, BindError> {
         let mut server = Server {
             listeners: Vec::with_capacity(configs.len()),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         };
         for cfg in configs {
             let bound = match &cfg.kind {
@@ -144,6 +150,12 @@ impl Server {
             server.listeners.push((bound, cfg.auth.clone()));
         }
         Ok(server)
+    }
+
+    /// Sets the limit of open connections per listener (at least 1).
+    pub fn with_max_connections(mut self, limit: usize) -> Self {
+        self.max_connections = limit.max(1);
+        self
     }
 
     /// Local addresses of the TCP listeners, in configuration order.
@@ -183,7 +195,7 @@ impl Server {
             match bound {
                 Bound::Tcp(listener) => match tokio::net::TcpListener::from_std(listener) {
                     Ok(listener) => {
-                        accepters.spawn(accept_tcp(listener, routes, stop));
+                        accepters.spawn(accept_tcp(listener, routes, stop, self.max_connections));
                     }
                     Err(err) => services.log(LogLevel::Critical, || {
                         format!("cannot register a TCP listener: {err}")
@@ -193,7 +205,12 @@ impl Server {
                     socket_files.push(path);
                     match tokio::net::UnixListener::from_std(listener) {
                         Ok(listener) => {
-                            accepters.spawn(accept_unix(listener, routes, stop));
+                            accepters.spawn(accept_unix(
+                                listener,
+                                routes,
+                                stop,
+                                self.max_connections,
+                            ));
                         }
                         Err(err) => services.log(LogLevel::Critical, || {
                             format!("cannot register a UNIX listener: {err}")
@@ -212,12 +229,13 @@ async fn accept_tcp(
     listener: tokio::net::TcpListener,
     routes: Arc<routes::Routes>,
     stop: CancellationToken,
+    limit: usize,
 ) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
-            accepted = listener.accept() => match accepted {
+            accepted = listener.accept(), if connections.len() < limit => match accepted {
                 Ok((stream, _)) => {
                     // Without it, small responses on a kept-alive connection wait for delayed ACKs.
                     let _ = stream.set_nodelay(true);
@@ -236,12 +254,13 @@ async fn accept_unix(
     listener: tokio::net::UnixListener,
     routes: Arc<routes::Routes>,
     stop: CancellationToken,
+    limit: usize,
 ) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
-            accepted = listener.accept() => match accepted {
+            accepted = listener.accept(), if connections.len() < limit => match accepted {
                 Ok((stream, _)) => {
                     connections.spawn(serve_connection(stream, routes.clone(), stop.clone()));
                 }

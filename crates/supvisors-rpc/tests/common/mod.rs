@@ -167,6 +167,7 @@ impl Drop for Running {
 pub struct Options {
     pub auth: Option<Auth>,
     pub unix: bool,
+    pub max_connections: Option<usize>,
 }
 
 pub fn start(options: Options) -> Running {
@@ -206,7 +207,10 @@ pub fn start_full(
             auth: options.auth,
         });
     }
-    let server = Server::bind(&configs).expect("bind");
+    let mut server = Server::bind(&configs).expect("bind");
+    if let Some(limit) = options.max_connections {
+        server = server.with_max_connections(limit);
+    }
     let addr = server.tcp_addrs()[0];
     let stop = CancellationToken::new();
     let token = stop.clone();
@@ -241,6 +245,7 @@ pub fn start_plain() -> Running {
     start(Options {
         auth: None,
         unix: false,
+        max_connections: None,
     })
 }
 
