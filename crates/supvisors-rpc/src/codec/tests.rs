@@ -143,3 +143,36 @@ proptest! {
         prop_assert_eq!(decode_response(&body), Ok(Ok(value)));
     }
 }
+
+/// Bodies produced by CPython 3.11 `xmlrpc.client.dumps` for the types the random
+/// differential test does not draw (nil, doubles, base64).
+#[test]
+fn nil_double_and_base64_match_python_bytes() {
+    assert_eq!(
+        encode_response(&Value::Nil),
+        "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><nil/></value></param>\n</params>\n</methodResponse>\n"
+    );
+    let doubles: Vec<Value> = [1e16, 0.1, 1.5e-05, -0.0, 123.456, 1e300, 5e-324]
+        .into_iter()
+        .map(Value::Double)
+        .collect();
+    let expected: String = [
+        "1e+16", "0.1", "1.5e-05", "-0.0", "123.456", "1e+300", "5e-324",
+    ]
+    .iter()
+    .map(|d| format!("<param>\n<value><double>{d}</double></value>\n</param>\n"))
+    .collect();
+    assert_eq!(
+        encode_call("m", &doubles),
+        format!(
+            "<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n<params>\n{expected}</params>\n</methodCall>\n"
+        )
+    );
+    assert_eq!(
+        encode_response(&Value::Base64(vec![0; 60])),
+        format!(
+            "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><base64>\n{}\nAAAA\n</base64></value>\n</param>\n</params>\n</methodResponse>\n",
+            "A".repeat(76)
+        )
+    );
+}
