@@ -4,8 +4,10 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LAST_MODIFIED, TRANSFER_ENCODING};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::header::{
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LAST_MODIFIED, TRANSFER_ENCODING,
+};
+use hyper::{Method, Request, Response, StatusCode, Version};
 
 use super::auth::{Auth, unauthorized};
 use super::body::{RespBody, error_page, full, http_date};
@@ -28,6 +30,25 @@ pub(crate) struct Routes {
 impl Routes {
     /// Answers one request (never fails: every problem is an HTTP status).
     pub async fn handle(&self, request: Request<Incoming>) -> Response<RespBody> {
+        let http10_keep_alive = request.version() == Version::HTTP_10
+            && request
+                .headers()
+                .get_all(CONNECTION)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|token| token.trim().eq_ignore_ascii_case("keep-alive"));
+        let mut response = self.route(request).await;
+        // hyper would answer `keep-alive`; the reference spells it `Keep-Alive`.
+        if http10_keep_alive && !response.headers().contains_key(CONNECTION) {
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("Keep-Alive"));
+        }
+        response
+    }
+
+    async fn route(&self, request: Request<Incoming>) -> Response<RespBody> {
         if let Some(auth) = &self.auth
             && !auth.accepts(request.headers())
         {
