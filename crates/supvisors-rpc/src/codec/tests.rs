@@ -176,3 +176,31 @@ fn nil_double_and_base64_match_python_bytes() {
         )
     );
 }
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing_the_stack() {
+    let depth = 100_000;
+    let body = format!(
+        "<methodCall><methodName>a.b</methodName><params><param><value>{}{}</value></param></params></methodCall>",
+        "<array><data><value>".repeat(depth),
+        "</value></data></array>".repeat(depth)
+    );
+    assert!(matches!(decode_call(&body), Err(DecodeError::Xml(_))));
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(body in "\\PC{0,200}") {
+        let _ = decode_call(&body);
+        let _ = decode_response(&body);
+    }
+
+    #[test]
+    fn mutated_bodies_never_panic(value in arb_value(), cut in 0usize..400, junk in "[<>/&a-z;]{0,5}") {
+        let body = encode_call("a.b", &[value]);
+        let cut = body.char_indices().map(|(i, _)| i).filter(|i| *i <= cut).last().unwrap_or(0);
+        let mutated = format!("{}{}{}", &body[..cut], junk, &body[cut..]);
+        let _ = decode_call(&mutated);
+        let _ = decode_response(&mutated);
+    }
+}
