@@ -101,6 +101,18 @@ impl From<&UnixHttpServerConfig> for ListenerConfig {
     }
 }
 
+impl ListenerConfig {
+    /// The CRIT line the reference logs at startup for a server without authentication.
+    pub fn startup_warning(&self) -> Option<String> {
+        self.auth.is_none().then(|| {
+            format!(
+                "Server '{}' running without any HTTP authentication checking",
+                self.section
+            )
+        })
+    }
+}
+
 /// Auth is on when a username is set (the config check guarantees a password then).
 fn auth_of(credentials: &Credentials) -> Option<Auth> {
     let username = credentials.username.clone().filter(|u| !u.is_empty())?;
@@ -308,5 +320,53 @@ where
             connection.as_mut().graceful_shutdown();
             let _ = connection.await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listener_configs_from_rules_types() {
+        let inet = InetHttpServerConfig {
+            name: None,
+            section: "inet_http_server".into(),
+            host: "127.0.0.1".into(),
+            port: 9001,
+            credentials: Credentials::default(),
+        };
+        let cfg = ListenerConfig::from(&inet);
+        assert_eq!(
+            cfg.kind,
+            ListenerKind::Tcp {
+                host: "127.0.0.1".into(),
+                port: 9001
+            }
+        );
+        assert_eq!(
+            cfg.startup_warning().as_deref(),
+            Some("Server 'inet_http_server' running without any HTTP authentication checking")
+        );
+        let unix = UnixHttpServerConfig {
+            name: Some("x".into()),
+            section: "unix_http_server:x".into(),
+            file: "/tmp/s.sock".into(),
+            chmod: 0o700,
+            chown: None,
+            credentials: Credentials {
+                username: Some("u".into()),
+                password: Some("p".into()),
+            },
+        };
+        let cfg = ListenerConfig::from(&unix);
+        assert_eq!(
+            cfg.auth,
+            Some(Auth {
+                username: "u".into(),
+                password: "p".into()
+            })
+        );
+        assert_eq!(cfg.startup_warning(), None);
     }
 }
