@@ -93,3 +93,27 @@ fn tcp_port_in_use_gives_the_reference_message() {
         )
     );
 }
+
+/// `chown` gives the socket file its owner (checked only when we may chown, i.e. as root).
+#[test]
+fn unix_socket_chown_applies_owner() {
+    use std::os::unix::fs::MetadataExt;
+    if !nix::unistd::geteuid().is_root() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("owned.sock");
+    let config = ListenerConfig {
+        section: "unix_http_server".into(),
+        kind: ListenerKind::Unix {
+            path: path.clone(),
+            chmod: 0o700,
+            chown: Some((1, Some(1))),
+        },
+        auth: None,
+    };
+    let server = Server::bind(&[config]).expect("bind");
+    let meta = std::fs::metadata(&path).expect("socket");
+    assert_eq!((meta.uid(), meta.gid()), (1, 1));
+    drop(server);
+}
