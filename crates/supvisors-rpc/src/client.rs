@@ -133,16 +133,7 @@ impl Client {
     pub async fn call(&self, method: &str, params: &[Value]) -> Result<Value, ClientError> {
         let body = Bytes::from(encode_call(method, params));
         let mut slot = self.connection.lock().await;
-        let reused = slot.as_ref().is_some_and(|s| !s.is_closed());
-        let response = match self.send_on(&mut slot, body.clone()).await {
-            Ok(response) => response,
-            // The server may have closed an idle kept-alive connection: retry once on a new one.
-            Err(_) if reused => {
-                *slot = None;
-                self.send_on(&mut slot, body).await?
-            }
-            Err(err) => return Err(err),
-        };
+        let response = self.send_on(&mut slot, body).await?;
         if response.status() != hyper::StatusCode::OK {
             *slot = None;
             return Err(http_error(&response));
@@ -178,26 +169,46 @@ impl Client {
         })
     }
 
+    /// Sends on the kept-alive connection. When the server closed it in the meantime and the
+    /// request was provably not written, it is sent again on a new connection; a request that
+    /// may have reached the server is never repeated (starting a process twice is not harmless).
     async fn send_on(
         &self,
         slot: &mut Option<SendRequest<Full<Bytes>>>,
         body: Bytes,
     ) -> Result<Response<Incoming>, ClientError> {
-        if slot.as_ref().is_none_or(SendRequest::is_closed) {
+        let protocol = |e: hyper::Error| ClientError::Protocol(e.to_string());
+        let reused = slot.as_ref().is_some_and(|s| !s.is_closed());
+        if !reused {
             *slot = Some(self.connect().await?);
         }
+        let request = self.request(Method::POST, "/RPC2", Full::new(body))?;
         let sender = slot
             .as_mut()
             .ok_or_else(|| ClientError::Protocol("no connection".into()))?;
-        sender
-            .ready()
-            .await
-            .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        let request = self.request(Method::POST, "/RPC2", Full::new(body))?;
-        sender
-            .send_request(request)
-            .await
-            .map_err(|e| ClientError::Protocol(e.to_string()))
+        let unsent = match sender.ready().await {
+            Err(err) if !reused => return Err(protocol(err)),
+            Err(_) => request,
+            Ok(()) => match sender.try_send_request(request).await {
+                Ok(response) => return Ok(response),
+                Err(mut err) => match err.take_message() {
+                    Some(request) if reused => request,
+                    _ => {
+                        *slot = None;
+                        return Err(protocol(err.into_error()));
+                    }
+                },
+            },
+        };
+        *slot = Some(self.connect().await?);
+        let sender = slot
+            .as_mut()
+            .ok_or_else(|| ClientError::Protocol("no connection".into()))?;
+        sender.ready().await.map_err(protocol)?;
+        sender.send_request(unsent).await.map_err(|e| {
+            *slot = None;
+            protocol(e)
+        })
     }
 
     fn request(

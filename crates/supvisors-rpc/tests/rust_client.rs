@@ -166,3 +166,35 @@ fn shutdown_ends_open_tail_streams() {
     let end = rt.block_on(tail.next_chunk());
     assert!(end.is_none(), "stream ended cleanly: {end:?}");
 }
+
+/// The kept-alive connection dies with the server; the next call opens a new one.
+#[test]
+fn client_reconnects_after_the_server_restarts() {
+    use supvisors_rpc::dispatch::Dispatcher;
+    use supvisors_rpc::server::{ListenerConfig, ListenerKind, NoTails, Server};
+    use tokio_util::sync::CancellationToken;
+
+    let rt = runtime();
+    let first = start_plain();
+    let addr = first.addr;
+    let client = Client::new(&first.url(), None, None).expect("client");
+    let one = rt.block_on(client.call("test.echo", &[Value::Int(1)]));
+    assert_eq!(one.ok(), Some(Value::Int(1)));
+    drop(first);
+    let config = ListenerConfig {
+        section: "inet_http_server".into(),
+        kind: ListenerKind::Tcp {
+            host: "127.0.0.1".into(),
+            port: addr.port(),
+        },
+        auth: None,
+    };
+    let server = Server::bind(&[config]).expect("same port again");
+    let stop = CancellationToken::new();
+    let dispatcher = Arc::new(Dispatcher::new().with(Arc::new(common::TestNs::default())));
+    let serving = rt.spawn(server.serve(dispatcher, Arc::new(NoTails), stop.clone()));
+    let two = rt.block_on(client.call("test.echo", &[Value::Int(2)]));
+    assert_eq!(two.ok(), Some(Value::Int(2)));
+    stop.cancel();
+    rt.block_on(serving).expect("server task");
+}
