@@ -164,6 +164,19 @@ fn item_38_bad_requests_and_error_pages() {
         413,
         "Payload Too Large",
     );
+    // The path is unquoted before matching (and once more by the tail handler).
+    check(
+        b"GET /RPC%32 HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "400 Bad Request",
+        400,
+        "Bad Request",
+    );
+    let tail = raw(
+        running.addr,
+        b"GET /logtail/grp%253Aproc HTTP/1.1\r\n\r\n",
+        Some("second\n\r\n"),
+    );
+    assert!(tail.starts_with("HTTP/1.1 200 OK\r\n"), "{tail}");
     let ok = raw(
         running.addr,
         b"GET /ok.html HTTP/1.1\r\nConnection: close\r\n\r\n",

@@ -54,7 +54,8 @@ impl Routes {
         {
             return unauthorized();
         }
-        let path = request.uri().path().to_owned();
+        // medusa unquotes the path before any handler looks at it.
+        let path = percent_decode(request.uri().path());
         if path.starts_with("/RPC2") {
             return self.xmlrpc(request).await;
         }
@@ -182,6 +183,7 @@ impl Routes {
     }
 
     fn process_tail(&self, path: &str) -> Response<RespBody> {
+        // The handler unquotes once more what still holds a `%` (so `%253A` is a colon).
         let path = percent_decode(path);
         let trimmed = path.trim_start_matches('/');
         // `logtail` with nothing after it makes the reference fail to unpack the path.
