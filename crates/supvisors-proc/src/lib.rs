@@ -15,6 +15,7 @@ pub mod autolog;
 pub mod capture;
 pub mod childenv;
 pub mod command;
+pub mod driver;
 pub mod logread;
 pub mod mainlog;
 pub mod model;

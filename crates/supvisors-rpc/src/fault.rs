@@ -4,111 +4,9 @@ use std::fmt;
 
 use crate::value::Value;
 
-/// The fault codes of Supervisor 4.3.0 (`xmlrpc.Faults`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(i32)]
-pub enum FaultCode {
-    /// Method name not `ns.method`, unknown or private.
-    UnknownMethod = 1,
-    /// Wrong argument count or type.
-    IncorrectParameters = 2,
-    /// Invalid argument value (log offsets).
-    BadArguments = 3,
-    /// `methodHelp`/`methodSignature` on an unknown method.
-    SignatureUnsupported = 4,
-    /// The daemon is shutting down or restarting.
-    ShutdownState = 6,
-    /// Unknown process or group name.
-    BadName = 10,
-    /// Unparsable signal.
-    BadSignal = 11,
-    /// Missing file (command, log, stdin).
-    NoFile = 20,
-    /// Command not executable.
-    NotExecutable = 21,
-    /// Generic failure.
-    Failed = 30,
-    /// Process left STARTING/RUNNING while a start was waiting.
-    AbnormalTermination = 40,
-    /// Spawn failed or the process exited too quickly.
-    SpawnError = 50,
-    /// Start on a running process.
-    AlreadyStarted = 60,
-    /// Stop/signal/stdin on a process that is not running.
-    NotRunning = 70,
-    /// Success status in group result structs (never a fault).
-    Success = 80,
-    /// `addProcessGroup` on an active group.
-    AlreadyAdded = 90,
-    /// `removeProcessGroup` on a group with running processes.
-    StillRunning = 91,
-    /// `reloadConfig` could not parse the configuration.
-    CantReread = 92,
-}
-
-impl FaultCode {
-    /// Every code, in numeric order.
-    pub const ALL: [FaultCode; 18] = [
-        FaultCode::UnknownMethod,
-        FaultCode::IncorrectParameters,
-        FaultCode::BadArguments,
-        FaultCode::SignatureUnsupported,
-        FaultCode::ShutdownState,
-        FaultCode::BadName,
-        FaultCode::BadSignal,
-        FaultCode::NoFile,
-        FaultCode::NotExecutable,
-        FaultCode::Failed,
-        FaultCode::AbnormalTermination,
-        FaultCode::SpawnError,
-        FaultCode::AlreadyStarted,
-        FaultCode::NotRunning,
-        FaultCode::Success,
-        FaultCode::AlreadyAdded,
-        FaultCode::StillRunning,
-        FaultCode::CantReread,
-    ];
-
-    /// The numeric wire code.
-    pub fn code(self) -> i32 {
-        self as i32
-    }
-
-    /// The wire name (`BAD_NAME`...).
-    pub fn name(self) -> &'static str {
-        match self {
-            FaultCode::UnknownMethod => "UNKNOWN_METHOD",
-            FaultCode::IncorrectParameters => "INCORRECT_PARAMETERS",
-            FaultCode::BadArguments => "BAD_ARGUMENTS",
-            FaultCode::SignatureUnsupported => "SIGNATURE_UNSUPPORTED",
-            FaultCode::ShutdownState => "SHUTDOWN_STATE",
-            FaultCode::BadName => "BAD_NAME",
-            FaultCode::BadSignal => "BAD_SIGNAL",
-            FaultCode::NoFile => "NO_FILE",
-            FaultCode::NotExecutable => "NOT_EXECUTABLE",
-            FaultCode::Failed => "FAILED",
-            FaultCode::AbnormalTermination => "ABNORMAL_TERMINATION",
-            FaultCode::SpawnError => "SPAWN_ERROR",
-            FaultCode::AlreadyStarted => "ALREADY_STARTED",
-            FaultCode::NotRunning => "NOT_RUNNING",
-            FaultCode::Success => "SUCCESS",
-            FaultCode::AlreadyAdded => "ALREADY_ADDED",
-            FaultCode::StillRunning => "STILL_RUNNING",
-            FaultCode::CantReread => "CANT_REREAD",
-        }
-    }
-
-    /// The code with this number, if Supervisor defines one.
-    pub fn from_code(code: i32) -> Option<FaultCode> {
-        FaultCode::ALL.into_iter().find(|c| c.code() == code)
-    }
-}
-
-impl fmt::Display for FaultCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// The fault codes of Supervisor 4.3.0 (`xmlrpc.Faults`): the process model's, one type for the
+/// whole daemon.
+pub use supvisors_proc::model::FaultCode;
 
 /// An XML-RPC fault as sent on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -188,5 +86,11 @@ mod tests {
         }
         assert_eq!(FaultCode::from_code(5), None);
         assert_eq!(FaultCode::CantReread.code(), 92);
+    }
+}
+
+impl From<supvisors_proc::model::Fault> for Fault {
+    fn from(fault: supvisors_proc::model::Fault) -> Self {
+        Fault::new(fault.code, fault.detail)
     }
 }

@@ -58,6 +58,7 @@ pub mod dispatch;
 pub mod fault;
 pub mod server;
 pub mod supervisor_api;
+pub mod supervisor_ns;
 pub mod value;
 
 pub use fault::{Fault, FaultCode};

@@ -46,6 +46,33 @@ pub enum FaultCode {
 }
 
 impl FaultCode {
+    /// Every code, in numeric order.
+    pub const ALL: [FaultCode; 18] = [
+        Self::UnknownMethod,
+        Self::IncorrectParameters,
+        Self::BadArguments,
+        Self::SignatureUnsupported,
+        Self::ShutdownState,
+        Self::BadName,
+        Self::BadSignal,
+        Self::NoFile,
+        Self::NotExecutable,
+        Self::Failed,
+        Self::AbnormalTermination,
+        Self::SpawnError,
+        Self::AlreadyStarted,
+        Self::NotRunning,
+        Self::Success,
+        Self::AlreadyAdded,
+        Self::StillRunning,
+        Self::CantReread,
+    ];
+
+    /// The code with this number, if Supervisor defines one.
+    pub fn from_code(code: i32) -> Option<FaultCode> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The numeric `faultCode`.
     pub const fn code(self) -> i32 {
         self as i32
@@ -73,6 +100,12 @@ impl FaultCode {
             Self::StillRunning => "STILL_RUNNING",
             Self::CantReread => "CANT_REREAD",
         }
+    }
+}
+
+impl fmt::Display for FaultCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -26,7 +26,7 @@ pub use body::{RespBody, error_body, error_page, full, http_date};
 pub use listen::BindError;
 pub use routes::MAX_BODY;
 pub use services::{LogLevel, PageFuture, PageRequest, Pages, ServerLog, Services};
-pub use tails::{LogTails, NoTails, TailStream};
+pub use tails::{LogTails, NoTails, TailFuture, TailStream};
 
 use crate::dispatch::Dispatcher;
 

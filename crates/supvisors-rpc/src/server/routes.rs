@@ -63,13 +63,13 @@ impl Routes {
             if request.method() != Method::GET {
                 return error_page(StatusCode::BAD_REQUEST);
             }
-            return self.process_tail(&path);
+            return self.process_tail(&path).await;
         }
         if path.starts_with("/mainlogtail") {
             if request.method() != Method::GET {
                 return error_page(StatusCode::BAD_REQUEST);
             }
-            return match self.services.tails.main_tail() {
+            return match self.services.tails.main_tail().await {
                 Some(tail) => tail_response(tail, false, &self.stop),
                 None => error_page(StatusCode::NOT_FOUND),
             };
@@ -182,7 +182,7 @@ impl Routes {
         full(StatusCode::OK, "text/xml", Bytes::from(answer))
     }
 
-    fn process_tail(&self, path: &str) -> Response<RespBody> {
+    async fn process_tail(&self, path: &str) -> Response<RespBody> {
         // The handler unquotes once more what still holds a `%` (so `%253A` is a colon).
         let path = percent_decode(path);
         let trimmed = path.trim_start_matches('/');
@@ -191,7 +191,7 @@ impl Routes {
             return error_page(StatusCode::INTERNAL_SERVER_ERROR);
         };
         let (namespec, channel) = rest.split_once('/').unwrap_or((rest, "stdout"));
-        match self.services.tails.process_tail(namespec, channel) {
+        match self.services.tails.process_tail(namespec, channel).await {
             Some(tail) => tail_response(tail, true, &self.stop),
             None => error_page(StatusCode::NOT_FOUND),
         }

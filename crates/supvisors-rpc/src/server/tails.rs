@@ -14,13 +14,16 @@ pub struct TailStream {
     pub body: Pin<Box<dyn Stream<Item = Bytes> + Send>>,
 }
 
+/// What a [`LogTails`] method returns: resolving a name may need the process manager.
+pub type TailFuture = Pin<Box<dyn std::future::Future<Output = Option<TailStream>> + Send>>;
+
 /// Provides the streams of `/logtail/<namespec>[/<channel>]` and `/mainlogtail`.
 pub trait LogTails: Send + Sync {
     /// The stream of a process log; `None` answers 404 (unknown name, channel other than
     /// `stdout`/`stderr`, no log file, file missing). `namespec` is percent-decoded.
-    fn process_tail(&self, namespec: &str, channel: &str) -> Option<TailStream>;
+    fn process_tail(&self, namespec: &str, channel: &str) -> TailFuture;
     /// The stream of the main log; `None` answers 404.
-    fn main_tail(&self) -> Option<TailStream>;
+    fn main_tail(&self) -> TailFuture;
 }
 
 /// A `LogTails` that has no logs at all (every tail request answers 404).
@@ -28,11 +31,11 @@ pub trait LogTails: Send + Sync {
 pub struct NoTails;
 
 impl LogTails for NoTails {
-    fn process_tail(&self, _namespec: &str, _channel: &str) -> Option<TailStream> {
-        None
+    fn process_tail(&self, _namespec: &str, _channel: &str) -> TailFuture {
+        Box::pin(std::future::ready(None))
     }
 
-    fn main_tail(&self) -> Option<TailStream> {
-        None
+    fn main_tail(&self) -> TailFuture {
+        Box::pin(std::future::ready(None))
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use supvisors_rpc::dispatch::{CallFuture, Dispatcher, MethodInfo, Namespace, expect_arity};
 use supvisors_rpc::server::{
-    Auth, ListenerConfig, ListenerKind, LogTails, Pages, Server, ServerLog, Services, TailStream,
+    Auth, ListenerConfig, ListenerKind, LogTails, Pages, Server, ServerLog, Services, TailFuture, TailStream,
 };
 use supvisors_rpc::{Fault, FaultCode, Value};
 use tokio::sync::Notify;
@@ -97,11 +97,13 @@ pub struct TestTails;
 pub const TAIL_MTIME: u64 = 1_795_491_299;
 
 impl LogTails for TestTails {
-    fn process_tail(&self, namespec: &str, channel: &str) -> Option<TailStream> {
-        (namespec == "grp:proc" && channel == "stdout").then(|| stream(&["first\n", "second\n"]))
+    fn process_tail(&self, namespec: &str, channel: &str) -> TailFuture {
+        let tail =
+            (namespec == "grp:proc" && channel == "stdout").then(|| stream(&["first\n", "second\n"]));
+        Box::pin(std::future::ready(tail))
     }
-    fn main_tail(&self) -> Option<TailStream> {
-        Some(stream(&["main\n"]))
+    fn main_tail(&self) -> TailFuture {
+        Box::pin(std::future::ready(Some(stream(&["main\n"]))))
     }
 }
 
