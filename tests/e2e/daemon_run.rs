@@ -295,7 +295,23 @@ impl Foreground {
 
 #[test]
 fn user_option_drops_privileges_or_is_refused() {
-    let dir = config_dir("");
+    // The main log must be writable by `nobody` (the reference dies with a traceback when it
+    // is not; we exit 2 with a message), so it lives in a world-writable directory.
+    let logs = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(
+        logs.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .expect("chmod");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("s.conf"),
+        format!(
+            "[supervisord]\nlogfile={}/s.log\npidfile=%(here)s/s.pid\n",
+            logs.path().display()
+        ),
+    )
+    .expect("write s.conf");
     if nix::unistd::getuid().is_root() {
         // The per-test directory belongs to root (0700): `nobody` cannot write the pidfile,
         // which the reference reports and survives.

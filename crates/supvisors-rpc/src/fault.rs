@@ -64,6 +64,12 @@ impl From<FaultCode> for Fault {
     }
 }
 
+impl From<supvisors_proc::model::Fault> for Fault {
+    fn from(fault: supvisors_proc::model::Fault) -> Self {
+        Fault::new(fault.code, fault.detail)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,11 +92,5 @@ mod tests {
         }
         assert_eq!(FaultCode::from_code(5), None);
         assert_eq!(FaultCode::CantReread.code(), 92);
-    }
-}
-
-impl From<supvisors_proc::model::Fault> for Fault {
-    fn from(fault: supvisors_proc::model::Fault) -> Self {
-        Fault::new(fault.code, fault.detail)
     }
 }

@@ -19,7 +19,7 @@ pub struct UserAccount {
 }
 
 /// Look-ups in the user and group databases.
-pub trait Accounts {
+pub trait Accounts: Send + Sync {
     /// The account with this login name.
     fn user_by_name(&self, name: &str) -> Option<UserAccount>;
     /// The account with this uid.
@@ -46,7 +46,7 @@ pub struct HostEntry {
 }
 
 /// Host name resolution (the daemon uses the system resolver; tests use a table).
-pub trait Resolver {
+pub trait Resolver: Send + Sync {
     /// Resolves a host name or a literal address; `None` when it cannot be resolved.
     fn resolve(&self, host: &str) -> Option<HostEntry>;
 }

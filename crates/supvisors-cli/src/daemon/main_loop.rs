@@ -1,31 +1,69 @@
-//! The main loop hook and what it is handed.
+//! The main loop: the process manager, the main log and the HTTP servers of one run of the
+//! daemon (a restart ends the run and the caller starts a new one, same pid).
 //!
-//! For now a placeholder the lead replaces: it prints the queued startup messages, writes the
-//! pidfile, and reacts to signals with the reference's log lines until asked to stop.
+//! Startup steps 3–10 of spec §1.18 happen here in the reference's order: main log and the
+//! queued messages, AUTO log cleanup, groups (the model creates their AUTO logs), servers,
+//! pidfile, `supervisord started with pid`, then the manager runs until its shutdown or
+//! restart sequence completes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
+use supvisors_proc::autolog;
+use supvisors_proc::driver::{HostSettings, Manager, RealHost, RunEnd};
+use supvisors_proc::mainlog::{self, MainLog, MainLogConfig, MainLogHandle};
+use supvisors_proc::model::Supervisor;
+use supvisors_proc::reaper::Reaped;
+use supvisors_rpc::dispatch::Dispatcher;
+use supvisors_rpc::server::{ListenerConfig, Server, ServerLog, Services};
+use supvisors_rpc::supervisor_ns::{Reload, SupervisorNamespace, Tails};
 use supvisors_rules::LoadedConfig;
+use supvisors_rules::context::LoadContext;
+use supvisors_rules::supervisor::{MainLogFile, load_supervisor_config};
 use supvisors_rules::values::LogLevel;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::args::{CommandLine, UsageError};
 use super::daemonize::Pidfile;
-use super::messages::{PlaceholderLog, StartupMessages};
+use super::messages::StartupMessages;
 use super::signals::{SignalEvent, Signals};
 
 /// What is set up before daemonizing: the reference binds its HTTP servers before forking so
 /// that a port in use is reported on the terminal (`Error: Another program is already
-/// listening …`, exit 2). Placeholder: the lead adds the bound std listeners here.
-#[derive(Debug, Default)]
-pub struct Prepared {}
+/// listening …`, exit 2).
+#[derive(Default)]
+pub struct Prepared {
+    server: Option<Server>,
+    listeners: Vec<ListenerConfig>,
+}
 
-/// Startup steps 4–6 that may fail on the terminal (AUTO log cleanup, groups, binding the
-/// servers), run before daemonizing and again on each restart. Placeholder: nothing to do yet.
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("listeners", &self.listeners.len())
+            .finish()
+    }
+}
+
+/// Binds the HTTP servers (step 6), before daemonizing and again on each restart.
 pub fn before_daemonize(
-    _config: &LoadedConfig,
+    config: &LoadedConfig,
     _messages: &mut StartupMessages,
 ) -> Result<Prepared, UsageError> {
-    Ok(Prepared::default())
+    let sup = &config.supervisor;
+    let listeners: Vec<ListenerConfig> = sup
+        .unix_http_servers
+        .iter()
+        .map(ListenerConfig::from)
+        .chain(sup.inet_http_servers.iter().map(ListenerConfig::from))
+        .collect();
+    let server = Server::bind(&listeners).map_err(|e| UsageError(e.to_string()))?;
+    Ok(Prepared {
+        server: Some(server),
+        listeners,
+    })
 }
 
 /// How the main loop ended.
@@ -35,6 +73,8 @@ pub enum LoopExit {
     Shutdown,
     /// Re-read the configuration and run the main loop again (same pid).
     Restart,
+    /// Startup could not complete (exit status 2, the message is already on stderr).
+    Failed,
 }
 
 /// Everything the main loop starts from.
@@ -55,6 +95,17 @@ pub struct DaemonContext {
     /// What [`before_daemonize`] set up.
     pub prepared: Prepared,
     pidfile: Option<Pidfile>,
+}
+
+/// What outlives one run of the main loop: the single owner of child exit statuses, and the
+/// host facts used to re-read the configuration.
+pub struct Lifetime {
+    /// Reaped children, from the one SIGCHLD handler of the process (lent to each run).
+    pub reaped: Option<mpsc::UnboundedReceiver<Reaped>>,
+    /// Host facts for re-reading the configuration (`reloadConfig`).
+    pub load_context: Arc<LoadContext<'static>>,
+    /// Monotonic origin of the model's clock.
+    pub origin: Instant,
 }
 
 impl DaemonContext {
@@ -102,29 +153,187 @@ impl DaemonContext {
     }
 }
 
-/// The main loop. Placeholder: logs to stdout (nodaemon and not silent), handles signals.
-pub async fn main_loop(ctx: &mut DaemonContext, signals: &mut Signals) -> LoopExit {
-    let section = &ctx.config.supervisor.supervisord;
-    let log = PlaceholderLog {
-        level: section.loglevel,
-        to_stdout: section.nodaemon && !section.silent,
+/// The main log sink of the HTTP layer.
+struct HttpLog(MainLogHandle);
+
+impl ServerLog for HttpLog {
+    fn log(&self, level: LogLevel, message: &str) {
+        self.0.log(level, message);
+    }
+}
+
+fn main_log_path(config: &LoadedConfig) -> Option<PathBuf> {
+    match &config.supervisor.supervisord.logfile {
+        MainLogFile::Path(p) => Some(p.clone()),
+        MainLogFile::Syslog => None,
+    }
+}
+
+fn open_main_log(
+    config: &LoadedConfig,
+) -> std::io::Result<(MainLogHandle, std::thread::JoinHandle<MainLog>)> {
+    let s = &config.supervisor.supervisord;
+    let log = MainLog::open(&MainLogConfig {
+        path: main_log_path(config),
+        maxbytes: u64::try_from(s.logfile_maxbytes).unwrap_or(0),
+        backups: u32::try_from(s.logfile_backups).unwrap_or(0),
+        echo_stdout: s.nodaemon && !s.silent,
+    })?;
+    mainlog::spawn_writer(log, s.loglevel)
+}
+
+fn clean_auto_logs(config: &LoadedConfig, log: &MainLogHandle) {
+    let s = &config.supervisor.supervisord;
+    if s.nocleanup {
+        return;
+    }
+    let cleanup = autolog::clear_auto_logs(&s.childlogdir, &s.identifier);
+    for warning in cleanup.warnings {
+        log.log(LogLevel::Warn, warning);
+    }
+}
+
+fn reload_fn(config_path: &Path, lifetime: &Lifetime, config: &LoadedConfig) -> Reload {
+    let path = config_path.to_path_buf();
+    let ctx = Arc::clone(&lifetime.load_context);
+    let identifier = config.supervisor.supervisord.identifier.clone();
+    Arc::new(move || {
+        load_supervisor_config(&path, &ctx)
+            .map(|mut c| {
+                // `-i` and the other command-line values stay as they were at startup.
+                c.supervisord.identifier.clone_from(&identifier);
+                c
+            })
+            .map_err(|errors| {
+                errors
+                    .first()
+                    .map_or_else(|| "unknown error".to_owned(), |e| e.problem.clone())
+            })
+    })
+}
+
+/// One run of the daemon: returns when the model's shutdown or restart sequence completes.
+pub async fn main_loop(
+    ctx: &mut DaemonContext,
+    signals: &mut Signals,
+    lifetime: &mut Lifetime,
+) -> LoopExit {
+    let (log, writer) = match open_main_log(&ctx.config) {
+        Ok(opened) => opened,
+        Err(err) => {
+            let path = main_log_path(&ctx.config).unwrap_or_default();
+            eprintln!("Error: cannot open the main log {}: {err}", path.display());
+            return LoopExit::Failed;
+        }
     };
     for (level, message) in ctx.messages.in_log_order() {
         log.log(level, message);
     }
-    let (level, line) = ctx.write_pidfile();
-    log.log(level, &line);
-    while let Some(event) = signals.recv().await {
-        let (level, line) = event.log_line(false);
-        log.log(level, &line);
-        match event {
-            SignalEvent::Shutdown(_) => return LoopExit::Shutdown,
-            SignalEvent::Restart => return LoopExit::Restart,
-            SignalEvent::ReopenLogs => {
-                let (level, line) = SignalEvent::reopened_line();
-                log.log(level, line);
-            }
+    clean_auto_logs(&ctx.config, &log);
+
+    let section = &ctx.config.supervisor.supervisord;
+    let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+    let mut host = RealHost::new(
+        HostSettings {
+            daemon_env: std::env::vars().collect(),
+            childlogdir: section.childlogdir.clone(),
+            identifier: section.identifier.clone(),
+            debug_output: section.loglevel <= LogLevel::Debug,
+        },
+        reports_tx,
+    );
+    let model = Supervisor::new(
+        &ctx.config.supervisor,
+        section.identifier.clone(),
+        &mut host,
+    );
+    let (manager, handle) = Manager::new(model, host, reports_rx, log.clone(), lifetime.origin);
+
+    let namespace = SupervisorNamespace::new(
+        handle.clone(),
+        main_log_path(&ctx.config),
+        log.clone(),
+        reload_fn(&ctx.config_path, lifetime, &ctx.config),
+    );
+    let dispatcher = Arc::new(Dispatcher::new().with(Arc::new(namespace)));
+    let services = Services {
+        dispatcher,
+        tails: Tails::new(handle.clone(), main_log_path(&ctx.config)),
+        pages: None,
+        log: Some(Arc::new(HttpLog(log.clone()))),
+    };
+    let stop_servers = CancellationToken::new();
+    for listener in &ctx.prepared.listeners {
+        log.log(LogLevel::Info, "RPC interface 'supervisor' initialized");
+        if let Some(warning) = listener.startup_warning() {
+            log.log(LogLevel::Critical, warning);
         }
     }
-    LoopExit::Shutdown
+    let servers = ctx
+        .prepared
+        .server
+        .take()
+        .map(|server| tokio::spawn(server.serve_services(services, stop_servers.clone())));
+
+    let (level, line) = ctx.write_pidfile();
+    log.log(level, line);
+
+    let Some(reaped) = lifetime.reaped.take() else {
+        log.log(
+            LogLevel::Critical,
+            "no SIGCHLD handler: cannot supervise children",
+        );
+        return LoopExit::Failed;
+    };
+    // A task of its own: signal handling below calls into the manager and must not starve it.
+    let mut run = tokio::spawn(manager.run(reaped));
+    let end = loop {
+        tokio::select! {
+            joined = &mut run => match joined {
+                Ok((end, reaped)) => {
+                    lifetime.reaped = Some(reaped);
+                    break end;
+                }
+                Err(err) => {
+                    log.log(LogLevel::Critical, format!("the process manager failed: {err}"));
+                    break RunEnd::Exit;
+                }
+            },
+            Some(event) = signals.recv() => {
+                let sig = event.number();
+                let reopen = event == SignalEvent::ReopenLogs;
+                let children = handle
+                    .with(move |core, _| {
+                        core.model.handle_signal(sig);
+                        if reopen { core.host.all_children() } else { Vec::new() }
+                    })
+                    .await
+                    .unwrap_or_default();
+                if reopen {
+                    let _ = log.reopen().await;
+                    for io in children {
+                        for capture in io.captures() {
+                            let _ = capture.reopen().await;
+                        }
+                    }
+                    log.log(LogLevel::Info, "supervisord logreopen");
+                }
+            }
+        }
+    };
+
+    stop_servers.cancel();
+    if let Some(servers) = servers {
+        let _ = servers.await;
+    }
+    drop(handle);
+    drop(log);
+    // Every line is on disk before the process exits or restarts; bounded, so that a handle
+    // kept by a stray task can never keep the daemon from exiting.
+    let joined = tokio::task::spawn_blocking(move || writer.join());
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), joined).await;
+    match end {
+        RunEnd::Exit => LoopExit::Shutdown,
+        RunEnd::Restart => LoopExit::Restart,
+    }
 }

@@ -29,7 +29,7 @@ use crate::check_config::{self, CheckOptions};
 use crate::host::{self, SystemAccounts, SystemResolver};
 use args::{CommandLine, Invocation, UsageError};
 use config::ConfigFailure;
-use main_loop::{DaemonContext, LoopExit};
+use main_loop::{DaemonContext, Lifetime, LoopExit};
 use messages::StartupMessages;
 use signals::Signals;
 
@@ -181,11 +181,25 @@ async fn serve(mut daemon: DaemonContext, ctx: &LoadContext<'static>) -> ExitCod
             return ExitCode::from(2);
         }
     };
+    let reaped = match supvisors_proc::reaper::start_reaper() {
+        Ok(reaped) => reaped,
+        Err(err) => {
+            eprintln!("Error: cannot install the SIGCHLD handler: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut lifetime = Lifetime {
+        reaped: Some(reaped),
+        load_context: std::sync::Arc::new(load_context(ctx.cwd.clone())),
+        origin: std::time::Instant::now(),
+    };
     loop {
-        let exit = main_loop::main_loop(&mut daemon, &mut signals).await;
+        let exit = main_loop::main_loop(&mut daemon, &mut signals, &mut lifetime).await;
         daemon.remove_pidfile();
-        if exit == LoopExit::Shutdown {
-            return ExitCode::SUCCESS;
+        match exit {
+            LoopExit::Shutdown => return ExitCode::SUCCESS,
+            LoopExit::Failed => return ExitCode::from(2),
+            LoopExit::Restart => {}
         }
         // Restart: the reference builds its options anew from the same command line.
         let DaemonContext {

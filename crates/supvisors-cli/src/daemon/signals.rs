@@ -7,8 +7,6 @@
 
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
-use supvisors_rules::values::LogLevel;
-
 /// What a received signal asks the daemon to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignalEvent {
@@ -21,32 +19,15 @@ pub enum SignalEvent {
 }
 
 impl SignalEvent {
-    /// The main log line for this signal; `shutting_down` tells whether a shutdown is already
-    /// under way (a SIGHUP is then ignored).
-    pub fn log_line(&self, shutting_down: bool) -> (LogLevel, String) {
+    /// The signal number (the process model logs the reference's line for it).
+    pub fn number(self) -> i32 {
         match self {
-            SignalEvent::Shutdown(name) => (
-                LogLevel::Warn,
-                format!("received {name} indicating exit request"),
-            ),
-            SignalEvent::Restart if shutting_down => (
-                LogLevel::Warn,
-                "ignored SIGHUP indicating restart request (shutdown in progress)".into(),
-            ),
-            SignalEvent::Restart => (
-                LogLevel::Warn,
-                "received SIGHUP indicating restart request".into(),
-            ),
-            SignalEvent::ReopenLogs => (
-                LogLevel::Info,
-                "received SIGUSR2 indicating log reopen request".into(),
-            ),
+            SignalEvent::Shutdown("SIGINT") => 2,
+            SignalEvent::Shutdown("SIGQUIT") => 3,
+            SignalEvent::Shutdown(_) => 15,
+            SignalEvent::Restart => 1,
+            SignalEvent::ReopenLogs => 12,
         }
-    }
-
-    /// The line the main log writes once it has reopened its file (after [`Self::log_line`]).
-    pub fn reopened_line() -> (LogLevel, &'static str) {
-        (LogLevel::Info, "supervisord logreopen")
     }
 }
 
@@ -89,29 +70,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn log_lines_have_the_reference_texts() {
-        assert_eq!(
-            SignalEvent::Shutdown("SIGINT").log_line(false),
-            (
-                LogLevel::Warn,
-                "received SIGINT indicating exit request".into()
-            )
-        );
-        assert_eq!(
-            SignalEvent::Restart.log_line(true).1,
-            "ignored SIGHUP indicating restart request (shutdown in progress)"
-        );
-        assert_eq!(
-            SignalEvent::Restart.log_line(false).1,
-            "received SIGHUP indicating restart request"
-        );
-        assert_eq!(
-            SignalEvent::ReopenLogs.log_line(false),
-            (
-                LogLevel::Info,
-                "received SIGUSR2 indicating log reopen request".into()
-            )
-        );
+    fn events_carry_the_signal_numbers() {
+        assert_eq!(SignalEvent::Shutdown("SIGINT").number(), 2);
+        assert_eq!(SignalEvent::Shutdown("SIGTERM").number(), 15);
+        assert_eq!(SignalEvent::Restart.number(), 1);
+        assert_eq!(SignalEvent::ReopenLogs.number(), 12);
     }
 
     #[test]

@@ -119,7 +119,13 @@ impl RealHost {
             .transpose()
     }
 
-    fn capture_config(&self, pid: i32, channel: Channel, log: &ChannelLog, strip_ansi: bool) -> CaptureConfig {
+    fn capture_config(
+        &self,
+        pid: i32,
+        channel: Channel,
+        log: &ChannelLog,
+        strip_ansi: bool,
+    ) -> CaptureConfig {
         CaptureConfig {
             pid,
             channel: Some(channel),
@@ -143,9 +149,8 @@ impl Host for RealHost {
     }
 
     fn spawn(&mut self, req: &SpawnRequest) -> Result<i32, String> {
-        let dispatch_err = |e: std::io::Error| {
-            format!("unknown error making dispatchers for '{}': {e}", req.name)
-        };
+        let dispatch_err =
+            |e: std::io::Error| format!("unknown error making dispatchers for '{}': {e}", req.name);
         // Log files are opened before the fork: a failure is a spawn error, as in the reference.
         let out_file = Self::open_log(&req.stdout).map_err(dispatch_err)?;
         let err_file = Self::open_log(&req.stderr).map_err(dispatch_err)?;
@@ -202,7 +207,11 @@ impl Host for RealHost {
         match kill(target, signal) {
             Ok(()) => Ok(()),
             Err(nix::errno::Errno::ESRCH) => Err(KillError::Esrch),
-            Err(e) => Err(KillError::Other(format!("[Errno {}] {}", e as i32, e.desc()))),
+            Err(e) => Err(KillError::Other(format!(
+                "[Errno {}] {}",
+                e as i32,
+                e.desc()
+            ))),
         }
     }
 

@@ -31,7 +31,10 @@ type Call = Box<dyn FnOnce(&mut Core, Clock) + Send>;
 enum Msg {
     Call(Call),
     /// A child exited and its pipes are drained.
-    Exited { pid: i32, status: i32 },
+    Exited {
+        pid: i32,
+        status: i32,
+    },
 }
 
 /// The manager is gone (the daemon is stopping): the call was not made.
@@ -162,8 +165,16 @@ impl Manager {
     }
 
     /// Runs until the model completes a shutdown or a restart sequence. `reaped` is the
-    /// daemon's single source of child exit statuses.
-    pub async fn run(mut self, reaped: &mut mpsc::UnboundedReceiver<Reaped>) -> RunEnd {
+    /// daemon's single source of child exit statuses; it is handed back for the next run.
+    pub async fn run(
+        mut self,
+        mut reaped: mpsc::UnboundedReceiver<Reaped>,
+    ) -> (RunEnd, mpsc::UnboundedReceiver<Reaped>) {
+        let end = self.run_with(&mut reaped).await;
+        (end, reaped)
+    }
+
+    async fn run_with(&mut self, reaped: &mut mpsc::UnboundedReceiver<Reaped>) -> RunEnd {
         self.flush_outputs();
         loop {
             let now = clock(self.origin);
@@ -244,7 +255,10 @@ impl Manager {
                 error,
             } => self.log.log(
                 crate::model::Level::Error,
-                format!("cannot write the {} log of pid {pid}: {error}", channel.name()),
+                format!(
+                    "cannot write the {} log of pid {pid}: {error}",
+                    channel.name()
+                ),
             ),
         }
     }

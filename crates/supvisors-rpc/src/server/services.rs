@@ -35,16 +35,8 @@ pub trait Pages: Send + Sync {
     fn handle(&self, request: PageRequest) -> Option<PageFuture>;
 }
 
-/// Severity of a server log line, named after supervisord's levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogLevel {
-    /// `CRIT`: an unexpected failure while handling a request.
-    Critical,
-    /// `ERRO`: an invalid request.
-    Error,
-    /// `TRAC`: each XML-RPC call and its outcome.
-    Trace,
-}
+/// Levels of the lines the server logs (CRIT, ERRO, TRAC): the daemon's one level type.
+pub use supvisors_rules::values::LogLevel;
 
 /// Receives the log lines the reference server writes to the main log.
 pub trait ServerLog: Send + Sync {

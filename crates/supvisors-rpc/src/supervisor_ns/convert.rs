@@ -55,7 +55,10 @@ pub fn config_info(c: &ConfigInfo) -> Value {
         ("startretries", int(c.startretries)),
         ("startsecs", int(c.startsecs)),
         ("stdout_capture_maxbytes", int(c.stdout_capture_maxbytes)),
-        ("stdout_events_enabled", Value::Bool(c.stdout_events_enabled)),
+        (
+            "stdout_events_enabled",
+            Value::Bool(c.stdout_events_enabled),
+        ),
         ("stdout_logfile", Value::string(&c.stdout_logfile)),
         ("stdout_logfile_backups", int(c.stdout_logfile_backups)),
         ("stdout_logfile_maxbytes", int(c.stdout_logfile_maxbytes)),
@@ -63,7 +66,10 @@ pub fn config_info(c: &ConfigInfo) -> Value {
         ("stopsignal", Value::Int(c.stopsignal)),
         ("stopwaitsecs", int(c.stopwaitsecs)),
         ("stderr_capture_maxbytes", int(c.stderr_capture_maxbytes)),
-        ("stderr_events_enabled", Value::Bool(c.stderr_events_enabled)),
+        (
+            "stderr_events_enabled",
+            Value::Bool(c.stderr_events_enabled),
+        ),
         ("stderr_logfile", Value::string(&c.stderr_logfile)),
         ("stderr_logfile_backups", int(c.stderr_logfile_backups)),
         ("stderr_logfile_maxbytes", int(c.stderr_logfile_maxbytes)),

@@ -98,6 +98,8 @@ impl LogTails for Tails {
     }
 
     fn main_tail(&self) -> TailFuture {
-        Box::pin(std::future::ready(self.main_log.as_deref().and_then(follow)))
+        Box::pin(std::future::ready(
+            self.main_log.as_deref().and_then(follow),
+        ))
     }
 }

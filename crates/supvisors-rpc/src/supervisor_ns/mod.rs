@@ -70,7 +70,11 @@ fn signal_arg(v: &Value) -> SignalArg {
     match v {
         Value::Int(i) => SignalArg::Int(i64::from(*i)),
         Value::Bool(b) => SignalArg::Int(i64::from(*b)),
-        other => SignalArg::Str(other.as_str().map_or_else(|| format!("{other:?}"), str::to_owned)),
+        other => SignalArg::Str(
+            other
+                .as_str()
+                .map_or_else(|| format!("{other:?}"), str::to_owned),
+        ),
     }
 }
 
@@ -114,7 +118,10 @@ impl SupervisorNamespace {
 
     async fn deferred<F>(&self, f: F) -> Result<Value, Fault>
     where
-        F: FnOnce(&mut supvisors_proc::driver::Core, supvisors_proc::model::Clock) -> Result<Outcome, supvisors_proc::model::Fault>
+        F: FnOnce(
+                &mut supvisors_proc::driver::Core,
+                supvisors_proc::model::Clock,
+            ) -> Result<Outcome, supvisors_proc::model::Fault>
             + Send
             + 'static,
     {
@@ -135,7 +142,8 @@ impl SupervisorNamespace {
             }
             "getIdentification" => {
                 expect_arity(&params, 0, 0)?;
-                self.state_checked(|c| Value::string(c.model.identifier())).await
+                self.state_checked(|c| Value::string(c.model.identifier()))
+                    .await
             }
             "getState" => {
                 expect_arity(&params, 0, 0)?;
@@ -158,7 +166,10 @@ impl SupervisorNamespace {
                 expect_arity(&params, 2, 0)?;
                 let (offset, length) = (to_int(&params[0])?, to_int(&params[1])?);
                 self.state_checked(|_| ()).await?;
-                let path = self.main_log.clone().ok_or_else(|| Fault::bare(FaultCode::NoFile))?;
+                let path = self
+                    .main_log
+                    .clone()
+                    .ok_or_else(|| Fault::bare(FaultCode::NoFile))?;
                 logs::read(path, offset, length).await
             }
             "clearLog" => {
@@ -172,17 +183,26 @@ impl SupervisorNamespace {
                     .clear()
                     .await
                     .map_err(|e| Fault::new(FaultCode::Failed, Some(e)))?;
-                self.log.log(supvisors_proc::model::Level::Info, "reopening log file");
+                self.log
+                    .log(supvisors_proc::model::Level::Info, "reopening log file");
                 Ok(Value::Bool(true))
             }
             "shutdown" => {
                 expect_arity(&params, 0, 0)?;
-                let r = self.manager.with(|c, _| c.model.shutdown()).await.map_err(gone)??;
+                let r = self
+                    .manager
+                    .with(|c, _| c.model.shutdown())
+                    .await
+                    .map_err(gone)??;
                 Ok(Value::Bool(r))
             }
             "restart" => {
                 expect_arity(&params, 0, 0)?;
-                let r = self.manager.with(|c, _| c.model.restart()).await.map_err(gone)??;
+                let r = self
+                    .manager
+                    .with(|c, _| c.model.restart())
+                    .await
+                    .map_err(gone)??;
                 Ok(Value::Bool(r))
             }
             "reloadConfig" => {
@@ -197,7 +217,8 @@ impl SupervisorNamespace {
                     .with(move |c, _| c.model.reload_config(parsed))
                     .await
                     .map_err(gone)??;
-                let names = |v: Vec<String>| Value::Array(v.into_iter().map(Value::string).collect());
+                let names =
+                    |v: Vec<String>| Value::Array(v.into_iter().map(Value::string).collect());
                 Ok(Value::Array(vec![Value::Array(vec![
                     names(diff.added),
                     names(diff.changed),
@@ -241,7 +262,9 @@ impl SupervisorNamespace {
                     .with(|c, now| c.model.get_all_process_info(now, &c.host))
                     .await
                     .map_err(gone)??;
-                Ok(Value::Array(infos.iter().map(convert::process_info).collect()))
+                Ok(Value::Array(
+                    infos.iter().map(convert::process_info).collect(),
+                ))
             }
             "getAllConfigInfo" => {
                 expect_arity(&params, 0, 0)?;
@@ -250,7 +273,9 @@ impl SupervisorNamespace {
                     .with(|c, _| c.model.get_all_config_info())
                     .await
                     .map_err(gone)??;
-                Ok(Value::Array(infos.iter().map(convert::config_info).collect()))
+                Ok(Value::Array(
+                    infos.iter().map(convert::config_info).collect(),
+                ))
             }
             "startProcess" | "stopProcess" | "startProcessGroup" | "stopProcessGroup" => {
                 expect_arity(&params, 1, 1)?;
@@ -258,12 +283,16 @@ impl SupervisorNamespace {
                 let wait = wait_arg(&params, 1);
                 match m {
                     "startProcess" => {
-                        self.deferred(move |c, now| c.model.start_process(&name, wait, now, &mut c.host))
-                            .await
+                        self.deferred(move |c, now| {
+                            c.model.start_process(&name, wait, now, &mut c.host)
+                        })
+                        .await
                     }
                     "stopProcess" => {
-                        self.deferred(move |c, now| c.model.stop_process(&name, wait, now, &mut c.host))
-                            .await
+                        self.deferred(move |c, now| {
+                            c.model.stop_process(&name, wait, now, &mut c.host)
+                        })
+                        .await
                     }
                     "startProcessGroup" => {
                         self.deferred(move |c, now| {
@@ -390,7 +419,9 @@ impl SupervisorNamespace {
                         let _ = capture.clear().await;
                     }
                 }
-                Ok(Value::Array(results.iter().map(convert::process_result).collect()))
+                Ok(Value::Array(
+                    results.iter().map(convert::process_result).collect(),
+                ))
             }
             "sendProcessStdin" => {
                 expect_arity(&params, 2, 0)?;
@@ -398,7 +429,10 @@ impl SupervisorNamespace {
                     Value::String(s) | Value::Raw(s) => s.clone().into_bytes(),
                     Value::Base64(b) => b.clone(),
                     other => {
-                        return Err(Fault::new(FaultCode::IncorrectParameters, Some(python_str(other))));
+                        return Err(Fault::new(
+                            FaultCode::IncorrectParameters,
+                            Some(python_str(other)),
+                        ));
                     }
                 };
                 let name = string_arg(&params, 0)?;

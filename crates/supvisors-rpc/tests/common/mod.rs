@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use supvisors_rpc::dispatch::{CallFuture, Dispatcher, MethodInfo, Namespace, expect_arity};
 use supvisors_rpc::server::{
-    Auth, ListenerConfig, ListenerKind, LogTails, Pages, Server, ServerLog, Services, TailFuture, TailStream,
+    Auth, ListenerConfig, ListenerKind, LogTails, Pages, Server, ServerLog, Services, TailFuture,
+    TailStream,
 };
 use supvisors_rpc::{Fault, FaultCode, Value};
 use tokio::sync::Notify;
@@ -98,8 +99,8 @@ pub const TAIL_MTIME: u64 = 1_795_491_299;
 
 impl LogTails for TestTails {
     fn process_tail(&self, namespec: &str, channel: &str) -> TailFuture {
-        let tail =
-            (namespec == "grp:proc" && channel == "stdout").then(|| stream(&["first\n", "second\n"]));
+        let tail = (namespec == "grp:proc" && channel == "stdout")
+            .then(|| stream(&["first\n", "second\n"]));
         Box::pin(std::future::ready(tail))
     }
     fn main_tail(&self) -> TailFuture {
