@@ -52,6 +52,11 @@ impl Routes {
         if let Some(auth) = &self.auth
             && !auth.accepts(request.headers())
         {
+            // Read the request to its end first, as medusa does: a client still sending its
+            // body when the connection closes would see a broken pipe instead of the 401.
+            let _ = Limited::new(request.into_body(), MAX_BODY as usize)
+                .collect()
+                .await;
             return unauthorized();
         }
         // medusa unquotes the path before any handler looks at it.
