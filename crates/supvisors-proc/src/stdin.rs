@@ -6,7 +6,7 @@
 
 use std::io;
 use std::os::fd::OwnedFd;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::net::unix::pipe;
@@ -18,30 +18,52 @@ use tokio::sync::mpsc;
 pub struct StdinClosed;
 
 /// Writer side of a child's stdin; dropping it closes the pipe once the queue is written.
+///
+/// The writer task starts at the first send: most children never receive anything on stdin,
+/// and a thousand idle tasks would cost memory for nothing.
 #[derive(Debug)]
 pub struct StdinWriter {
-    tx: mpsc::UnboundedSender<Vec<u8>>,
+    fd: Mutex<Option<OwnedFd>>,
+    tx: OnceLock<mpsc::UnboundedSender<Vec<u8>>>,
     closed: Arc<AtomicBool>,
 }
 
 impl StdinWriter {
-    /// Starts the writer task on the current runtime for the write end `fd`.
+    /// A writer for the write end `fd`; the task runs on the runtime of the first send.
     pub fn start(fd: OwnedFd) -> io::Result<Self> {
-        let pipe = pipe::Sender::from_owned_fd(fd)?;
-        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-        let closed = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&closed);
-        tokio::spawn(async move {
-            while let Some(data) = rx.recv().await {
-                if write_all(&pipe, &data).await.is_err() {
-                    // EPIPE or any other error: the reference closes the dispatcher.
+        Ok(Self {
+            fd: Mutex::new(Some(fd)),
+            tx: OnceLock::new(),
+            closed: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    fn sender(&self) -> &mpsc::UnboundedSender<Vec<u8>> {
+        self.tx.get_or_init(|| {
+            let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+            let fd = self.fd.lock().ok().and_then(|mut fd| fd.take());
+            let pipe = fd.map(pipe::Sender::from_owned_fd);
+            let flag = Arc::clone(&self.closed);
+            match pipe {
+                Some(Ok(pipe)) => {
+                    tokio::spawn(async move {
+                        while let Some(data) = rx.recv().await {
+                            if write_all(&pipe, &data).await.is_err() {
+                                // EPIPE or any other error: the reference closes the dispatcher.
+                                flag.store(true, Ordering::Release);
+                                rx.close();
+                                return;
+                            }
+                        }
+                    });
+                }
+                _ => {
                     flag.store(true, Ordering::Release);
                     rx.close();
-                    return;
                 }
             }
-        });
-        Ok(Self { tx, closed })
+            tx
+        })
     }
 
     /// Queues `data`; fails once the channel is closed.
@@ -49,12 +71,12 @@ impl StdinWriter {
         if self.is_closed() {
             return Err(StdinClosed);
         }
-        self.tx.send(data.into()).map_err(|_| StdinClosed)
+        self.sender().send(data.into()).map_err(|_| StdinClosed)
     }
 
     /// True when writes can no longer reach the child.
     pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire) || self.tx.is_closed()
+        self.closed.load(Ordering::Acquire) || self.tx.get().is_some_and(|tx| tx.is_closed())
     }
 }
 
