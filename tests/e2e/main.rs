@@ -2,6 +2,7 @@
 
 mod breed;
 mod check_config;
+mod compat;
 mod ini_dialects;
 mod reference_configs;
 mod rules_resolution;

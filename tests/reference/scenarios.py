@@ -1,0 +1,231 @@
+"""Sections of xmlrpc_scenario.py, one per compat configuration: each calls every method the
+configuration makes meaningful, with good and bad arguments, through a Session."""
+S = 'supervisor.'
+
+
+def by_name(results):
+    """Group and all operations report processes in completion order: sorted here."""
+    return sorted(results, key=lambda r: (r['group'], r['name']))
+
+
+def pid_of(value):
+    """Keys a bare pid so the Rust side normalizes it like every other pid."""
+    return {'pid': value}
+
+
+def basic_rpc(s):
+    c = s.call
+    for name in ['getAPIVersion', 'getVersion', 'getSupervisorVersion', 'getIdentification',
+                 'getState']:
+        c(S + name)
+    c(S + 'getPID', shape=pid_of)
+    c(S + 'getPID', 1)
+    c('system.listMethods')
+    for method in [S + 'startProcess', S + 'getAPIVersion', 'system.multicall', 'nosuch',
+                   S + 'nosuch']:
+        c('system.methodSignature', method)
+        c('system.methodHelp', method)
+    for method in [S + 'nosuch', 'nosuch.foo', 'foo', 'a.b.c', S + '_update']:
+        c(method)
+    for name in ['sleeper', 'quick', 'exiter', 'manual', 'nofile', 'multi:multi_00',
+                 'multi_00', 'multi', 'multi:', 'grp:a', 'a', 'nosuch', 'grp:*', 'nosuch:x']:
+        c(S + 'getProcessInfo', name)
+    c(S + 'getProcessInfo')
+    c(S + 'getAllProcessInfo')
+    c(S + 'getAllConfigInfo')
+    c('system.multicall', [{'methodName': S + 'getPID'},
+                           {'methodName': S + 'getProcessInfo', 'params': ['nosuch']}],
+      shape=lambda r: [pid_of(r[0]), r[1]])
+    c('system.multicall', [{'methodName': 'system.multicall', 'params': [[]]}, {'params': []},
+                           {'methodName': S + 'getAPIVersion'}, {'methodName': S + 'nosuch'},
+                           {'methodName': S + 'getPID', 'params': [1]}])
+    c('system.multicall', [])
+    # Start, stop and signal, single processes.
+    c(S + 'startProcess', 'sleeper')
+    c(S + 'startProcess', 'nofile')
+    c(S + 'startProcess', 'quick')
+    c(S + 'startProcess', 'nosuch')
+    c(S + 'startProcess', 'sleeper', True, 'extra')
+    c(S + 'startProcess', 'manual')
+    c(S + 'getProcessInfo', 'manual')
+    c(S + 'stopProcess', 'manual')
+    c(S + 'stopProcess', 'manual')
+    c(S + 'signalProcess', 'manual', 'BOGUS')
+    c(S + 'signalProcess', 'manual', 'HUP')
+    c(S + 'startProcess', 'manual', False)
+    s.wait_state('manual', 'RUNNING')
+    for sig in ['WINCH', 'sigcont', '18', 18, 'SIGWINCH', '999', 999, 'BOGUS']:
+        c(S + 'signalProcess', 'manual', sig)
+    c(S + 'sendProcessStdin', 'manual', 5)
+    c(S + 'sendProcessStdin', 'manual', 'hello\n')
+    s.wait_output('manual', 'hello\n')
+    c(S + 'readProcessStdoutLog', 'manual', 0, 0)
+    c(S + 'sendProcessStdin', 'grp:a', 'x')
+    c(S + 'sendProcessStdin', 'nosuch', 'x')
+    # Groups.
+    c(S + 'startProcessGroup', 'grp', shape=by_name)
+    c(S + 'startProcess', 'grp:*', shape=by_name)
+    c(S + 'startProcessGroup', 'nosuch', shape=by_name)
+    c(S + 'signalProcessGroup', 'grp', 'BOGUS', shape=by_name)
+    c(S + 'signalProcessGroup', 'grp', 'WINCH', shape=by_name)
+    c(S + 'signalAllProcesses', 'WINCH', shape=by_name)
+    c(S + 'stopProcessGroup', 'grp', shape=by_name)
+    c(S + 'stopProcessGroup', 'grp', shape=by_name)
+    c(S + 'stopProcess', 'grp:a')
+    c(S + 'readProcessStdoutLog', 'grp:*', 0, 0)
+    c(S + 'clearProcessLogs', 'grp')
+    c(S + 'sendRemoteCommEvent', 'a', 'b')
+    c(S + 'sendRemoteCommEvent', 'a')
+    c(S + 'removeProcessGroup', 'empty')
+    c(S + 'removeProcessGroup', 'empty')
+    c(S + 'addProcessGroup', 'nosuch')
+    c(S + 'addProcessGroup', 'grp')
+    c(S + 'removeProcessGroup', 'multi')
+    c(S + 'getAllProcessInfo')
+    c(S + 'stopAllProcesses', shape=by_name)
+    c(S + 'stopAllProcesses', shape=by_name)
+    c(S + 'startAllProcesses', shape=by_name)
+    # exiter exits 2 s after RUNNING; quick may still be between its two attempts.
+    s.wait_state('exiter', 'EXITED')
+    s.wait_state('quick', 'FATAL')
+    c(S + 'getAllProcessInfo')
+
+
+def failing_rpc(s):
+    c = s.call
+    for name in ['nofile', 'noexec', 'isdir', 'empty', 'badchdir']:
+        c(S + 'startProcess', name)
+        c(S + 'getProcessInfo', name)
+    c(S + 'readProcessStderrLog', 'badchdir', 0, 0)
+    c(S + 'readProcessStdoutLog', 'badchdir', 0, 0)
+    c(S + 'startProcess', 'quick')
+    c(S + 'startProcess', 'zero')
+    s.wait_state('zero', 'EXITED')
+    c(S + 'getProcessInfo', 'zero')
+    c(S + 'stopProcess', 'quick')
+    c(S + 'getAllProcessInfo')
+
+
+def stop_rpc(s):
+    c = s.call
+    s.wait_state('cycling', 'BACKOFF')
+    c(S + 'stopProcess', 'cycling')
+    c(S + 'getProcessInfo', 'cycling')
+    c(S + 'stopProcess', 'cycling')
+    c(S + 'getProcessInfo', 'stubborn')
+
+
+def shutdown_rpc(s):
+    """Shutdown while stubborn takes two seconds to stop: only a few calls still work."""
+    c = s.call
+    c(S + 'shutdown')
+    c(S + 'getState')
+    c(S + 'shutdown')
+    c(S + 'getProcessInfo', 'stubborn')
+    c('system.listMethods', shape=len)
+    c(S + 'sendRemoteCommEvent', 'a', 'b')
+    c('system.multicall', [{'methodName': S + 'getState'}])
+
+
+def logs_rpc(s):
+    c = s.call
+    for name, channel in [('talker', 'Stdout'), ('talker', 'Stderr'), ('merged', 'Stdout')]:
+        for args in [(0, 0), (-5, 0), (-5, 1), (5, -1), (1000, 0), (2, 3), (0, 1000), (-1000, 0)]:
+            c(S + 'read%sLog' % channel, name, *args)
+    c(S + 'readProcessLog', 'talker', 0, 0)
+    c(S + 'readProcessStderrLog', 'merged', 0, 0)
+    c(S + 'readProcessStdoutLog', 'silent', 0, 0)
+    c(S + 'readProcessStderrLog', 'silent', 0, 0)
+    c(S + 'readProcessStdoutLog', 'nosuch', 0, 0)
+    for args in [(0, 5), (10000, 5), (2, 3), (0, 0), (-1, 5), (0, -1)]:
+        c(S + 'tailProcessStdoutLog', 'talker', *args)
+    c(S + 'tailProcessStdoutLog', 'silent', 0, 10)
+    c(S + 'tailProcessStderrLog', 'merged', 0, 10)
+    c(S + 'tailProcessStdoutLog', 'burst', 0, 20)
+    c(S + 'sendProcessStdin', 'talker', 'hello\n')
+    s.wait_output('talker', 'hello\n')
+    c(S + 'tailProcessStdoutLog', 'talker', 0, 100)
+    c(S + 'tailProcessLog', 'talker', 0, 100)
+    c(S + 'readLog', -5, 1)
+    c(S + 'readLog', 0, -1)
+    c(S + 'readLog', 0, 0, shape=type_name)
+    c(S + 'readLog', 10 ** 7, 0)
+    c(S + 'readMainLog', -100, 0, shape=len)
+    c(S + 'clearProcessLogs', 'talker')
+    c(S + 'readProcessStdoutLog', 'talker', 0, 0)
+    c(S + 'clearProcessLogs', 'silent')
+    c(S + 'clearProcessLogs', 'nosuch')
+    c(S + 'clearProcessLog', 'merged')
+    c(S + 'clearAllProcessLogs', shape=by_name)
+    c(S + 'clearLog')
+
+
+def type_name(value):
+    return type(value).__name__
+
+
+def reload_edited_rpc(s):
+    s.call(S + 'reloadConfig')
+
+
+def reload_updated_rpc(s):
+    c = s.call
+    c(S + 'reloadConfig')
+    c(S + 'addProcessGroup', 'keep')
+    c(S + 'addProcessGroup', 'nosuch')
+    c(S + 'removeProcessGroup', 'keep')
+    c(S + 'removeProcessGroup', 'empty')
+    c(S + 'removeProcessGroup', 'empty')
+    c(S + 'getAllProcessInfo')
+    c(S + 'getAllConfigInfo')
+
+
+def auth_rpc(s):
+    c = s.call
+    c(S + 'getState')
+    c(S + 'getIdentification')
+    c(S + 'getProcessInfo', 'sleeper')
+    for user, password in [('user', 'wrong'), ('', ''), ('nobody', 'thepassword')]:
+        other = type(s)(s.url, user, password)
+        other.call(S + 'getState')
+
+
+def events_rpc(s, events_file):
+    c = s.call
+    c(S + 'sendRemoteCommEvent', 'mytype', 'my data')
+    s.wait_file(events_file, 'my data')
+    c(S + 'stopProcess', 'sleeper')
+    c(S + 'startProcess', 'sleeper')
+    c(S + 'sendProcessStdin', 'talker', 'hello\n')
+    s.wait_file(events_file, 'hello')
+    c(S + 'sendRemoteCommEvent', 'end', 'of scenario')
+    s.wait_file(events_file, 'of scenario')
+
+
+def groups_rpc(s):
+    c = s.call
+    c(S + 'getAllProcessInfo')
+    c(S + 'getAllConfigInfo')
+    c(S + 'startProcess', 'alpha:*', shape=by_name)
+    c(S + 'stopProcessGroup', 'alpha', shape=by_name)
+    c(S + 'startProcess', 'alpha:*', shape=by_name)
+    c(S + 'startProcess', 'alpha:', shape=by_name)
+    c(S + 'stopProcess', 'beta:b1')
+    c(S + 'startProcessGroup', 'beta', False, shape=by_name)
+    s.wait_state('beta:b1', 'RUNNING')
+    c(S + 'getProcessInfo', 'alpha:a1')
+    c(S + 'getProcessInfo', 'a1')
+    c(S + 'stopAllProcesses', shape=by_name)
+    c(S + 'startAllProcesses', shape=by_name)
+
+
+def env_rpc(s):
+    c = s.call
+    c(S + 'getAllConfigInfo')
+    c(S + 'readProcessStdoutLog', 'env', 0, 0)
+    c(S + 'readProcessStdoutLog', 'expand:expand', 0, 0)
+    c(S + 'getProcessInfo', 'expand')
+
+
+SECTIONS = {name: fn for name, fn in globals().items()
+            if name.endswith('_rpc') and callable(fn)}
