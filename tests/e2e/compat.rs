@@ -25,6 +25,8 @@ fn item_16_to_28_31_to_58_61_67_to_71_74_basic_programs() {
             Ctl(&["status", "grp:*", "multi:*"]),
             Ctl(&["start", "nofile"]),
             Ctl(&["start", "quick"]),
+            // `spawn error` comes at the first BACKOFF, retries go on.
+            Py("wait", &["quick", "FATAL"]),
             Ctl(&["start", "sleeper"]),
             Ctl(&["start"]),
             Ctl(&["stop", "grp:a"]),
@@ -61,6 +63,295 @@ fn item_16_to_28_31_to_58_61_67_to_71_74_basic_programs() {
             "ALREADY_STARTED: sleeper",
             "refused connection",
             "exited: manual (terminated by SIGUSR1; not expected)",
+        ],
+    });
+}
+
+#[test]
+fn item_19_20_26_42_43_44_failing_commands() {
+    check(&Scenario {
+        config: "failing",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait", &["nofile", "FATAL"]),
+            Py("wait", &["quick", "FATAL"]),
+            Ctl(&["status"]),
+            Ctl(&["start", "noexec"]),
+            Ctl(&["start", "isdir"]),
+            Ctl(&["start", "empty"]),
+            Ctl(&["start", "badchdir"]),
+            Py("wait", &["badchdir", "FATAL"]),
+            Ctl(&["start", "zero"]),
+            Py("failing_rpc", &[]),
+            Ctl(&["tail", "badchdir", "stderr"]),
+            Ctl(&["status"]),
+            Shutdown,
+            MainLog(None),
+        ],
+        expect: &[
+            "NO_FILE: can't find command '/nonexistent/binary'",
+            "NOT_EXECUTABLE: command at '<DIR>/bin/noexec.sh' is not executable",
+            "is a directory",
+            "SPAWN_ERROR: quick",
+        ],
+    });
+}
+
+#[test]
+fn item_21_22_23_autorestart_and_exit_codes() {
+    check(&Scenario {
+        config: "autorestart",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait_log", &["exited: always (exit status 0; expected)"]),
+            Py("wait", &["always", "RUNNING"]),
+            Py("wait", &["never", "EXITED"]),
+            Py("wait", &["expected", "EXITED"]),
+            Py(
+                "wait_log",
+                &["exited: unexpected (exit status 4; not expected)"],
+            ),
+            Py("wait", &["unexpected", "RUNNING"]),
+            Py("wait", &["manual", "RUNNING"]),
+            Ctl(&["signal", "USR1", "manual"]),
+            Py(
+                "wait_log",
+                &["exited: manual (terminated by SIGUSR1; not expected)"],
+            ),
+            Py("wait", &["manual", "RUNNING"]),
+            Ctl(&["status"]),
+            Py("call", &["supervisor.getProcessInfo", "[\"never\"]"]),
+            Py("call", &["supervisor.getProcessInfo", "[\"expected\"]"]),
+            Py("call", &["supervisor.getAllConfigInfo"]),
+            Shutdown,
+            MainLog(None),
+        ],
+        expect: &[
+            "exited: always (exit status 0; expected)",
+            "exited: expected (exit status 3; expected)",
+            "exited: never (exit status 0; expected)",
+        ],
+    });
+}
+
+#[test]
+fn item_24_25_62_stop_escalation_and_shutdown() {
+    check(&Scenario {
+        config: "stop",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait", &["stubborn", "RUNNING"]),
+            Py("wait", &["family", "RUNNING"]),
+            Py("wait", &["lone", "RUNNING"]),
+            Py("stop_rpc", &[]),
+            Ctl(&["stop", "stubborn"]),
+            Py("call", &["supervisor.getProcessInfo", "[\"stubborn\"]"]),
+            Ctl(&["stop", "family"]),
+            Sh("kill -0 $(cat family.child) 2>/dev/null && echo alive || echo gone"),
+            Ctl(&["stop", "lone"]),
+            // Without stopasgroup the grandchild survives; the test then ends it itself.
+            Sh(
+                "kill -0 $(cat lone.child) 2>/dev/null && echo alive || echo gone; kill $(cat lone.child)",
+            ),
+            Ctl(&["start", "stubborn"]),
+            Py("shutdown_rpc", &[]),
+            Ctl(&["status"]),
+            MainLog(None),
+        ],
+        expect: &[
+            "killing 'stubborn' (<PID>) with SIGKILL",
+            "stopped: stubborn (terminated by SIGKILL)",
+            "\"exitstatus\":-1",
+            "SHUTDOWN_STATE",
+            "gone",
+            "alive",
+        ],
+    });
+}
+
+#[test]
+fn item_51_to_54_75_76_child_logs() {
+    check(&Scenario {
+        config: "logs",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait_file", &["@DIR@/burst.log.1", "line 9\n"]),
+            Py("wait_output", &["talker", "to stdout\n"]),
+            Py("wait_output", &["talker", "to stderr\n", "Stderr"]),
+            Py("wait_output", &["merged", "to stderr\n"]),
+            Py("wait", &["silent", "RUNNING"]),
+            Sh("ls logs | sed 's/[a-z0-9_]\\{8\\}\\.log$/<RAND>.log/' | sort; wc -c burst.log*"),
+            Ctl(&["tail", "talker"]),
+            Ctl(&["tail", "talker", "stderr"]),
+            Ctl(&["tail", "-5", "talker"]),
+            Ctl(&["tail", "merged"]),
+            Ctl(&["tail", "silent"]),
+            Ctl(&["tail", "nosuch"]),
+            Ctl(&["tail", "burst"]),
+            TailF {
+                args: &["talker"],
+                first: "to stdout\n",
+                method: "supervisor.sendProcessStdin",
+                params: "[\"talker\", \"followed\\n\"]",
+                until: "followed\n",
+            },
+            Py("logs_rpc", &[]),
+            Ctl(&["clear", "merged"]),
+            Ctl(&["clear", "nosuch"]),
+            Ctl(&["clear", "all"]),
+            Ctl(&["tail", "merged"]),
+            Sh("wc -c burst.log*; cat logs/* | wc -c"),
+            Shutdown,
+        ],
+        expect: &[
+            "1070 burst.log.1",
+            "talker-stdout---compat-<RAND>.log",
+            "NO_FILE",
+            "BAD_ARGUMENTS",
+            "followed",
+        ],
+    });
+}
+
+#[test]
+fn item_12_13_15_environment_and_expansions() {
+    check(&Scenario {
+        config: "env",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait_output", &["env", "HOME_SET"]),
+            Py("wait_output", &["expand", "\n"]),
+            Ctl(&["tail", "env"]),
+            Ctl(&["tail", "expand"]),
+            Py("env_rpc", &[]),
+            Shutdown,
+            MainLog(None),
+        ],
+        expect: &[
+            "URI=/first%20name",
+            "FOO=from program",
+            "GLOBAL=global value",
+            "global value expand 008 expand <DIR>",
+        ],
+    });
+}
+
+#[test]
+fn item_29_30_46_56_groups_and_priorities() {
+    check(&Scenario {
+        config: "groups",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait", &["solo", "RUNNING"]),
+            Py("wait", &["alpha:a1", "RUNNING"]),
+            Ctl(&["status"]),
+            Py("groups_rpc", &[]),
+            CtlSorted(&["stop", "alpha:*", "beta:*"]),
+            CtlSorted(&["start", "alpha:*"]),
+            CtlSorted(&["restart", "all"]),
+            Ctl(&["status", "alpha:*"]),
+            Ctl(&["avail"]),
+            Shutdown,
+            MainLog(Some("spawned:")),
+            ShutdownLog("stopped:"),
+        ],
+        expect: &["spawned: 'early'", "stopped: solo"],
+    });
+}
+
+#[test]
+fn item_63_66_71_unix_socket_with_sha_password() {
+    check(&Scenario {
+        config: "auth_unix",
+        unix: true,
+        auth: ("user", "thepassword"),
+        steps: &[
+            Py("wait", &["sleeper", "RUNNING"]),
+            Ctl(&["status"]),
+            Ctl(&["-u", "user", "-p", "wrong", "status"]),
+            Ctl(&["-p", "wrong", "pid"]),
+            Py("auth_rpc", &[]),
+            Sh("stat -c %a supervisor.sock"),
+            Shutdown,
+            Sh("test -e supervisor.sock && echo present || echo removed"),
+            Ctl(&["version"]),
+            Ctl(&["status"]),
+        ],
+        expect: &["700", "removed", "no such file", "401"],
+    });
+}
+
+#[test]
+fn item_77_78_event_listener_pool() {
+    check(&Scenario {
+        config: "events",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait", &["listener:listener", "RUNNING"]),
+            Py("wait", &["sleeper", "RUNNING"]),
+            Py("wait_log", &["exited: once (exit status 4; not expected)"]),
+            Py("wait", &["once", "RUNNING"]),
+            Py("events_rpc", &["@DIR@/events.jsonl"]),
+            Events("events.jsonl"),
+            Ctl(&["status"]),
+            Shutdown,
+        ],
+        expect: &[
+            "PROCESS_GROUP_ADDED",
+            "\"eventname\":\"REMOTE_COMMUNICATION\"",
+            "type:mytype\\nmy data",
+            "PROCESS_LOG_STDOUT",
+        ],
+    });
+}
+
+#[test]
+fn item_18_59_60_72_73_reread_update_add_remove_reload() {
+    check(&Scenario {
+        config: "reload",
+        unix: false,
+        auth: NO_AUTH,
+        steps: &[
+            Py("wait", &["cont", "RUNNING"]),
+            Ctl(&["reread"]),
+            Edit("reload_edited"),
+            Py("reload_edited_rpc", &[]),
+            Ctl(&["reread"]),
+            Ctl(&["avail"]),
+            Ctl(&["update"]),
+            Py("wait", &["newp", "RUNNING"]),
+            Ctl(&["status"]),
+            Py("reload_updated_rpc", &[]),
+            Ctl(&["remove", "newp"]),
+            Ctl(&["stop", "newp"]),
+            Ctl(&["remove", "newp"]),
+            Ctl(&["remove", "newp"]),
+            Ctl(&["add", "newp"]),
+            Ctl(&["add", "newp"]),
+            Ctl(&["add", "nosuch"]),
+            Edit("reload"),
+            Ctl(&["reload"]),
+            Py("ready", &[]),
+            Py("wait", &["cont", "RUNNING"]),
+            Ctl(&["status"]),
+            Shutdown,
+            MainLog(None),
+        ],
+        expect: &[
+            "No config updates to processes",
+            "cont: disappeared",
+            "inc1: changed",
+            "newp: available",
+            "[[[\"newp\"],[\"inc1\"],[\"cont\"]]]",
+            "ALREADY_ADDED: keep",
+            "STILL_RUNNING: keep",
         ],
     });
 }

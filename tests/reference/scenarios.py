@@ -44,6 +44,7 @@ def basic_rpc(s):
     c(S + 'startProcess', 'sleeper')
     c(S + 'startProcess', 'nofile')
     c(S + 'startProcess', 'quick')
+    s.wait_state('quick', 'FATAL')
     c(S + 'startProcess', 'nosuch')
     c(S + 'startProcess', 'sleeper', True, 'extra')
     c(S + 'startProcess', 'manual')
@@ -95,10 +96,15 @@ def failing_rpc(s):
     c = s.call
     for name in ['nofile', 'noexec', 'isdir', 'empty', 'badchdir']:
         c(S + 'startProcess', name)
+        if name == 'badchdir':
+            # SPAWN_ERROR comes at the first BACKOFF; FATAL follows on the next tick.
+            s.wait_state(name, 'FATAL')
         c(S + 'getProcessInfo', name)
     c(S + 'readProcessStderrLog', 'badchdir', 0, 0)
     c(S + 'readProcessStdoutLog', 'badchdir', 0, 0)
     c(S + 'startProcess', 'quick')
+    # SPAWN_ERROR comes at the first BACKOFF, while retries go on: wait for the end.
+    s.wait_state('quick', 'FATAL')
     c(S + 'startProcess', 'zero')
     s.wait_state('zero', 'EXITED')
     c(S + 'getProcessInfo', 'zero')
@@ -131,7 +137,7 @@ def logs_rpc(s):
     c = s.call
     for name, channel in [('talker', 'Stdout'), ('talker', 'Stderr'), ('merged', 'Stdout')]:
         for args in [(0, 0), (-5, 0), (-5, 1), (5, -1), (1000, 0), (2, 3), (0, 1000), (-1000, 0)]:
-            c(S + 'read%sLog' % channel, name, *args)
+            c(S + 'readProcess%sLog' % channel, name, *args)
     c(S + 'readProcessLog', 'talker', 0, 0)
     c(S + 'readProcessStderrLog', 'merged', 0, 0)
     c(S + 'readProcessStdoutLog', 'silent', 0, 0)

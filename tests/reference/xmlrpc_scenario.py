@@ -30,7 +30,12 @@ class Session:
         target = self.server
         for part in name.split('.'):
             target = getattr(target, part)
-        return target(*args)
+        try:
+            return target(*args)
+        except (OSError, http.client.HTTPException):
+            # The transport keeps a broken connection after a transport error: start afresh.
+            self.server = proxy(self.url, self.user, self.password)
+            raise
 
     def call(self, name, *args, keep=True, shape=None):
         """Calls name(*args) and records the result or the fault; returns the result or None."""
@@ -45,6 +50,10 @@ class Session:
             record['protocol_error'] = [err.errcode, err.errmsg]
             RECORDS.append(record)
             return None
+        except (OSError, http.client.HTTPException) as err:
+            record['transport_error'] = type(err).__name__
+            RECORDS.append(record)
+            return None
         record['result'] = shape(result) if shape else result
         if keep:
             RECORDS.append(record)
@@ -53,7 +62,8 @@ class Session:
     def info(self, name):
         try:
             return self.raw('supervisor.getProcessInfo', name)
-        except xmlrpc.client.Fault:
+        except (xmlrpc.client.Error, OSError, http.client.HTTPException):
+            # A poll: the next one tells.
             return None
 
     def wait_state(self, name, *states):
@@ -113,8 +123,7 @@ def ready(s):
             if state == 'RUNNING':
                 break
         except (OSError, xmlrpc.client.Error, http.client.HTTPException):
-            # A refused connection leaves the transport's connection unusable: start afresh.
-            s.server = proxy(s.url, s.user, s.password)
+            pass
         time.sleep(0.05)
     RECORDS.append({'ready': state, 'ok': state == 'RUNNING'})
 

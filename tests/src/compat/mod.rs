@@ -46,9 +46,12 @@ pub enum Step {
     Sh(&'static str),
     /// `supervisorctl shutdown`, then the daemon's own exit (bounded).
     Shutdown,
-    /// The main log: lines sorted, or, with a pattern, only matching lines in their order
-    /// (runs of one group's `stopped:` lines sorted).
+    /// The main log: lines sorted, or, with a pattern, only matching lines in their order.
     MainLog(Option<&'static str>),
+    /// The main log from the first `waiting for ... to die` report (shutdown has begun) on:
+    /// that report, then the lines matching the pattern in their order, each run of one
+    /// group's lines sorted (a group's processes stop together, the kernel orders them).
+    ShutdownLog(&'static str),
     /// The event listener's file, normalized, stably grouped by the process or group named.
     Events(&'static str),
 }

@@ -37,10 +37,20 @@ pub struct Side {
 impl Side {
     /// Runs every step of `scenario` against `bin` and returns the normalized transcript.
     pub fn run(bin: &Path, scenario: &Scenario) -> Vec<Value> {
-        let dir = tempfile::Builder::new()
+        let mut dir = tempfile::Builder::new()
             .prefix("compat-")
             .tempdir()
             .unwrap_or_else(|err| panic!("temp dir: {err}"));
+        // COMPAT_KEEP=1 keeps each side's directory (config, logs, daemon.out) to debug.
+        if std::env::var_os("COMPAT_KEEP").is_some() {
+            dir.disable_cleanup(true);
+            eprintln!(
+                "[{}] {} side in {}",
+                scenario.config,
+                bin.display(),
+                dir.path().display()
+            );
+        }
         let port = process::free_port();
         let url = if scenario.unix {
             format!("unix://{}/supervisor.sock", dir.path().display())
@@ -142,6 +152,7 @@ impl Side {
                 json!({ "shutdown": ctl, "daemon_exit": exit })
             }
             Step::MainLog(pattern) => self.main_log(pattern),
+            Step::ShutdownLog(pattern) => self.shutdown_log(pattern),
             Step::Events(file) => self.events(file),
         }
     }
@@ -252,12 +263,25 @@ impl Side {
         let mut lines = normalize::log_lines(&self.norm, &text);
         match pattern {
             None => lines.sort(),
-            Some(pattern) => {
-                lines.retain(|line| line.contains(pattern));
-                normalize::sort_runs_by_group(&mut lines, pattern);
-            }
+            Some(pattern) => lines.retain(|line| line.contains(pattern)),
         }
         json!({ "main_log": pattern, "lines": lines })
+    }
+
+    fn shutdown_log(&self, pattern: &str) -> Value {
+        let path = self.dir().join("supervisord.log");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| format!("<{err}>"));
+        let text = self.norm.text(&text);
+        let mut lines = text.lines();
+        let first = lines
+            .by_ref()
+            .find(|line| line.contains(" INFO waiting for ") && line.ends_with(" to die"));
+        let mut after: Vec<String> = lines
+            .filter(|line| line.contains(pattern))
+            .map(str::to_owned)
+            .collect();
+        normalize::sort_runs_by_group(&mut after, pattern);
+        json!({ "shutdown_log": pattern, "first_report": first, "lines": after })
     }
 
     fn events(&self, file: &str) -> Value {
