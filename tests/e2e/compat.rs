@@ -47,6 +47,7 @@ fn item_16_to_28_31_to_58_61_67_to_71_74_basic_programs() {
             Ctl(&["signal", "WINCH", "grp:*"]),
             Ctl(&["stop", "manual"]),
             Py("basic_rpc", &[]),
+            Py("http_rpc", &["127.0.0.1", "@PORT@"]),
             Ctl(&["status"]),
             CtlSorted(&["stop", "all"]),
             Ctl(&["status"]),
@@ -192,6 +193,8 @@ fn item_51_to_54_75_76_child_logs() {
             Ctl(&["tail", "silent"]),
             Ctl(&["tail", "nosuch"]),
             Ctl(&["tail", "burst"]),
+            // Before logs_rpc, which ends with clearLog.
+            CtlSorted(&["maintail", "-100000"]),
             TailF {
                 args: &["talker"],
                 first: "to stdout\n",
@@ -228,6 +231,7 @@ fn item_12_13_15_environment_and_expansions() {
             Py("wait_output", &["expand", "\n"]),
             Ctl(&["tail", "env"]),
             Ctl(&["tail", "expand"]),
+            CtlSorted(&["maintail"]),
             Py("env_rpc", &[]),
             Shutdown,
             MainLog(None),
@@ -288,7 +292,7 @@ fn item_63_66_71_unix_socket_with_sha_password() {
 }
 
 #[test]
-fn item_77_78_event_listener_pool() {
+fn item_77_78_79_event_listener_pools() {
     check(&Scenario {
         config: "events",
         unix: false,
@@ -300,14 +304,17 @@ fn item_77_78_event_listener_pool() {
             Py("wait", &["once", "RUNNING"]),
             Py("events_rpc", &["@DIR@/events.jsonl"]),
             Events("events.jsonl"),
+            Py("wait_log", &["garbler: has entered the UNKNOWN state"]),
             Ctl(&["status"]),
             Shutdown,
+            MainLog(None),
         ],
         expect: &[
             "PROCESS_GROUP_ADDED",
             "\"eventname\":\"REMOTE_COMMUNICATION\"",
             "type:mytype\\nmy data",
             "PROCESS_LOG_STDOUT",
+            "\"poolserials_consecutive_from_0\":true",
         ],
     });
 }

@@ -40,6 +40,10 @@ def basic_rpc(s):
                            {'methodName': S + 'getAPIVersion'}, {'methodName': S + 'nosuch'},
                            {'methodName': S + 'getPID', 'params': [1]}])
     c('system.multicall', [])
+    # Deferred calls inside a multicall: each waits for its process before the next runs.
+    c('system.multicall', [{'methodName': S + 'startProcess', 'params': ['grp:a']},
+                           {'methodName': S + 'stopProcess', 'params': ['grp:a']},
+                           {'methodName': S + 'stopProcess', 'params': ['grp:a']}])
     # Start, stop and signal, single processes.
     c(S + 'startProcess', 'sleeper')
     c(S + 'startProcess', 'nofile')
@@ -164,6 +168,41 @@ def logs_rpc(s):
     c(S + 'clearProcessLog', 'merged')
     c(S + 'clearAllProcessLogs', shape=by_name)
     c(S + 'clearLog')
+
+
+def http_rpc(s, host, port):
+    """HTTP-level answers of the server (§3.1, §4): status and the headers clients rely on."""
+    import http.client
+    headers_kept = ['Content-Type', 'WWW-Authenticate', 'Transfer-Encoding',
+                    'X-Accel-Buffering']
+    body = b"<?xml version='1.0'?><methodCall><methodName>supervisor.getAPIVersion" \
+           b"</methodName><params></params></methodCall>"
+    probes = [
+        ('GET', '/RPC2', None, {}),
+        ('POST', '/RPC2', b'not xml', {'Content-Type': 'text/xml'}),
+        ('POST', '/RPC2xyz', body, {'Content-Type': 'text/xml'}),
+        ('POST', '/RPC2', body, {'Content-Type': 'text/xml'}),
+        ('GET', '/logtail/nosuch', None, {}),
+        ('GET', '/logtail/sleeper/bogus', None, {}),
+        ('POST', '/logtail/sleeper', b'x', {}),
+        ('GET', '/logtail/sleeper', None, {}),
+        ('GET', '/mainlogtail', None, {}),
+    ]
+    for method, path, data, headers in probes:
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            record = {'http': [method, path], 'status': resp.status,
+                      'headers': {h: resp.getheader(h) for h in headers_kept
+                                  if resp.getheader(h) is not None}}
+            if resp.status == 200 and 'xml' in (resp.getheader('Content-Type') or ''):
+                record['body'] = resp.read().decode()
+        except (OSError, http.client.HTTPException) as err:
+            record = {'http': [method, path], 'error': type(err).__name__}
+        finally:
+            conn.close()
+        s.record(record)
 
 
 def type_name(value):

@@ -59,6 +59,10 @@ class Session:
             RECORDS.append(record)
         return result
 
+    def record(self, record):
+        """Adds a record made by a section itself."""
+        RECORDS.append(record)
+
     def info(self, name):
         try:
             return self.raw('supervisor.getProcessInfo', name)

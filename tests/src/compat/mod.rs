@@ -120,6 +120,12 @@ pub fn check(scenario: &Scenario) {
         Ok(records) => records,
         Err(_) => panic!("[{}] the reference side panicked", scenario.config),
     };
+    // COMPAT_DUMP=1 prints the normalized reference transcript (to write expectations).
+    if std::env::var_os("COMPAT_DUMP").is_some() {
+        for record in &reference_records {
+            eprintln!("{record}");
+        }
+    }
     validate_reference(scenario, &reference_records);
     let subject_records = match ours_sub {
         Ok(records) => records,

@@ -287,11 +287,31 @@ impl Side {
     fn events(&self, file: &str) -> Value {
         let path = self.dir().join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|err| format!("<{err}>"));
+        // Serials are dropped from the events compared below; what they must satisfy is
+        // checked here: the pool numbers its events 0, 1, 2...; global serials increase.
+        let raw: Vec<Value> = text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect();
+        let header = |e: &Value, key: &str| {
+            e["headers"][key]
+                .as_str()
+                .and_then(|s| s.parse::<u64>().ok())
+        };
+        let consecutive = raw
+            .iter()
+            .enumerate()
+            .all(|(i, e)| header(e, "poolserial") == Some(i as u64));
+        let serials: Vec<Option<u64>> = raw.iter().map(|e| header(e, "serial")).collect();
+        let increasing =
+            serials.iter().all(Option::is_some) && serials.windows(2).all(|w| w[0] < w[1]);
         let mut events: Vec<(String, Value)> =
             text.lines().map(|line| event(&self.norm, line)).collect();
         // Per process (or group) order is the daemon's; across processes it is the clock's.
         events.sort_by(|a, b| a.0.cmp(&b.0));
-        json!({ "events": events.into_iter().map(|(_, e)| e).collect::<Vec<_>>() })
+        json!({ "events": events.into_iter().map(|(_, e)| e).collect::<Vec<_>>(),
+                "poolserials_consecutive_from_0": consecutive,
+                "serials_increasing": increasing })
     }
 }
 
