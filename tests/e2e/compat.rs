@@ -151,15 +151,13 @@ fn item_24_25_62_stop_escalation_and_shutdown() {
             Ctl(&["stop", "stubborn"]),
             Py("call", &["supervisor.getProcessInfo", "[\"stubborn\"]"]),
             Ctl(&["stop", "family"]),
-            Sh("kill -0 $(cat family.child) 2>/dev/null && echo alive || echo gone"),
+            Sh("bin/state.sh family.child 10"),
             Ctl(&["stop", "lone"]),
             // Without stopasgroup the grandchild survives; the test then ends it itself.
-            Sh(
-                "kill -0 $(cat lone.child) 2>/dev/null && echo alive || echo gone; kill $(cat lone.child)",
-            ),
+            Sh("bin/state.sh lone.child 0; kill $(cat lone.child)"),
             Ctl(&["start", "stubborn"]),
             Py("shutdown_rpc", &[]),
-            Ctl(&["status"]),
+            WaitExit,
             MainLog(None),
         ],
         expect: &[

@@ -118,6 +118,7 @@ def failing_rpc(s):
 
 def stop_rpc(s):
     c = s.call
+    c(S + 'startProcess', 'cycling', False)
     s.wait_state('cycling', 'BACKOFF')
     c(S + 'stopProcess', 'cycling')
     c(S + 'getProcessInfo', 'cycling')

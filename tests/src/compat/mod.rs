@@ -46,6 +46,8 @@ pub enum Step {
     Sh(&'static str),
     /// `supervisorctl shutdown`, then the daemon's own exit (bounded).
     Shutdown,
+    /// The daemon's own exit (bounded), after a shutdown asked for another way.
+    WaitExit,
     /// The main log: lines sorted, or, with a pattern, only matching lines in their order.
     MainLog(Option<&'static str>),
     /// The main log from the first `waiting for ... to die` report (shutdown has begun) on:

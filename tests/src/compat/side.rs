@@ -14,7 +14,7 @@ use super::process::{self, Daemon, Finished, run_bounded};
 use super::{Scenario, Step, fixtures};
 
 /// Executable helpers copied into every side's `bin/` (mode 0755, except `noexec.sh`: 0644).
-const HELPERS: [&str; 7] = [
+const HELPERS: [&str; 8] = [
     "once.sh",
     "stubborn.sh",
     "family.sh",
@@ -22,6 +22,7 @@ const HELPERS: [&str; 7] = [
     "talker.sh",
     "printenv.sh",
     "noexec.sh",
+    "state.sh",
 ];
 
 /// A daemon under test and what the steps need to reach it.
@@ -145,15 +146,20 @@ impl Side {
             }
             Step::Shutdown => {
                 let ctl = self.ctl(&["shutdown"], false);
-                let exit = match self.daemon.as_mut() {
-                    Some(daemon) => json!(daemon.wait_exit(Duration::from_secs(30))),
-                    None => json!("not started"),
-                };
-                json!({ "shutdown": ctl, "daemon_exit": exit })
+                json!({ "shutdown": ctl, "daemon_exit": self.wait_exit() })
             }
+            Step::WaitExit => json!({ "daemon_exit": self.wait_exit() }),
             Step::MainLog(pattern) => self.main_log(pattern),
             Step::ShutdownLog(pattern) => self.shutdown_log(pattern),
             Step::Events(file) => self.events(file),
+        }
+    }
+
+    /// The daemon's exit code once it has exited by itself (bounded wait).
+    fn wait_exit(&mut self) -> Value {
+        match self.daemon.as_mut() {
+            Some(daemon) => json!(daemon.wait_exit(Duration::from_secs(30))),
+            None => json!("not started"),
         }
     }
 
