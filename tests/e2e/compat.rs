@@ -6,64 +6,98 @@ use supvisors_tests::compat::{Scenario, Step::*, check};
 
 const NO_AUTH: (&str, &str) = ("", "");
 
+/// The §8 programs, before any command: the same waits open both basic scenarios.
+const BASIC_SETTLED: [supvisors_tests::compat::Step; 5] = [
+    Py("wait", &["sleeper", "RUNNING"]),
+    Py("wait", &["quick", "FATAL"]),
+    Py("wait", &["exiter", "EXITED"]),
+    Py("wait", &["nofile", "FATAL"]),
+    Py("wait", &["multi:multi_01", "RUNNING"]),
+];
+
 #[test]
-fn item_16_to_28_31_to_58_61_67_to_71_74_basic_programs() {
+fn item_67_to_71_74_supervisorctl_on_basic_programs() {
+    const STEPS: &[supvisors_tests::compat::Step] = &[
+        BASIC_SETTLED[0],
+        BASIC_SETTLED[1],
+        BASIC_SETTLED[2],
+        BASIC_SETTLED[3],
+        BASIC_SETTLED[4],
+        Ctl(&["status"]),
+        Ctl(&["status", "sleeper"]),
+        Ctl(&["status", "nosuch"]),
+        Ctl(&["status", "nosuch:*"]),
+        Ctl(&["status", "grp:*", "multi:*"]),
+        Ctl(&["start", "nofile"]),
+        Ctl(&["start", "quick"]),
+        // `spawn error` comes at the first BACKOFF, retries go on.
+        Py("wait", &["quick", "FATAL"]),
+        Ctl(&["start", "sleeper"]),
+        Ctl(&["start"]),
+        Ctl(&["stop", "grp:a"]),
+        Ctl(&["pid", "manual"]),
+        Ctl(&["pid", "nosuch"]),
+        Ctl(&["pid", "sleeper"]),
+        Ctl(&["pid"]),
+        Ctl(&["avail"]),
+        Ctl(&["version"]),
+        CtlSorted(&["start", "grp:*"]),
+        CtlSorted(&["stop", "grp:*"]),
+        Ctl(&["restart", "sleeper"]),
+        Ctl(&["start", "manual"]),
+        Ctl(&["signal", "USR1", "manual"]),
+        Py("wait_log", &["exited: manual (terminated by SIGUSR1"]),
+        Py("wait", &["manual", "RUNNING"]),
+        Ctl(&["signal", "BOGUS", "manual"]),
+        Ctl(&["signal", "WINCH", "grp:*"]),
+        Ctl(&["status"]),
+        CtlSorted(&["stop", "all"]),
+        Ctl(&["status"]),
+        Shutdown,
+        Ctl(&["status"]),
+        MainLog(None),
+    ];
     check(&Scenario {
         config: "basic",
         unix: false,
         auth: NO_AUTH,
-        steps: &[
-            Py("wait", &["sleeper", "RUNNING"]),
-            Py("wait", &["quick", "FATAL"]),
-            Py("wait", &["exiter", "EXITED"]),
-            Py("wait", &["nofile", "FATAL"]),
-            Py("wait", &["multi:multi_01", "RUNNING"]),
-            Ctl(&["status"]),
-            Ctl(&["status", "sleeper"]),
-            Ctl(&["status", "nosuch"]),
-            Ctl(&["status", "nosuch:*"]),
-            Ctl(&["status", "grp:*", "multi:*"]),
-            Ctl(&["start", "nofile"]),
-            Ctl(&["start", "quick"]),
-            // `spawn error` comes at the first BACKOFF, retries go on.
-            Py("wait", &["quick", "FATAL"]),
-            Ctl(&["start", "sleeper"]),
-            Ctl(&["start"]),
-            Ctl(&["stop", "grp:a"]),
-            Ctl(&["pid", "manual"]),
-            Ctl(&["pid", "nosuch"]),
-            Ctl(&["pid", "sleeper"]),
-            Ctl(&["pid"]),
-            Ctl(&["avail"]),
-            Ctl(&["version"]),
-            CtlSorted(&["start", "grp:*"]),
-            CtlSorted(&["stop", "grp:*"]),
-            Ctl(&["restart", "sleeper"]),
-            Ctl(&["start", "manual"]),
-            Ctl(&["signal", "USR1", "manual"]),
-            Py("wait_log", &["exited: manual (terminated by SIGUSR1"]),
-            Py("wait", &["manual", "RUNNING"]),
-            Ctl(&["signal", "BOGUS", "manual"]),
-            Ctl(&["signal", "WINCH", "grp:*"]),
-            Ctl(&["stop", "manual"]),
-            Py("basic_rpc", &[]),
-            Py("http_rpc", &["127.0.0.1", "@PORT@"]),
-            Ctl(&["status"]),
-            CtlSorted(&["stop", "all"]),
-            Ctl(&["status"]),
-            Shutdown,
-            Ctl(&["status"]),
-            MainLog(None),
-        ],
+        steps: STEPS,
         expect: &[
             "nosuch: ERROR (no such process)",
             "nosuch: ERROR (no such group)",
             "quick: ERROR (spawn error)",
+            "sleeper: ERROR (already started)",
+            "refused connection",
+            "exited: manual (terminated by SIGUSR1; not expected)",
+        ],
+    });
+}
+
+#[test]
+fn item_16_to_28_31_to_58_61_xmlrpc_on_basic_programs() {
+    const STEPS: &[supvisors_tests::compat::Step] = &[
+        BASIC_SETTLED[0],
+        BASIC_SETTLED[1],
+        BASIC_SETTLED[2],
+        BASIC_SETTLED[3],
+        BASIC_SETTLED[4],
+        Py("basic_rpc", &[]),
+        Py("http_rpc", &["127.0.0.1", "@PORT@"]),
+        Shutdown,
+        MainLog(None),
+    ];
+    check(&Scenario {
+        config: "basic",
+        unix: false,
+        auth: NO_AUTH,
+        steps: STEPS,
+        expect: &[
             "BAD_NAME: a",
             "Exited too quickly (process log may have details)",
             "ALREADY_STARTED: sleeper",
-            "refused connection",
-            "exited: manual (terminated by SIGUSR1; not expected)",
+            "SPAWN_ERROR: quick",
+            "\"faultString\":\"BAD_NAME: nosuch\"",
+            "INCORRECT_PARAMETERS: Recursive system.multicall forbidden",
         ],
     });
 }
