@@ -117,9 +117,9 @@ class Session:
         RECORDS.append({'wait_file': text, 'ok': found})
 
 
-def ready(s):
+def ready(s, timeout=TIMEOUT):
     """Waits until getState answers RUNNING (the daemon may still be binding its socket)."""
-    deadline = time.monotonic() + TIMEOUT
+    deadline = time.monotonic() + float(timeout)
     state = None
     while time.monotonic() < deadline:
         try:
@@ -139,7 +139,7 @@ def main():
     url, user, password, section, *args = sys.argv[1:]
     s = Session(url, user, password)
     if section == 'ready':
-        ready(s)
+        ready(s, *args)
     elif section == 'wait':
         s.wait_state(args[0], *args[1:])
     elif section == 'wait_log':

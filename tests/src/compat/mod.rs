@@ -137,6 +137,17 @@ pub fn check(scenario: &Scenario) {
             subject.display()
         ),
     };
+    if let Some(never) = subject_records
+        .iter()
+        .find(|r| r.get("daemon_never_ready").is_some())
+    {
+        panic!(
+            "[{}] the subject ({}) never answered supervisor.getState:\n{}",
+            scenario.config,
+            subject.display(),
+            never["daemon_output"].as_str().unwrap_or_default()
+        );
+    }
     let report = compare(scenario, &reference_records, &subject_records);
     assert!(report.is_empty(), "{report}");
 }

@@ -121,6 +121,11 @@ impl Daemon {
         Daemon { child }
     }
 
+    /// Whether the daemon has exited already.
+    pub fn exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Waits (bounded) for the daemon to exit by itself; its exit code, or `None` when it
     /// did not exit in time or died of a signal.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {

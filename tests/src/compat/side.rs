@@ -70,13 +70,37 @@ impl Side {
         };
         side.prepare(scenario.config);
         side.daemon = Some(Daemon::start(bin, &side.conf, side.dir.path()));
-        let mut transcript = vec![side.python(scenario, "ready", &[])];
+        let ready = side.ready(scenario);
+        let answered = ready["records"][0]["ok"] == Value::Bool(true);
+        let mut transcript = vec![ready];
+        if !answered {
+            // A daemon that never answered would make every later wait time out: stop here
+            // with what it printed, the comparison reports the rest as missing.
+            let out = std::fs::read_to_string(side.dir().join("daemon.out")).unwrap_or_default();
+            let mut record = json!({ "daemon_never_ready": true, "daemon_output": out });
+            side.norm.value(&mut record);
+            transcript.push(record);
+            return transcript;
+        }
         for step in scenario.steps {
             let mut record = side.step(scenario, step);
             side.norm.value(&mut record);
             transcript.push(record);
         }
         transcript
+    }
+
+    /// Polls the daemon with short `ready` runs until it answers, it exits, or 30 s pass.
+    fn ready(&mut self, scenario: &Scenario) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let ready = self.python(scenario, "ready", &["2"]);
+            let answered = ready["records"][0]["ok"] == Value::Bool(true);
+            let exited = self.daemon.as_mut().is_none_or(Daemon::exited);
+            if answered || exited || Instant::now() >= deadline {
+                return ready;
+            }
+        }
     }
 
     fn dir(&self) -> &Path {
