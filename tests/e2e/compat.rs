@@ -138,6 +138,7 @@ fn item_19_20_26_42_43_44_failing_commands() {
             "NOT_EXECUTABLE: command at '<DIR>/bin/noexec.sh' is not executable",
             "is a directory",
             "SPAWN_ERROR: quick",
+            "ABNORMAL_TERMINATION: slowstart",
         ],
     });
 }
@@ -386,6 +387,10 @@ fn item_18_59_60_72_73_reread_update_add_remove_reload() {
             Ctl(&["add", "newp"]),
             Ctl(&["add", "newp"]),
             Ctl(&["add", "nosuch"]),
+            Edit("reload_broken"),
+            Py("call", &["supervisor.reloadConfig"]),
+            Ctl(&["reread"]),
+            Ctl(&["update"]),
             Edit("reload"),
             Ctl(&["reload"]),
             Py("ready", &[]),
@@ -402,6 +407,7 @@ fn item_18_59_60_72_73_reread_update_add_remove_reload() {
             "[[[\"newp\"],[\"inc1\"],[\"cont\"]]]",
             "ALREADY_ADDED: keep",
             "STILL_RUNNING: keep",
+            "CANT_REREAD: program section program:bad does not specify a command",
         ],
     });
 }

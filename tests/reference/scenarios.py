@@ -1,5 +1,6 @@
 """Sections of xmlrpc_scenario.py, one per compat configuration: each calls every method the
 configuration makes meaningful, with good and bad arguments, through a Session."""
+import xmlrpc.client
 S = 'supervisor.'
 
 
@@ -115,7 +116,43 @@ def failing_rpc(s):
     s.wait_state('zero', 'EXITED')
     c(S + 'getProcessInfo', 'zero')
     c(S + 'stopProcess', 'quick')
+    abnormal_termination(s, 'slowstart')
+    c(S + 'getProcessInfo', 'slowstart')
     c(S + 'getAllProcessInfo')
+
+
+def abnormal_termination(s, name):
+    """startProcess(name) in a thread, stopped from here while STARTING (once exec'd, so the
+    SIGTERM is not lost between fork and exec): the pending call faults."""
+    import threading
+    import time
+    other = type(s)(s.url, s.user, s.password)
+    outcome = {'call': S + 'startProcess', 'args': [name], 'in_thread': True}
+
+    def start():
+        try:
+            outcome['result'] = other.raw(S + 'startProcess', name)
+        except xmlrpc.client.Fault as fault:
+            outcome['fault'] = [fault.faultCode, fault.faultString]
+        except (OSError, xmlrpc.client.Error) as err:
+            outcome['transport_error'] = type(err).__name__
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    info = s.wait_state(name, 'STARTING')
+    deadline = time.monotonic() + 30
+    while info and time.monotonic() < deadline:
+        try:
+            with open('/proc/%d/cmdline' % info['pid'], 'rb') as f:
+                if f.read().startswith(b'sleep'):
+                    break
+        except OSError:
+            pass
+        time.sleep(0.02)
+    s.call(S + 'stopProcess', name)
+    starter.join()
+    # Recorded after the stop whatever the thread's timing.
+    s.record(outcome)
 
 
 def stop_rpc(s):
