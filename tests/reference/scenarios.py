@@ -257,6 +257,64 @@ def http_rpc(s, host, port):
         s.record(record)
 
 
+def raw_rpc(s):
+    """Hand-written HTTP/1.0 requests on the daemon's own socket (TCP or UNIX): framing errors,
+    faults over HTTP 200, authentication (§3.1, §4.5); the status line and key headers."""
+    import base64
+    import socket
+    fault_body = (b"<?xml version='1.0'?><methodCall><methodName>supervisor.nosuch"
+                  b"</methodName><params></params></methodCall>")
+    auth = b''
+    if s.user:
+        token = base64.b64encode(('%s:%s' % (s.user, s.password)).encode())
+        auth = b'Authorization: Basic ' + token + b'\r\n'
+    probes = [
+        b'GET /RPC2 HTTP/1.0\r\n' + auth + b'\r\n',
+        b'POST /RPC2 HTTP/1.0\r\nContent-Type: text/xml\r\n' + auth + b'\r\n',
+        b'POST /RPC2 HTTP/1.0\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n'
+        % len(fault_body) + auth + b'\r\n' + fault_body,
+        b'POST /RPC2 HTTP/1.0\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n'
+        % len(fault_body) + b'\r\n' + fault_body,
+        b'GET / HTTP/1.0\r\n\r\n',
+    ]
+    for request in probes:
+        if s.url.startswith('unix://'):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            address = s.url[len('unix://'):]
+        else:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            host, port = s.url[len('http://'):].rsplit(':', 1)
+            address = (host, int(port))
+        sock.settimeout(10)
+        data = b''
+        try:
+            sock.connect(address)
+            sock.sendall(request)
+            # Requests without Content-Length get an answer without the body ever coming.
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError as err:
+            data += ('<%s>' % type(err).__name__).encode()
+        finally:
+            sock.close()
+        head, _, body = data.partition(b'\r\n\r\n')
+        lines = head.decode('latin-1').split('\r\n')
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(':')
+            headers[name.strip().lower()] = value.strip()
+        record = {'raw': request.decode('latin-1').split('\r\n')[0], 'status': lines[0],
+                  'content-type': headers.get('content-type'),
+                  'www-authenticate': headers.get('www-authenticate'),
+                  'content-length matches': headers.get('content-length') == str(len(body))}
+        if 'xml' in (headers.get('content-type') or ''):
+            record['body'] = body.decode()
+        s.record(record)
+
+
 def type_name(value):
     return type(value).__name__
 

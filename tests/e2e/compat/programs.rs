@@ -90,6 +90,7 @@ fn item_16_to_28_31_to_58_61_xmlrpc_on_basic_programs() {
         BASIC_SETTLED[4],
         Py("basic_rpc", &[]),
         Py("http_rpc", &["127.0.0.1", "@PORT@"]),
+        Py("raw_rpc", &[]),
         Shutdown,
         MainLog(None),
     ];

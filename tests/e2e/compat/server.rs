@@ -65,6 +65,7 @@ fn item_63_66_71_unix_socket_with_sha_password() {
             Ctl(&["-u", "user", "-p", "wrong", "status"]),
             Ctl(&["-p", "wrong", "pid"]),
             Py("auth_rpc", &[]),
+            Py("raw_rpc", &[]),
             Sh("stat -c %a supervisor.sock"),
             Shutdown,
             Sh("test -e supervisor.sock && echo present || echo removed"),
