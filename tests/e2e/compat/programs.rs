@@ -221,6 +221,9 @@ fn item_51_to_54_75_76_child_logs() {
         unix: false,
         auth: NO_AUTH,
         steps: &[
+            Py("wait", &["burst", "RUNNING"]),
+            Py("wait", &["talker", "RUNNING"]),
+            Py("wait", &["merged", "RUNNING"]),
             Py("wait_file", &["@DIR@/burst.log.1", "line 9\n"]),
             Py("wait_output", &["talker", "to stdout\n"]),
             Py("wait_output", &["talker", "to stderr\n", "Stderr"]),
