@@ -167,3 +167,5 @@ pub fn json_diff(reference: &serde_json::Value, ours: &serde_json::Value) -> Vec
     walk(String::new(), reference, ours, &mut out);
     out
 }
+
+pub mod compat;
