@@ -15,6 +15,9 @@ fn item_12_13_15_environment_and_expansions() {
             Py("wait", &["expand", "RUNNING"]),
             Py("wait_output", &["env", "HOME_SET"]),
             Py("wait_output", &["expand", "\n"]),
+            // The main log is compared at the end: both sides must have passed startsecs.
+            Py("wait", &["env", "RUNNING"]),
+            Py("wait", &["expand:expand", "RUNNING"]),
             Ctl(&["tail", "env"]),
             Ctl(&["tail", "expand"]),
             CtlSorted(&["maintail"]),
