@@ -196,7 +196,7 @@ mod tests {
     }
 
     #[test]
-    fn tail_arithmetic_matches_reference_examples() {
+    fn item_54_tail_arithmetic_matches_reference_examples() {
         let (_d, p) = file_with(297);
         let (data, size, overflow) = tail_log(&p, 0, 20);
         assert_eq!((data.len(), size, overflow), (20, 297, true));
@@ -217,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn read_arguments_follow_the_table() {
+    fn item_52_read_arguments_follow_the_table() {
         let (_d, p) = file_with(10);
         assert_eq!(read_log(&p, 0, 0).as_deref(), Ok("abcdefghij"));
         assert_eq!(read_log(&p, 3, 2).as_deref(), Ok("de"));

@@ -69,7 +69,6 @@ mod host;
 mod info;
 mod inputs;
 mod listener;
-mod logs;
 mod names;
 mod output;
 mod pools;
@@ -96,7 +95,6 @@ pub use host::{
 };
 pub use info::ProcessInfo;
 pub use listener::Buffered;
-pub use logs::{Tail, Window, read_window, tail_window};
 pub use names::{make_namespec, split_namespec};
 pub use output::Output;
 pub use signal::SignalArg;

@@ -76,25 +76,7 @@ impl Services {
 }
 
 /// Python `repr()` of a request body, as the reference puts it in its messages.
-pub(crate) fn py_repr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
+pub(crate) use supvisors_rules::pystr::repr as py_repr;
 
 #[cfg(test)]
 mod tests {
@@ -102,6 +84,8 @@ mod tests {
 
     #[test]
     fn repr_like_python() {
-        assert_eq!(py_repr("a'b\n\\\x01é"), "'a\\'b\\n\\\\\\x01é'");
+        // Python: repr("a'b\n\\\x01é") chooses double quotes around a single quote.
+        assert_eq!(py_repr("a'b\n\\\x01é"), "\"a'b\\n\\\\\\x01é\"");
+        assert_eq!(py_repr("ab"), "'ab'");
     }
 }
