@@ -5,6 +5,7 @@ mod check_config;
 mod compat;
 mod daemon_cli;
 mod daemon_run;
+mod daemon_syslog;
 mod ini_dialects;
 mod reference_configs;
 mod rules_resolution;

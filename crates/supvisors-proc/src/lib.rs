@@ -24,3 +24,4 @@ pub mod reaper;
 pub mod rotating;
 pub mod spawn;
 pub mod stdin;
+pub mod syslog;

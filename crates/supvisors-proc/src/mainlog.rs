@@ -38,6 +38,8 @@ pub struct MainLogConfig {
     pub backups: u32,
     /// Copy lines to stdout (`nodaemon=true` and `silent=false`).
     pub echo_stdout: bool,
+    /// `logfile=syslog`: send each line to the local syslog daemon.
+    pub syslog: bool,
 }
 
 /// The writer side: owns the file; used directly or through [`spawn_writer`].
@@ -45,6 +47,7 @@ pub struct MainLogConfig {
 pub struct MainLog {
     file: Option<RotatingFile>,
     echo_stdout: bool,
+    syslog: Option<crate::syslog::Syslog>,
 }
 
 impl MainLog {
@@ -57,6 +60,7 @@ impl MainLog {
         Ok(Self {
             file,
             echo_stdout: cfg.echo_stdout,
+            syslog: cfg.syslog.then(crate::syslog::Syslog::connect),
         })
     }
 
@@ -66,6 +70,10 @@ impl MainLog {
         if self.echo_stdout {
             // Like the reference's stream handler, errors on stdout are not fatal.
             let _ = io::stdout().lock().write_all(line.as_bytes());
+        }
+        if let Some(syslog) = &self.syslog {
+            // Each line on its own, the timestamp and level prefix included (spec §6.1).
+            syslog.send_lines(&line);
         }
         match &mut self.file {
             Some(f) => f.write(line.as_bytes()),

@@ -178,6 +178,7 @@ fn open_main_log(
         maxbytes: u64::try_from(s.logfile_maxbytes).unwrap_or(0),
         backups: u32::try_from(s.logfile_backups).unwrap_or(0),
         echo_stdout: s.nodaemon && !s.silent,
+        syslog: s.logfile == MainLogFile::Syslog,
     })?;
     mainlog::spawn_writer(log, s.loglevel)
 }

@@ -27,9 +27,20 @@ pub struct ChildIo {
     /// Capture of stderr, absent when redirected.
     pub stderr: Option<CaptureHandle>,
     stdin: Option<StdinWriter>,
+    name: String,
+    syslog: [bool; 2],
 }
 
 impl ChildIo {
+    /// The process name and whether `channel` goes to syslog (`*_syslog=true`).
+    pub fn syslog_name(&self, channel: Channel) -> Option<&str> {
+        let on = match channel {
+            Channel::Stdout => self.syslog[0],
+            Channel::Stderr => self.syslog[1],
+        };
+        on.then_some(self.name.as_str())
+    }
+
     /// Waits until what the child wrote before dying is logged (the reference drains the
     /// pipes before handling the exit).
     pub async fn finish(&self) {
@@ -131,7 +142,7 @@ impl RealHost {
             channel: Some(channel),
             strip_ansi,
             capture_maxbytes: usize::try_from(log.capture_maxbytes).unwrap_or(0),
-            report_output: log.events_enabled || self.settings.debug_output,
+            report_output: log.events_enabled || log.syslog || self.settings.debug_output,
             protocol: false,
             // /logtail and the read methods work on the files; no copy is kept in memory.
             tail_bytes: 0,
@@ -196,6 +207,8 @@ impl Host for RealHost {
                 stdout,
                 stderr,
                 stdin,
+                name: req.name.clone(),
+                syslog: [req.stdout.syslog, req.stderr.syslog],
             }),
         );
         Ok(pid)

@@ -131,6 +131,8 @@ pub struct Manager {
     events: broadcast::Sender<Arc<Event>>,
     log: MainLogHandle,
     origin: Instant,
+    /// Opened at the first output of a process with `*_syslog=true`.
+    syslog: Option<crate::syslog::Syslog>,
 }
 
 impl Manager {
@@ -160,6 +162,7 @@ impl Manager {
             events,
             log,
             origin,
+            syslog: None,
         };
         (manager, handle)
     }
@@ -240,7 +243,16 @@ impl Manager {
                 pid,
                 channel,
                 bytes,
-            } => model.process_output(pid, channel, &bytes),
+            } => {
+                if let Some(io) = self.core.host.child(pid)
+                    && let Some(name) = io.syslog_name(channel)
+                {
+                    self.syslog
+                        .get_or_insert_with(crate::syslog::Syslog::connect)
+                        .send_output(name, &bytes);
+                }
+                model.process_output(pid, channel, &bytes);
+            }
             CaptureReport::Communication {
                 pid,
                 channel,

@@ -169,7 +169,8 @@ impl SupervisorNamespace {
                 let path = self
                     .main_log
                     .clone()
-                    .ok_or_else(|| Fault::bare(FaultCode::NoFile))?;
+                    // No file means `logfile=syslog`; the reference names it in the fault.
+                    .ok_or_else(|| Fault::new(FaultCode::NoFile, Some("syslog")))?;
                 logs::read(path, offset, length).await
             }
             "clearLog" => {
