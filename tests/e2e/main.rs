@@ -4,6 +4,7 @@ mod breed;
 mod check_config;
 mod compat;
 mod daemon_cli;
+mod daemon_fcgi;
 mod daemon_run;
 mod daemon_syslog;
 mod ini_dialects;

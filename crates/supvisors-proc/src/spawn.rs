@@ -40,6 +40,9 @@ pub struct SpawnSpec {
     pub redirect_stderr: bool,
     /// When false the child's stdin is `/dev/null` and no stdin pipe is returned.
     pub want_stdin: bool,
+    /// A listening socket to give the child as fd 0 instead of a pipe (`[fcgi-program:x]`);
+    /// the caller keeps it open.
+    pub stdin_socket: Option<RawFd>,
 }
 
 /// A started child: its pid and the parent ends of its pipes (non-blocking, close-on-exec).
@@ -76,7 +79,13 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
             )
         },
     };
-    let (child_in, parent_in) = if spec.want_stdin {
+    let (child_in, parent_in) = if let Some(socket) = spec.stdin_socket {
+        // A duplicate for the child; the original stays with the group.
+        let dup = nix::unistd::dup(socket).map_err(pipe_err)?;
+        // SAFETY: `dup` just returned this descriptor and nothing else owns it.
+        let dup = unsafe { OwnedFd::from_raw_fd(dup) };
+        (above_stdio(dup).map_err(pipe_err)?, None)
+    } else if spec.want_stdin {
         let (r, w) = make_pipe().map_err(pipe_err)?;
         (r, Some(w))
     } else {

@@ -240,6 +240,7 @@ pub async fn main_loop(
             childlogdir: section.childlogdir.clone(),
             identifier: section.identifier.clone(),
             debug_output: section.loglevel <= LogLevel::Debug,
+            log: Some(log.clone()),
         },
         reports_tx,
     );

@@ -19,6 +19,8 @@ use crate::spawn::{SpawnSpec, privileges_for, spawn};
 use crate::stdin::StdinWriter;
 use crate::{autolog, command};
 
+use super::fcgi::FcgiSockets;
+
 /// The I/O of one running child, shared with the tasks that wait for its pipes to drain.
 #[derive(Debug)]
 pub struct ChildIo {
@@ -67,6 +69,8 @@ pub struct HostSettings {
     pub identifier: String,
     /// Copy child output into the main log (loglevel debug or lower).
     pub debug_output: bool,
+    /// The main log, for the lines the host writes itself (fcgi sockets).
+    pub log: Option<crate::mainlog::MainLogHandle>,
 }
 
 /// The machine as the model sees it.
@@ -77,6 +81,7 @@ pub struct RealHost {
     children: HashMap<i32, Arc<ChildIo>>,
     reports: mpsc::UnboundedSender<CaptureReport>,
     clears: Vec<Arc<ChildIo>>,
+    fcgi: FcgiSockets,
 }
 
 impl RealHost {
@@ -87,12 +92,14 @@ impl RealHost {
             .iter()
             .find(|(k, _)| k == "PATH")
             .map(|(_, v)| v.clone());
+        let fcgi = FcgiSockets::new(settings.log.clone());
         Self {
             settings,
             daemon_path,
             children: HashMap::new(),
             reports,
             clears: Vec::new(),
+            fcgi,
         }
     }
 
@@ -104,6 +111,7 @@ impl RealHost {
     /// Forgets a child whose exit the model has handled (closes its stdin).
     pub fn forget(&mut self, pid: i32) {
         self.children.remove(&pid);
+        self.fcgi.release(pid);
     }
 
     /// Every live child's I/O (for SIGUSR2 log reopening).
@@ -172,6 +180,10 @@ impl Host for RealHost {
                 None => env.push((k.clone(), v.clone())),
             }
         }
+        let stdin_socket = match &req.fcgi_socket {
+            Some(socket) => Some(self.fcgi.acquire(socket)?),
+            None => None,
+        };
         let spec = SpawnSpec {
             name: req.name.clone(),
             file: PathBuf::from(&req.command.file),
@@ -181,10 +193,15 @@ impl Host for RealHost {
             umask: req.umask,
             privileges: req.uid.map(privileges_for).unwrap_or_default(),
             redirect_stderr: req.redirect_stderr,
-            want_stdin: true,
+            // fcgi programs read their socket on fd 0, so they have no stdin to write to.
+            want_stdin: stdin_socket.is_none(),
+            stdin_socket,
         };
         let child = spawn(&spec).map_err(|e| e.text)?;
         let pid = child.pid;
+        if let Some(socket) = &req.fcgi_socket {
+            self.fcgi.hold(socket, pid);
+        }
         let mut out_cfg = self.capture_config(pid, Channel::Stdout, &req.stdout, req.strip_ansi);
         if req.event_listener {
             // The listener protocol travels on stdout; capture mode applies to stderr only.

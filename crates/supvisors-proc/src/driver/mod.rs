@@ -1,6 +1,7 @@
 //! The tokio driver of the [`crate::model`]: one task owns the model and the real host
 //! ([`host::RealHost`]); RPC handlers reach it through a [`manager::ManagerHandle`].
 
+pub mod fcgi;
 pub mod host;
 pub mod manager;
 

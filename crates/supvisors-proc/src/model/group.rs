@@ -73,11 +73,16 @@ impl Group {
             .enumerate()
             .map(|(i, p)| {
                 *next_id += 1;
-                Process::new(
+                let mut process = Process::new(
                     *next_id,
                     p.clone(),
                     logs.get(i).cloned().unwrap_or_default(),
-                )
+                );
+                // Every process of an fcgi group gets the group's socket as its fd 0.
+                if let GroupKind::Fcgi { socket } = &config.kind {
+                    process.fcgi_socket = Some(socket.clone());
+                }
+                process
             })
             .collect();
         let pool = match &config.kind {

@@ -406,3 +406,26 @@ fn tries_in_state_payloads_match_a_reference_run() {
         ]
     );
 }
+
+#[test]
+fn fcgi_processes_are_spawned_with_their_group_socket() {
+    let mut h = Harness::new(
+        "[fcgi-program:fc]\nsocket=tcp://127.0.0.1:9999\ncommand=/bin/cat\nnumprocs=2\n\
+         process_name=%(program_name)s_%(process_num)s\n\n[program:plain]\ncommand=/bin/cat\n",
+    );
+    h.tick();
+    let sockets: Vec<(String, bool)> = h
+        .host
+        .spawns()
+        .iter()
+        .map(|r| (r.name.clone(), r.fcgi_socket.is_some()))
+        .collect();
+    assert_eq!(
+        sockets,
+        vec![
+            ("fc_0".to_string(), true),
+            ("fc_1".to_string(), true),
+            ("plain".to_string(), false)
+        ]
+    );
+}
