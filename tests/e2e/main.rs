@@ -3,6 +3,8 @@
 mod breed;
 mod check_config;
 mod compat;
+mod daemon_bad_input;
+mod daemon_children;
 mod daemon_cli;
 mod daemon_fcgi;
 mod daemon_run;
