@@ -175,6 +175,7 @@ struct ExecImage {
     umask: Option<libc::mode_t>,
     privileges: Privileges,
     setuid_msg: Vec<u8>,
+    parent: libc::pid_t,
     chdir_prefix: Vec<u8>,
     exec_prefix: Vec<u8>,
 }
@@ -226,6 +227,7 @@ impl ExecImage {
             setuid_msg: setuid_msg.into_bytes(),
             chdir_prefix: format!("supervisor: couldn't chdir to {dir_text}: ").into_bytes(),
             exec_prefix: format!("supervisor: couldn't exec {argv0}: ").into_bytes(),
+            parent: libc::pid_t::try_from(std::process::id()).unwrap_or(0),
         }
     }
 }
@@ -275,6 +277,21 @@ unsafe fn child_after_fork(img: &ExecImage, fd_in: RawFd, fd_out: RawFd, fd_err:
                     child_fail();
                 }
             }
+        }
+        // Beyond supervisord: a child dies with the daemon (SIGKILL -9 of `supvisorsd` leaves
+        // no orphan). Set after the privilege change, which clears it. The signal fires when
+        // the forking *thread* exits: children are spawned by the process manager, which runs
+        // on the runtime's worker threads, alive as long as the daemon.
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        );
+        if libc::getppid() != img.parent {
+            // The daemon died between the fork and the prctl.
+            libc::_exit(127);
         }
         if let Some(dir) = &img.directory
             && libc::chdir(dir.as_ptr()) != 0
