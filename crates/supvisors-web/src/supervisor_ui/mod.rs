@@ -72,21 +72,26 @@ fn server_url(request: &PageRequest) -> String {
     format!("http://{host}")
 }
 
-/// A page response with the no-cache headers of the reference's views.
-fn html(body: String) -> Response<RespBody> {
-    let mut response = full(StatusCode::OK, "text/html;charset=utf-8", body);
-    let headers = response.headers_mut();
+/// The no-cache headers the reference's views put on every answer, redirections included.
+fn no_cache(headers: &mut hyper::HeaderMap) {
     headers.insert(PRAGMA, HeaderValue::from_static("no-cache"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Ok(v) = HeaderValue::from_str(&http_date(UNIX_EPOCH)) {
         headers.insert(EXPIRES, v);
     }
+}
+
+/// A page response.
+fn html(body: String) -> Response<RespBody> {
+    let mut response = full(StatusCode::OK, "text/html;charset=utf-8", body);
+    no_cache(response.headers_mut());
     response
 }
 
 /// The `301` to the status page showing `message`.
 fn redirect(request: &PageRequest, message: &str) -> Response<RespBody> {
     let mut response = error_page(StatusCode::MOVED_PERMANENTLY);
+    no_cache(response.headers_mut());
     let location = format!("{}/?message={}", server_url(request), form::quote(message));
     if let Ok(v) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(LOCATION, v);
