@@ -187,6 +187,16 @@ fn status_page_action_and_tail() {
     );
     assert_eq!(state_of(port, "alpha"), "STOPPED");
 
+    let click = get(port, "/index.html?processname=alpha&action=start");
+    assert_eq!(click.status, 301);
+    assert_eq!(
+        click.header("Location").map(str::to_owned),
+        Some(format!(
+            "http://127.0.0.1:{port}/?message=Process%20alpha%20started"
+        ))
+    );
+    assert_eq!(state_of(port, "alpha"), "RUNNING");
+
     let shown = get(port, "/?message=Process%20%3Calpha%3E%20stopped");
     assert!(
         shown.body.contains("Process &lt;alpha&gt; stopped"),
@@ -213,6 +223,10 @@ fn status_codes_and_types_match_the_reference() {
         "/nosuch.html",
         "/stylesheets/supervisor.css",
         "/index.html?processname=nosuch&action=start",
+        "/index.html?processname=beta&action=bogus",
+        "/index.html?action=start",
+        "/tail.html",
+        "/%69ndex.html",
     ] {
         let (a, b) = (get(ours, path), get(theirs, path));
         assert_eq!(a.status, b.status, "status of {path}");
