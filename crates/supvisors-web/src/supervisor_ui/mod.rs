@@ -117,6 +117,8 @@ async fn status(
         .with(|c, now| c.model.get_all_process_info(now, &c.host))
         .await;
     let rows: Vec<Row> = match rows {
+        // In SHUTDOWN state `getProcessInfo` faults and the reference's view fails with a 500.
+        Err(_) | Ok(Err(_)) => return error_page(StatusCode::INTERNAL_SERVER_ERROR),
         Ok(Ok(mut infos)) => {
             // The reference sorts (group, process) pairs, not namespec strings.
             infos.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
@@ -129,9 +131,6 @@ async fn status(
                 })
                 .collect()
         }
-        // Shutting down: the reference would still list its processes; an empty table is
-        // the honest answer once the model is gone.
-        _ => Vec::new(),
     };
     html(status_page(&rows, f.get("message").map(String::as_str)))
 }
