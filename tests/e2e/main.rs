@@ -15,3 +15,4 @@ mod rules_resolution;
 mod rules_schema;
 mod supervisor_config;
 mod supvisors_options;
+mod web_ui;

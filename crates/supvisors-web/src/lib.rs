@@ -1,5 +1,8 @@
-//! Web dashboard (not built yet).
+//! Web pages served next to the XML-RPC interface.
 //!
-//! Will own: dashboard pages, SVG plots, the REST/JSON API and live updates.
+//! Owns: supervisord's classic web UI ([`supervisor_ui`]); later the dashboard pages, SVG plots,
+//! the REST/JSON API and live updates.
 //!
-//! Will never hold business logic: it renders published snapshots and forwards actions.
+//! Never holds business logic: it renders the model's answers and forwards actions to it.
+
+pub mod supervisor_ui;

@@ -22,6 +22,7 @@ use supvisors_rules::LoadedConfig;
 use supvisors_rules::context::LoadContext;
 use supvisors_rules::supervisor::{MainLogFile, load_supervisor_config};
 use supvisors_rules::values::LogLevel;
+use supvisors_web::supervisor_ui::SupervisorUi;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -261,7 +262,7 @@ pub async fn main_loop(
     let services = Services {
         dispatcher,
         tails: Tails::new(handle.clone(), main_log_path(&ctx.config)),
-        pages: None,
+        pages: Some(Arc::new(SupervisorUi::new(handle.clone()))),
         log: Some(Arc::new(HttpLog(log.clone()))),
     };
     let stop_servers = CancellationToken::new();
