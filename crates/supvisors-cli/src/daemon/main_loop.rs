@@ -6,7 +6,7 @@
 //! pidfile, `supervisord started with pid`, then the manager runs until its shutdown or
 //! restart sequence completes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,7 +20,7 @@ use supvisors_rpc::server::{ListenerConfig, Server, ServerLog, Services};
 use supvisors_rpc::supervisor_ns::{Reload, SupervisorNamespace, Tails};
 use supvisors_rules::LoadedConfig;
 use supvisors_rules::context::LoadContext;
-use supvisors_rules::supervisor::{MainLogFile, load_supervisor_config};
+use supvisors_rules::supervisor::MainLogFile;
 use supvisors_rules::values::LogLevel;
 use supvisors_web::supervisor_ui::SupervisorUi;
 use tokio::sync::mpsc;
@@ -195,22 +195,21 @@ fn clean_auto_logs(config: &LoadedConfig, log: &MainLogHandle) {
     }
 }
 
-fn reload_fn(config_path: &Path, lifetime: &Lifetime, config: &LoadedConfig) -> Reload {
-    let path = config_path.to_path_buf();
-    let ctx = Arc::clone(&lifetime.load_context);
-    let identifier = config.supervisor.supervisord.identifier.clone();
+fn reload_fn(ctx: &DaemonContext, lifetime: &Lifetime) -> Reload {
+    let path = ctx.config_path.clone();
+    let command_line = ctx.command_line.clone();
+    let load_context = Arc::clone(&lifetime.load_context);
+    // Re-read as at startup: same file, same command-line overrides, same rules.
     Arc::new(move || {
-        load_supervisor_config(&path, &ctx)
-            .map(|mut c| {
-                // `-i` and the other command-line values stay as they were at startup.
-                c.supervisord.identifier.clone_from(&identifier);
-                c
-            })
-            .map_err(|errors| {
-                errors
-                    .first()
-                    .map_or_else(|| "unknown error".to_owned(), |e| e.problem.clone())
-            })
+        let mut messages = StartupMessages::default();
+        match super::config::load(&path, &command_line, &load_context, &mut messages) {
+            Ok(loaded) => Ok(loaded.supervisor),
+            Err(super::config::ConfigFailure::Usage(err)) => Err(err.0),
+            Err(super::config::ConfigFailure::Errors(errors)) => Err(errors
+                .iter()
+                .find(|e| e.severity == supvisors_rules::error::Severity::Error)
+                .map_or_else(|| "unknown error".to_owned(), |e| e.problem.clone())),
+        }
     })
 }
 
@@ -256,7 +255,7 @@ pub async fn main_loop(
         handle.clone(),
         main_log_path(&ctx.config),
         log.clone(),
-        reload_fn(&ctx.config_path, lifetime, &ctx.config),
+        reload_fn(ctx, lifetime),
     );
     let dispatcher = Arc::new(Dispatcher::new().with(Arc::new(namespace)));
     let services = Services {
