@@ -2,6 +2,7 @@
 
 mod breed;
 mod check_config;
+mod ctl_supervisor;
 mod daemon_cli;
 mod daemon_run;
 mod ini_dialects;

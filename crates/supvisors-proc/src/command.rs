@@ -201,7 +201,10 @@ mod tests {
         let e = err("nosuchprog x");
         assert_eq!(
             (e.kind, e.text.as_str()),
-            (CommandErrorKind::NotFound, "can't find command 'nosuchprog'")
+            (
+                CommandErrorKind::NotFound,
+                "can't find command 'nosuchprog'"
+            )
         );
         assert_eq!(err(&d).text, format!("command at '{d}' is a directory"));
         let f = dir.path().join("plain");

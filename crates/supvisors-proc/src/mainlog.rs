@@ -192,8 +192,14 @@ mod tests {
 
     #[test]
     fn levels_parse_and_order() {
-        assert_eq!(supvisors_rules::values::logging_level("WARN"), Ok(Level::Warn));
-        assert_eq!(supvisors_rules::values::logging_level("blather").map(|l| l as u8), Ok(3));
+        assert_eq!(
+            supvisors_rules::values::logging_level("WARN"),
+            Ok(Level::Warn)
+        );
+        assert_eq!(
+            supvisors_rules::values::logging_level("blather").map(|l| l as u8),
+            Ok(3)
+        );
         assert!(supvisors_rules::values::logging_level("loud").is_err());
         assert!(Level::Critical > Level::Error && Level::Trace > Level::Blather);
     }

@@ -17,6 +17,7 @@ pub fn command() -> ClapCommand {
     ClapCommand::new("supvisorsctl")
         .about("Control the programs run by supervisord / supvisorsd, and Supvisors")
         .disable_help_flag(true)
+        .disable_help_subcommand(true)
         .arg(
             Arg::new("help")
                 .short('h')
@@ -25,7 +26,12 @@ pub fn command() -> ClapCommand {
                 .action(ArgAction::Help)
                 .help("print this help and exit"),
         )
-        .arg(opt("configuration", 'c', "FILE", "configuration file (searched when not given)"))
+        .arg(opt(
+            "configuration",
+            'c',
+            "FILE",
+            "configuration file (searched when not given)",
+        ))
         .arg(
             Arg::new("interactive")
                 .short('i')
@@ -33,10 +39,33 @@ pub fn command() -> ClapCommand {
                 .action(ArgAction::SetTrue)
                 .help("start an interactive shell when no action is given"),
         )
-        .arg(opt("serverurl", 's', "URL", "http://host:port or unix:///path of the server"))
-        .arg(opt("username", 'u', "USER", "user name for the server's authentication"))
-        .arg(opt("password", 'p', "PASSWORD", "password for the server's authentication"))
-        .arg(opt("history_file", 'r', "FILE", "keep the shell's history in FILE").alias("history-file"))
+        .arg(opt(
+            "serverurl",
+            's',
+            "URL",
+            "http://host:port or unix:///path of the server",
+        ))
+        .arg(opt(
+            "username",
+            'u',
+            "USER",
+            "user name for the server's authentication",
+        ))
+        .arg(opt(
+            "password",
+            'p',
+            "PASSWORD",
+            "password for the server's authentication",
+        ))
+        .arg(
+            opt(
+                "history_file",
+                'r',
+                "FILE",
+                "keep the shell's history in FILE",
+            )
+            .alias("history-file"),
+        )
         .arg(
             Arg::new("json")
                 .long("json")
@@ -225,14 +254,21 @@ fn read_section(path: &Path) -> Result<BTreeMap<String, String>, String> {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let here = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut names = Names::new();
-    names.insert(Arc::from("here"), Name::Str(here.display().to_string().into()));
+    names.insert(
+        Arc::from("here"),
+        Name::Str(here.display().to_string().into()),
+    );
     for (key, value) in std::env::vars() {
         names.insert(Arc::from(format!("ENV_{key}")), Name::Str(value.into()));
     }
     let mut out = BTreeMap::new();
     for entry in &section.entries {
-        let value = expand(&entry.value, &names, &format!("section [supervisorctl] key {}", entry.key))
-            .map_err(|e| e.to_string())?;
+        let value = expand(
+            &entry.value,
+            &names,
+            &format!("section [supervisorctl] key {}", entry.key),
+        )
+        .map_err(|e| e.to_string())?;
         out.insert(entry.key.clone(), value);
     }
     if let Some(url) = out.get("serverurl").cloned()
@@ -261,7 +297,10 @@ mod tests {
         let m = command()
             .try_get_matches_from(["supvisorsctl", "-s", "http://h:1", "tail", "-f", "x"])
             .unwrap_or_else(|e| panic!("{e}"));
-        let action: Vec<&String> = m.get_many("action").map(Iterator::collect).unwrap_or_default();
+        let action: Vec<&String> = m
+            .get_many("action")
+            .map(Iterator::collect)
+            .unwrap_or_default();
         assert_eq!(action, ["tail", "-f", "x"]);
     }
 }

@@ -47,7 +47,11 @@ pub fn do_reread(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
         Ok(result) => {
             let [added, changed, dropped] = changes(&result);
             let mut all: BTreeMap<String, &str> = BTreeMap::new();
-            for (names, what) in [(added, "available"), (changed, "changed"), (dropped, "disappeared")] {
+            for (names, what) in [
+                (added, "available"),
+                (changed, "changed"),
+                (dropped, "disappeared"),
+            ] {
                 for name in names {
                     all.insert(name, what);
                 }
@@ -119,7 +123,10 @@ pub fn do_update(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
     }
     let selected = |g: &str| wanted.is_empty() || wanted.contains(&g);
     for gname in removed.iter().filter(|g| selected(g)) {
-        let results = ctl.call("supervisor.stopProcessGroup", &[Value::from(gname.as_str())])?;
+        let results = ctl.call(
+            "supervisor.stopProcessGroup",
+            &[Value::from(gname.as_str())],
+        )?;
         ctl.output(&format!("{gname}: stopped"));
         let failed = items(&results).iter().try_fold(false, |acc, r| {
             field(r, "status").map(|s| acc || as_i64(s) == i64::from(F::Failed.code()))
@@ -129,7 +136,10 @@ pub fn do_update(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
             ctl.exitstatus = exit::GENERIC;
             continue;
         }
-        ctl.call("supervisor.removeProcessGroup", &[Value::from(gname.as_str())])?;
+        ctl.call(
+            "supervisor.removeProcessGroup",
+            &[Value::from(gname.as_str())],
+        )?;
         ctl.output(&format!("{gname}: removed process group"));
     }
     for gname in changed.iter().filter(|g| selected(g)) {

@@ -65,7 +65,12 @@ impl Error {
                 } else {
                     ("socket.py", 836)
                 };
-                (os_error_class(err).to_owned(), os_error_text(err), file, line)
+                (
+                    os_error_class(err).to_owned(),
+                    os_error_text(err),
+                    file,
+                    line,
+                )
             }
             Error::Client(other) => (
                 "xmlrpc.client.ProtocolError".to_owned(),
@@ -117,7 +122,10 @@ fn os_error_class(err: &std::io::Error) -> &'static str {
 /// `str(OSError)`: `[Errno 111] Connection refused`.
 fn os_error_text(err: &std::io::Error) -> String {
     match err.raw_os_error() {
-        Some(code) => format!("[Errno {code}] {}", nix::errno::Errno::from_raw(code).desc()),
+        Some(code) => format!(
+            "[Errno {code}] {}",
+            nix::errno::Errno::from_raw(code).desc()
+        ),
         None => err.to_string(),
     }
 }
@@ -167,11 +175,9 @@ mod tests {
     #[test]
     fn lines_like_the_reference() {
         let fault = Error::Client(ClientError::Fault(Fault::raw(6, "SHUTDOWN_STATE")));
-        assert!(
-            fault
-                .python_line("http://x:1")
-                .starts_with("error: <class 'xmlrpc.client.Fault'>, <Fault 6: 'SHUTDOWN_STATE'>: file: ")
-        );
+        assert!(fault.python_line("http://x:1").starts_with(
+            "error: <class 'xmlrpc.client.Fault'>, <Fault 6: 'SHUTDOWN_STATE'>: file: "
+        ));
         let refused = Error::Client(ClientError::Io(std::io::Error::from_raw_os_error(111)));
         assert!(refused.python_line("http://x:1").starts_with(
             "error: <class 'ConnectionRefusedError'>, [Errno 111] Connection refused: file: "

@@ -130,11 +130,21 @@ pub fn do_help(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
     }
     if arg.is_empty() {
         ctl.output("");
-        print_topics(ctl, "default commands (type help <topic>):", DEFAULT_COMMANDS, 80);
+        print_topics(
+            ctl,
+            "default commands (type help <topic>):",
+            DEFAULT_COMMANDS,
+            80,
+        );
         if ctl.options.supvisors {
             ctl.output("");
             let commands = super::supvisors::documented();
-            print_topics(ctl, "supvisors commands (type help <topic>):", &commands, 80);
+            print_topics(
+                ctl,
+                "supvisors commands (type help <topic>):",
+                &commands,
+                80,
+            );
         }
         return Ok(Flow::Continue);
     }

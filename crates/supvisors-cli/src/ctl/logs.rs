@@ -34,7 +34,10 @@ pub fn do_tail(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
         [name, .., last] => {
             let channel = last.to_lowercase();
             if channel != "stdout" && channel != "stderr" {
-                ctl.output(&format!("Error: bad channel {}", super::errors::py_repr(&channel)));
+                ctl.output(&format!(
+                    "Error: bad channel {}",
+                    super::errors::py_repr(&channel)
+                ));
                 ctl.exitstatus = exit::GENERIC;
                 return Ok(Flow::Continue);
             }
@@ -231,7 +234,11 @@ pub fn do_fg(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
 
 /// `str(Fault)`.
 fn fault_repr(fault: &supvisors_rpc::Fault) -> String {
-    format!("<Fault {}: {}>", fault.code, super::errors::py_repr(&fault.string))
+    format!(
+        "<Fault {}: {}>",
+        fault.code,
+        super::errors::py_repr(&fault.string)
+    )
 }
 
 /// Standard input read line by line on its own thread (a blocking read cannot be cancelled).

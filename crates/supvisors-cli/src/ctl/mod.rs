@@ -390,7 +390,10 @@ mod tests {
             (Some("start".into()), "a b".into(), "start a b".into())
         );
         assert_eq!(parseline("?status").0.as_deref(), Some("help"));
-        assert_eq!(parseline("foo-bar"), (Some("foo".into()), "-bar".into(), "foo-bar".into()));
+        assert_eq!(
+            parseline("foo-bar"),
+            (Some("foo".into()), "-bar".into(), "foo-bar".into())
+        );
         assert_eq!(parseline("-x").0.as_deref(), Some(""));
         assert_eq!(parseline("   ").2, "");
     }

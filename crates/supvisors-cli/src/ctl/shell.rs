@@ -111,9 +111,7 @@ impl Completer for Completion {
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let head = &line[..pos];
         // `:`, `*` and `-` belong to names, like the reference's completer delimiters.
-        let start = head
-            .rfind(|c: char| c.is_whitespace())
-            .map_or(0, |i| i + 1);
+        let start = head.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
         let pairs = self
             .candidates(head, &head[start..])
             .into_iter()
@@ -181,7 +179,11 @@ pub fn run(ctl: &mut Ctl) {
 fn process_names(ctl: &mut Ctl) -> Vec<(String, String)> {
     ctl.completion_infos()
         .iter()
-        .filter_map(|info| Some((str_field(info, "group").ok()?, str_field(info, "name").ok()?)))
+        .filter_map(|info| {
+            Some((
+                str_field(info, "group").ok()?,
+                str_field(info, "name").ok()?,
+            ))
+        })
         .collect()
 }
-

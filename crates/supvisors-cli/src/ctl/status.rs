@@ -1,7 +1,7 @@
 //! `status`, `pid` and `avail`.
 
-use supvisors_rpc::{FaultCode, Value};
 use supvisors_rpc::client::ClientError;
+use supvisors_rpc::{FaultCode, Value};
 
 use super::reply::{field, int_field, items, py_str, str_field, to_json, truthy};
 use super::{Ctl, Error, Flow, exit, make_namespec, split_namespec};
@@ -78,8 +78,9 @@ fn show_statuses(ctl: &mut Ctl, infos: &[&Value]) -> Result<(), Error> {
     for (namespec, state, desc) in rows {
         text.push_str(&format!("{namespec:<width$}{state:<10}{desc}\n"));
     }
-    text.pop();
-    ctl.output(&text);
+    if text.pop().is_some() {
+        ctl.output(&text);
+    }
     Ok(())
 }
 
