@@ -2,6 +2,8 @@
 
 mod breed;
 mod check_config;
+mod ctl_extras;
+mod ctl_streams;
 mod ctl_supervisor;
 mod daemon_cli;
 mod daemon_run;
