@@ -99,11 +99,19 @@ fn show_results(
 ) -> Result<(), Error> {
     for result in items(results) {
         let outcome = Outcome::from_value(result)?;
-        let text = line(&outcome)?;
+        let text = disabled_line(ctl, &outcome, ignored).map_or_else(|| line(&outcome), Ok)?;
         ctl.output(&text);
         set_exit(ctl, &outcome, ignored);
     }
     Ok(())
+}
+
+/// With the Supvisors plugin, a start result of a disabled program (`SupvisorsFaults.DISABLED`)
+/// prints `<name>: ERROR disabled`.
+fn disabled_line(ctl: &Ctl, outcome: &Outcome, ignored: Option<F>) -> Option<String> {
+    let starting = ignored == Some(F::AlreadyStarted);
+    (starting && ctl.options.supvisors && outcome.code == super::supvisors::DISABLED)
+        .then(|| format!("{}: ERROR disabled", outcome.name))
 }
 
 fn set_exit(ctl: &mut Ctl, outcome: &Outcome, ignored: Option<F>) {
@@ -190,7 +198,8 @@ fn apply(ctl: &mut Ctl, verb: &Verb, names: &[&str], extra: &[Value]) -> Result<
                     }
                     Err(ClientError::Fault(fault)) => {
                         let outcome = Outcome::from_fault(&group, &process, &fault);
-                        let text = (verb.line)(&outcome)?;
+                        let text = disabled_line(ctl, &outcome, verb.ignored)
+                            .map_or_else(|| (verb.line)(&outcome), Ok)?;
                         ctl.output(&text);
                         set_exit(ctl, &outcome, verb.ignored);
                     }

@@ -111,9 +111,9 @@ pub fn summary(name: &str) -> String {
         .map_or_else(|| name.to_owned(), |s| s.trim().to_owned())
 }
 
-/// Prints the usage of `topic` (Supervisor's, then Supvisors'); false when there is none.
+/// Prints the usage of a Supervisor command `topic`; false when there is none.
 pub fn topic(ctl: &mut Ctl, topic: &str) -> bool {
-    if let Some(text) = default_usage(topic).or_else(|| super::supvisors::usage(topic)) {
+    if let Some(text) = default_usage(topic) {
         ctl.output(text);
         return true;
     }
@@ -154,12 +154,8 @@ pub fn do_help(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
     } else {
         ctl.output(&format!("*** No help on {arg}"));
     }
-    if ctl.options.supvisors {
-        if super::supvisors::usage(arg).is_some() {
-            topic(ctl, arg);
-        } else {
-            ctl.output(&format!("*** No help on {arg}"));
-        }
+    if ctl.options.supvisors && !super::supvisors::print_help(ctl, arg)? {
+        ctl.output(&format!("*** No help on {arg}"));
     }
     Ok(Flow::Continue)
 }
