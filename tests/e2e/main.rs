@@ -5,6 +5,7 @@ mod check_config;
 mod ctl_extras;
 mod ctl_streams;
 mod ctl_supervisor;
+mod ctl_supvisors;
 mod daemon_cli;
 mod daemon_run;
 mod ini_dialects;

@@ -86,6 +86,64 @@ impl RealSupervisord {
         daemon
     }
 
+    /// Starts a single-instance Python Supvisors 0.15 (identifier `one`) with `programs` and the
+    /// rules file text `rules`; waits until Supvisors is in OPERATION.
+    pub fn start_supvisors(programs: &str, rules: &str) -> RealSupervisord {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Supvisors derives its internal port as the HTTP port + 1: both must be free.
+        let port = loop {
+            let port = free_port();
+            if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+                break port;
+            }
+        };
+        let rules_path = dir.path().join("rules.xml");
+        std::fs::write(&rules_path, rules).expect("write rules.xml");
+        let conf = dir.path().join("s.conf");
+        let text = format!(
+            "[supervisord]\nidentifier=one\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\n\
+             childlogdir=%(here)s\nnodaemon=true\n\n\
+             [inet_http_server]\nport=127.0.0.1:{port}\n\n\
+             [rpcinterface:supervisor]\n\
+             supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
+             [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n\n\
+             [rpcinterface:supvisors]\n\
+             supervisor.rpcinterface_factory = supvisors.plugin:make_supvisors_rpcinterface\n\
+             supvisors_list = <one>127.0.0.1:{port}:\nrules_files = {}\nsynchro_timeout = 15\n\n\
+             {programs}\n",
+            rules_path.display()
+        );
+        std::fs::write(&conf, text).expect("write s.conf");
+        let daemon = Self::start_with(dir, conf, port, true);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let out = crate::run(
+                Command::new(binary("supvisorsctl"))
+                    .arg("-c")
+                    .arg(&daemon.conf)
+                    .arg("sstate"),
+            );
+            if String::from_utf8_lossy(&out.stdout).contains("\nOPERATION") {
+                return daemon;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Supvisors never reached OPERATION"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Runs our `supvisorsctl -c <conf> args...` under its own name (Supvisors commands on).
+    pub fn ours_supvisors(&self, args: &[&str]) -> Output {
+        ctl_output(&binary("supvisorsctl"), &self.conf, args)
+    }
+
+    /// Runs the reference `supvisorsctl -c <conf> args...`.
+    pub fn reference_supvisors(&self, args: &[&str]) -> Output {
+        ctl_output(&venv_bin("supvisorsctl"), &self.conf, args)
+    }
+
     /// Waits until the daemon answers and no process is STARTING or STOPPING.
     pub fn wait_settled(&self) {
         let deadline = Instant::now() + PATIENCE;
@@ -221,4 +279,45 @@ pub fn differential_sorted(reference: &RealSupervisord, ours: &RealSupervisord, 
         actual, expected,
         "supvisorsctl {args:?} differs from supervisorctl (left: ours, right: reference)"
     );
+}
+
+/// Like [`differential`] for `supvisorsctl` (Python 0.15 against ours, Supvisors commands on).
+pub fn differential_supvisors(reference: &RealSupervisord, ours: &RealSupervisord, args: &[&str]) {
+    let expected = mask_clock_rows(&normalize(&reference.reference_supvisors(args), reference));
+    let actual = mask_clock_rows(&normalize(&ours.ours_supvisors(args), ours));
+    assert_eq!(
+        actual, expected,
+        "supvisorsctl {args:?} differs from the Python supvisorsctl (left: ours, right: reference)"
+    );
+}
+
+/// Rows showing a clock time (`HH:MM:SS`) also show pids, counters and loads that differ
+/// between two daemons: their times and numbers are masked and their spacing collapsed.
+fn mask_clock_rows(text: &str) -> String {
+    let is_clock = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 8
+            && b[2] == b':'
+            && b[5] == b':'
+            && w.split(':').all(|p| p.parse::<u8>().is_ok())
+    };
+    text.lines()
+        .map(|line| {
+            if !line.split_whitespace().any(is_clock) {
+                return line.to_owned();
+            }
+            line.split_whitespace()
+                .map(|w| {
+                    let digits = w.trim_end_matches('%');
+                    if is_clock(w) || (digits.len() > 1 && digits.parse::<u64>().is_ok()) {
+                        "#"
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
