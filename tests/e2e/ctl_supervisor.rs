@@ -237,3 +237,21 @@ fn unix_socket_server() {
         );
     }
 }
+
+#[test]
+fn interactive_shell_on_a_pipe() {
+    let daemon = RealSupervisord::start(PROGRAMS, false);
+    let input = "pid nosuch\nhelp help\nfoo\n\nversion\nshutdown\nn\n?status\nquit\nstatus\n";
+    let outputs: Vec<String> = [plain_ctl(daemon.dir.path()), venv_bin("supervisorctl")]
+        .iter()
+        .map(|program| {
+            let mut cmd = Command::new(program);
+            cmd.arg("-c").arg(&daemon.conf);
+            normalize(&supvisors_tests::run_with_input(&mut cmd, input), &daemon)
+        })
+        .collect();
+    assert_eq!(outputs[0], outputs[1], "left: ours, right: reference");
+    assert!(
+        outputs[0].contains("supervisor> Really shut the remote supervisord process down y/N? ")
+    );
+}

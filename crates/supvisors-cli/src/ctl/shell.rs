@@ -126,6 +126,11 @@ impl Completer for Completion {
 
 /// Runs the shell: `status` first, then one command per line until `quit`, `exit` or EOF.
 pub fn run(ctl: &mut Ctl) {
+    use std::io::IsTerminal as _;
+    if !std::io::stdin().is_terminal() {
+        run_plain(ctl);
+        return;
+    }
     let mut editor: Editor<Completion, DefaultHistory> = match Editor::new() {
         Ok(editor) => editor,
         Err(err) => {
@@ -172,6 +177,22 @@ pub fn run(ctl: &mut Ctl) {
     }
     if let Some(path) = &history {
         let _ = editor.save_history(path);
+    }
+}
+
+/// The shell on a pipe: the prompt is written before each line is read, like Python's `input`.
+fn run_plain(ctl: &mut Ctl) {
+    ctl.onecmd("status");
+    loop {
+        let prompt = format!("{}> ", ctl.options.prompt);
+        ctl.flush();
+        let Some(line) = read_plain(&prompt) else {
+            ctl.onecmd("EOF");
+            break;
+        };
+        if ctl.onecmd(&line) == Flow::Quit {
+            break;
+        }
     }
 }
 
