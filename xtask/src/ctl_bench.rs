@@ -1,0 +1,114 @@
+//! `cargo xtask bench --ctl`: the wall time of a whole `status` command against one real
+//! supervisord 4.3.0 supervising N `sleep` programs, Python `supervisorctl` and our
+//! `supvisorsctl` side by side (issue #6: goal ≤ 50 ms for 1,000 processes).
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// Runs of each client; the median is reported.
+const RUNS: usize = 7;
+
+/// Starts supervisord with `procs` programs, waits until all are RUNNING, times both clients.
+pub fn run(supervisord: &Path, reference: &Path, ours: &Path, procs: usize) -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().to_path_buf();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut conf = format!(
+        "[supervisord]\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\nchildlogdir=%(here)s\n\
+         nodaemon=true\n\n[inet_http_server]\nport=127.0.0.1:{port}\n\n\
+         [rpcinterface:supervisor]\n\
+         supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
+         [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n\n\
+         [program:p]\ncommand=sleep 100000\nprocess_name=p_%(process_num)04d\nnumprocs={procs}\n\
+         startsecs=0\nstopsignal=KILL\nstdout_logfile=NONE\nstderr_logfile=NONE\n"
+    );
+    conf.push('\n');
+    let file = dir.join("supervisord.conf");
+    std::fs::write(&file, conf)?;
+    let daemon = Guard(
+        // Three pipes per child: 1,000 children need more descriptors than a 1024 soft limit.
+        Command::new("/bin/sh")
+            .arg("-c")
+            .arg("ulimit -n 8192 2>/dev/null || ulimit -n $(ulimit -Hn); exec \"$0\" -n -c \"$1\"")
+            .arg(supervisord)
+            .arg(&file)
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", supervisord.display()))?,
+    );
+    eprintln!("ctl-bench: waiting for {procs} programs to be RUNNING");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let out = Command::new(ours)
+            .arg("-c")
+            .arg(&file)
+            .arg("status")
+            .output()?;
+        let running = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(" RUNNING "))
+            .count();
+        if running == procs {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("only {running} of {procs} programs RUNNING after 600 s");
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let mut medians = Vec::new();
+    for (label, exe) in [
+        ("supervisorctl (Python)", reference),
+        ("supvisorsctl", ours),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let out = Command::new(exe)
+                .arg("-c")
+                .arg(&file)
+                .arg("status")
+                .output()?;
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            if String::from_utf8_lossy(&out.stdout).lines().count() != procs {
+                bail!("{label} status did not list {procs} processes");
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        println!("{label:<24} status, {procs} processes: median {median:8.1} ms over {RUNS} runs");
+        medians.push(median);
+    }
+    if let [python, ours] = medians[..] {
+        println!("ratio (Python / ours): {:.1}x", python / ours);
+    }
+    drop(daemon);
+    Ok(())
+}
+
+/// The daemon, SIGTERMed by its pid and waited for when dropped.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
