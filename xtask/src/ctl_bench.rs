@@ -63,31 +63,37 @@ pub fn run(supervisord: &Path, reference: &Path, ours: &Path, procs: usize) -> R
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    let mut medians = Vec::new();
-    for (label, exe) in [
-        ("supervisorctl (Python)", reference),
-        ("supvisorsctl", ours),
-    ] {
-        let mut times = Vec::new();
-        for _ in 0..RUNS {
-            let start = Instant::now();
-            let out = Command::new(exe)
-                .arg("-c")
-                .arg(&file)
-                .arg("status")
-                .output()?;
-            times.push(start.elapsed().as_secs_f64() * 1000.0);
-            if String::from_utf8_lossy(&out.stdout).lines().count() != procs {
-                bail!("{label} status did not list {procs} processes");
+    // `version` (two tiny calls) shows each client's fixed cost; `status` adds the server's
+    // getAllProcessInfo of every process, the same for both clients.
+    for (command, lines) in [("version", 1), ("status", procs)] {
+        let mut medians = Vec::new();
+        for (label, exe) in [
+            ("supervisorctl (Python)", reference),
+            ("supvisorsctl", ours),
+        ] {
+            let mut times = Vec::new();
+            for _ in 0..RUNS {
+                let start = Instant::now();
+                let out = Command::new(exe)
+                    .arg("-c")
+                    .arg(&file)
+                    .arg(command)
+                    .output()?;
+                times.push(start.elapsed().as_secs_f64() * 1000.0);
+                if String::from_utf8_lossy(&out.stdout).lines().count() != lines {
+                    bail!("{label} {command} did not print {lines} lines");
+                }
             }
+            times.sort_by(f64::total_cmp);
+            let median = times[times.len() / 2];
+            println!(
+                "{label:<24} {command:<8} ({procs} processes): median {median:8.1} ms over {RUNS} runs"
+            );
+            medians.push(median);
         }
-        times.sort_by(f64::total_cmp);
-        let median = times[times.len() / 2];
-        println!("{label:<24} status, {procs} processes: median {median:8.1} ms over {RUNS} runs");
-        medians.push(median);
-    }
-    if let [python, ours] = medians[..] {
-        println!("ratio (Python / ours): {:.1}x", python / ours);
+        if let [python, ours] = medians[..] {
+            println!("{command}: ratio (Python / ours) {:.1}x", python / ours);
+        }
     }
     drop(daemon);
     Ok(())

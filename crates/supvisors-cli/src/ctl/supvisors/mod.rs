@@ -3,7 +3,10 @@
 //! in [`tables`], commands that act in [`actions`].
 
 mod actions;
+mod process_tables;
+mod processes;
 mod tables;
+mod usage;
 
 use supvisors_rpc::client::ClientError;
 use supvisors_rpc::{Fault, FaultCode, Value};
@@ -83,10 +86,10 @@ pub fn find(name: &str) -> Option<Command> {
         "instance_status" => tables::do_instance_status,
         "application_info" => tables::do_application_info,
         "application_rules" => tables::do_application_rules,
-        "sstatus" => tables::do_sstatus,
-        "local_status" => tables::do_local_status,
-        "process_rules" => tables::do_process_rules,
-        "conflicts" => tables::do_conflicts,
+        "sstatus" => process_tables::do_sstatus,
+        "local_status" => process_tables::do_local_status,
+        "process_rules" => process_tables::do_process_rules,
+        "conflicts" => process_tables::do_conflicts,
         _ => return actions::find(name),
     };
     Some(command)
@@ -99,47 +102,7 @@ pub fn documented() -> Vec<&'static str> {
 
 /// The usage lines of a Supvisors command.
 pub fn usage(topic: &str) -> Option<&'static str> {
-    Some(match topic {
-        "sversion" => "sversion\t\t\t\tGet the API version of Supvisors.",
-        "sstate" => "sstate\t\t\t\t\tGet the Supvisors state.",
-        "master" => "master\t\t\t\t\tGet the Master Supvisors instance.",
-        "strategies" => "strategies\t\t\t\t\tGet the Supvisors strategies.",
-        "instance_status" => {
-            "instance_status <identifier>\t\t\tGet the status of the Supvisors instance.\n\
-             instance_status <identifier> <identifier>\t\tGet the status for multiple Supvisors instances\n\
-             instance_status\t\t\t\tGet the status of all remote Supvisors instances."
-        }
-        "application_info" => {
-            "application_info <appli>\t\tGet the status of application named appli.\n\
-             application_info <appli> <appli>\tGet the status for multiple named application\n\
-             application_info\t\t\tGet the status of all applications."
-        }
-        "application_rules" => {
-            "application_rules <appli>\t\t\tGet the rules of the application named appli.\n\
-             application_rules <appli> <appli>\t\tGet the rules for multiple named applications\n\
-             application_rules\t\t\t\tGet the rules of all applications."
-        }
-        "sstatus" => {
-            "sstatus <proc>\t\t\t\tGet the status of the process named proc.\n\
-             sstatus <appli>:*\t\t\tGet the process status of application named appli.\n\
-             sstatus <proc> <proc>\t\t\tGet the status for multiple named processes\n\
-             sstatus\t\t\t\t\tGet the status of all processes."
-        }
-        "local_status" => {
-            "local_status <proc>\t\t\tGet the local status of the process named proc.\n\
-             local_status <appli>:*\t\t\tGet the local status of all processes in the application named appli.\n\
-             local_status <proc> <proc>\t\tGet the local status for multiple named processes\n\
-             local_status\t\t\t\tGet the local status of all processes."
-        }
-        "process_rules" => {
-            "process_rules <proc>\t\t\tGet the rules of the process named proc.\n\
-             process_rules <appli>:*\t\t\tGet the rules of all processes in the application named appli.\n\
-             process_rules <proc> <proc>\t\tGet the rules for multiple named processes\n\
-             process_rules\t\t\t\tGet the rules of all processes."
-        }
-        "conflicts" => "conflicts\t\t\t\tGet the Supvisors conflicts.",
-        other => return actions::usage(other),
-    })
+    usage::read(topic).or_else(|| usage::acting(topic))
 }
 
 /// Prints the help of a Supvisors command; `loglevel` also asks the server for its levels,

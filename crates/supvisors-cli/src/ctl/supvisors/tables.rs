@@ -1,4 +1,5 @@
-//! Supvisors read commands: versions, state, strategies and the status and rules tables.
+//! Supvisors read commands: versions, state, strategies, instances and applications (the
+//! process tables are in `process_tables`).
 //!
 //! Tables follow the reference layout: Python `%-Ns` fields (never truncated), variable widths
 //! of `max(len(title), longest value) + 2`, values printed with `str()`.
@@ -6,11 +7,11 @@
 use supvisors_rpc::Value;
 
 use super::super::reply::{field, items, py_str, str_field, to_json, truthy};
-use super::super::{Ctl, Error, Flow, make_namespec, split_namespec};
+use super::super::{Ctl, Error, Flow, make_namespec};
 use super::{call, fault_line, upcheck};
 
 /// `max_template`: the width of a column.
-fn width(rows: &[Value], key: &str, title: &str) -> usize {
+pub(super) fn width(rows: &[Value], key: &str, title: &str) -> usize {
     let longest = rows
         .iter()
         .filter_map(|row| row.member(key))
@@ -21,7 +22,7 @@ fn width(rows: &[Value], key: &str, title: &str) -> usize {
 }
 
 /// One line of `%-Ns` cells; a width of 0 leaves the cell unpadded.
-fn line(cells: &[(&str, usize)]) -> String {
+pub(super) fn line(cells: &[(&str, usize)]) -> String {
     cells
         .iter()
         .map(|(text, w)| format!("{text:<w$}"))
@@ -29,7 +30,7 @@ fn line(cells: &[(&str, usize)]) -> String {
 }
 
 /// Runs a single-call command: prints `ERROR (...)` on a fault, JSON with `--json`, else `show`.
-fn simple(
+pub(super) fn simple(
     ctl: &mut Ctl,
     method: &str,
     show: fn(&mut Ctl, &Value) -> Result<(), Error>,
@@ -112,7 +113,7 @@ pub fn local_time(value: &Value) -> String {
 }
 
 /// The arguments of a filter command: `None` for everything.
-fn wanted(arg: &str) -> Option<Vec<&str>> {
+pub(super) fn wanted(arg: &str) -> Option<Vec<&str>> {
     let names: Vec<&str> = arg.split_whitespace().collect();
     if names.is_empty() || names.contains(&"all") {
         None
@@ -336,278 +337,4 @@ pub fn do_application_rules(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
         ));
     }
     Ok(Flow::Continue)
-}
-
-/// `sstatus [namespec...]`.
-pub fn do_sstatus(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
-    if !upcheck(ctl)? {
-        return Ok(Flow::Continue);
-    }
-    let mut rows: Vec<Value> = Vec::new();
-    match wanted(arg) {
-        None => match call(ctl, "get_all_process_info", &[])? {
-            Ok(infos) => rows.extend_from_slice(items(&infos)),
-            Err(fault) => fault_line(ctl, "", &fault),
-        },
-        Some(names) => {
-            for name in names {
-                match call(ctl, "get_process_info", &[Value::from(name)])? {
-                    Ok(infos) => rows.extend_from_slice(items(&infos)),
-                    Err(fault) => fault_line(ctl, &format!("{name}: "), &fault),
-                }
-            }
-        }
-    }
-    if rows.is_empty() {
-        return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rows)).to_string());
-        return Ok(Flow::Continue);
-    }
-    let widths = [
-        width(&rows, "application_name", "Application"),
-        width(&rows, "process_name", "Process"),
-        12,
-        10,
-        0,
-    ];
-    let titles = ["Application", "Process", "State", "Expected", "Supervisor"];
-    ctl.output(&line(
-        &titles.iter().copied().zip(widths).collect::<Vec<_>>(),
-    ));
-    for r in &rows {
-        // EXITED is 100.
-        let expected = if super::super::reply::int_field(r, "statecode")? == 100 {
-            str_field(r, "expected_exit")?
-        } else {
-            "n/a".into()
-        };
-        let values = [
-            str_field(r, "application_name")?,
-            str_field(r, "process_name")?,
-            str_field(r, "statename")?,
-            expected,
-            str_field(r, "identifiers")?,
-        ];
-        ctl.output(&line(
-            &values
-                .iter()
-                .map(String::as_str)
-                .zip(widths)
-                .collect::<Vec<_>>(),
-        ));
-    }
-    Ok(Flow::Continue)
-}
-
-/// Supervisor's process state names by code.
-fn state_name(code: i64) -> String {
-    match code {
-        0 => "STOPPED",
-        10 => "STARTING",
-        20 => "RUNNING",
-        30 => "BACKOFF",
-        40 => "STOPPING",
-        100 => "EXITED",
-        200 => "FATAL",
-        1000 => "UNKNOWN",
-        _ => return "None".into(),
-    }
-    .into()
-}
-
-/// `local_status [namespec...]`.
-pub fn do_local_status(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
-    if !upcheck(ctl)? {
-        return Ok(Flow::Continue);
-    }
-    let infos = match call(ctl, "get_all_local_process_info", &[])? {
-        Ok(v) => items(&v).to_vec(),
-        Err(fault) => {
-            fault_line(ctl, "", &fault);
-            Vec::new()
-        }
-    };
-    let rows: Vec<Value> = match wanted(arg) {
-        None => infos,
-        Some(names) => {
-            let mut out = Vec::new();
-            for name in names {
-                let (group, process) = split_namespec(name);
-                for info in &infos {
-                    let mut matched = str_field(info, "group")? == group;
-                    if let Some(p) = process.as_deref().filter(|p| !p.is_empty()) {
-                        matched = matched && str_field(info, "name")? == p;
-                    }
-                    if matched {
-                        out.push(info.clone());
-                    }
-                }
-            }
-            out
-        }
-    };
-    if rows.is_empty() {
-        return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rows)).to_string());
-        return Ok(Flow::Continue);
-    }
-    let widths = [
-        width(&rows, "group", "Application"),
-        width(&rows, "name", "Process"),
-        10,
-        12,
-        12,
-        12,
-        8,
-        0,
-    ];
-    let titles = [
-        "Application",
-        "Process",
-        "Disabled",
-        "State",
-        "Start",
-        "Now",
-        "PID",
-        "Extra args",
-    ];
-    ctl.output(&line(
-        &titles.iter().copied().zip(widths).collect::<Vec<_>>(),
-    ));
-    for r in &rows {
-        let time = |key: &str| -> Result<String, Error> {
-            let v = field(r, key)?;
-            Ok(if truthy(v) { local_time(v) } else { "0".into() })
-        };
-        let values = [
-            str_field(r, "group")?,
-            str_field(r, "name")?,
-            str_field(r, "disabled")?,
-            state_name(super::super::reply::int_field(r, "state")?),
-            time("start")?,
-            time("now")?,
-            str_field(r, "pid")?,
-            str_field(r, "extra_args")?,
-        ];
-        ctl.output(&line(
-            &values
-                .iter()
-                .map(String::as_str)
-                .zip(widths)
-                .collect::<Vec<_>>(),
-        ));
-    }
-    Ok(Flow::Continue)
-}
-
-/// `process_rules [namespec...]`.
-pub fn do_process_rules(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
-    if !upcheck(ctl)? {
-        return Ok(Flow::Continue);
-    }
-    let mut namespecs: Vec<String> = match wanted(arg) {
-        Some(names) => names.into_iter().map(str::to_owned).collect(),
-        None => all_namespecs(ctl)?,
-    };
-    namespecs.sort();
-    let mut rules: Vec<Value> = Vec::new();
-    for namespec in &namespecs {
-        match call(ctl, "get_process_rules", &[Value::from(namespec.as_str())])? {
-            Ok(r) => rules.extend_from_slice(items(&r)),
-            Err(fault) => fault_line(ctl, &format!("{namespec}: "), &fault),
-        }
-    }
-    if rules.is_empty() {
-        return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rules)).to_string());
-        return Ok(Flow::Continue);
-    }
-    let widths = [
-        width(&rules, "application_name", "Application"),
-        width(&rules, "process_name", "Process"),
-        7,
-        7,
-        12,
-        12,
-        12,
-        22,
-        0,
-    ];
-    let titles = [
-        "Application",
-        "Process",
-        "Start",
-        "Stop",
-        "Required",
-        "WaitExit",
-        "Loading",
-        "Strategy",
-        "Supervisor",
-    ];
-    ctl.output(&line(
-        &titles.iter().copied().zip(widths).collect::<Vec<_>>(),
-    ));
-    for r in &rules {
-        let values = [
-            str_field(r, "application_name")?,
-            str_field(r, "process_name")?,
-            str_field(r, "start_sequence")?,
-            str_field(r, "stop_sequence")?,
-            str_field(r, "required")?,
-            str_field(r, "wait_exit")?,
-            format!("{}%", str_field(r, "expected_loading")?),
-            str_field(r, "running_failure_strategy")?,
-            str_field(r, "identifiers")?,
-        ];
-        ctl.output(&line(
-            &values
-                .iter()
-                .map(String::as_str)
-                .zip(widths)
-                .collect::<Vec<_>>(),
-        ));
-    }
-    Ok(Flow::Continue)
-}
-
-/// `conflicts`: nothing at all when there is none.
-pub fn do_conflicts(ctl: &mut Ctl, _arg: &str) -> Result<Flow, Error> {
-    simple(ctl, "get_conflicts", |ctl, v| {
-        let rows = items(v).to_vec();
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let widths = [
-            width(&rows, "application_name", "Application"),
-            width(&rows, "process_name", "Process"),
-            12,
-            0,
-        ];
-        let titles = ["Application", "Process", "State", "Supervisor"];
-        ctl.output(&line(
-            &titles.iter().copied().zip(widths).collect::<Vec<_>>(),
-        ));
-        for r in &rows {
-            let values = [
-                str_field(r, "application_name")?,
-                str_field(r, "process_name")?,
-                str_field(r, "statename")?,
-                str_field(r, "identifiers")?,
-            ];
-            ctl.output(&line(
-                &values
-                    .iter()
-                    .map(String::as_str)
-                    .zip(widths)
-                    .collect::<Vec<_>>(),
-            ));
-        }
-        Ok(())
-    })
 }
