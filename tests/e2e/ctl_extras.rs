@@ -34,6 +34,11 @@ fn json_read_commands() {
     assert_eq!(status[1]["statename"], "RUNNING");
     // Same exit status as the text form: a stopped process listed.
     assert_eq!(code, Some(3));
+    let (pids, _) = json_of(&daemon, &["pid", "all"]);
+    assert_eq!(pids[0], 0, "idle is not running");
+    assert!(pids[1].as_i64().is_some_and(|p| p > 0), "{pids}");
+    let (version, _) = json_of(&daemon, &["version"]);
+    assert_eq!(version, "4.3.0");
     let (avail, _) = json_of(&daemon, &["avail"]);
     assert_eq!(avail.as_array().map(Vec::len), Some(2));
     // Unknown names go to stderr, keeping stdout parseable.

@@ -13,7 +13,6 @@ const PROGRAMS: &str = "\
 [program:sleeper]\ncommand=sleep 1000\nstopsignal=KILL\n\
 [program:echoer]\ncommand=sh -c 'echo hello; echo oops >&2; exec sleep 1000'\nstopsignal=KILL\n\
 [program:nofile]\ncommand=/nonexistent/binary\nautostart=false\n\
-[program:quick]\ncommand=true\nstartsecs=1\nautostart=false\nstartretries=0\n\
 [group:grp]\nprograms=a,b\n\
 [program:a]\ncommand=sleep 1000\nautostart=false\nstopsignal=KILL\n\
 [program:b]\ncommand=sleep 1000\nstopsignal=KILL\n\
@@ -30,7 +29,8 @@ fn pair() -> (RealSupervisord, RealSupervisord) {
 fn check_all(reference: &RealSupervisord, ours: &RealSupervisord, lines: &[&str]) {
     for line in lines {
         let args: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
-        if args.last() == Some(&"all") {
+        // supervisord orders the results of group and "all" calls as its processes stop.
+        if args.iter().any(|a| *a == "all" || a.ends_with(":*")) {
             differential_sorted(reference, ours, &args);
         } else {
             differential(reference, ours, &args);

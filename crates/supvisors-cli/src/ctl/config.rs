@@ -272,7 +272,11 @@ pub fn do_version(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
         return Ok(Flow::Continue);
     }
     let version = ctl.call("supervisor.getSupervisorVersion", &[])?;
-    ctl.output(&py_str(&version));
+    if ctl.options.json {
+        ctl.output(&super::reply::to_json(&version).to_string());
+    } else {
+        ctl.output(&py_str(&version));
+    }
     Ok(Flow::Continue)
 }
 

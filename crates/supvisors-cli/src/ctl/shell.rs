@@ -208,3 +208,40 @@ fn process_names(ctl: &mut Ctl) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helper() -> Completion {
+        Completion {
+            commands: super::super::help::vocabulary(false),
+            processes: vec![
+                ("grp".into(), "a".into()),
+                ("grp".into(), "b".into()),
+                ("solo".into(), "solo".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn commands_then_names_like_the_reference() {
+        let h = helper();
+        assert_eq!(h.candidates("sta", "sta"), ["start ", "status "]);
+        assert_eq!(h.candidates("", ""), h.candidates(" ", ""));
+        assert_eq!(
+            h.candidates("help re", "re"),
+            ["reload ", "remove ", "reread ", "restart "]
+        );
+        assert_eq!(
+            h.candidates("start ", ""),
+            ["grp:a ", "grp:* ", "grp:b ", "solo "]
+        );
+        assert_eq!(
+            h.candidates("stop grp:", "grp:"),
+            ["grp:a ", "grp:* ", "grp:b "]
+        );
+        assert_eq!(h.candidates("update s", "s"), ["solo "]);
+        assert!(h.candidates("version ", "").is_empty());
+    }
+}

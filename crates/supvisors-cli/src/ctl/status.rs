@@ -95,6 +95,14 @@ pub fn do_pid(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
         ctl.output(&py_str(&pid));
     } else if names.contains(&"all") {
         let all = ctl.call("supervisor.getAllProcessInfo", &[])?;
+        if ctl.options.json {
+            let pids: Vec<serde_json::Value> = items(&all)
+                .iter()
+                .map(|i| field(i, "pid").map(to_json))
+                .collect::<Result<_, _>>()?;
+            ctl.output(&serde_json::Value::Array(pids).to_string());
+            return Ok(Flow::Continue);
+        }
         for info in items(&all) {
             let pid = str_field(info, "pid")?;
             ctl.output(&pid);
