@@ -3,6 +3,10 @@
 mod breed;
 mod check_config;
 mod compat;
+mod ctl_extras;
+mod ctl_streams;
+mod ctl_supervisor;
+mod ctl_supvisors;
 mod daemon_bad_input;
 mod daemon_children;
 mod daemon_cli;

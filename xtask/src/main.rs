@@ -11,6 +11,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod ctl_bench;
 mod daemon_bench;
 
 #[derive(Parser)]
@@ -54,6 +55,9 @@ enum Task {
         /// Measure only this daemon (`supervisord` or `supvisorsd`).
         #[arg(long)]
         only: Option<String>,
+        /// Only `status` wall time of supervisorctl vs supvisorsctl against supervisord.
+        #[arg(long)]
+        ctl: bool,
     },
     /// Run the deterministic cluster simulation of supvisors-core over many seeds.
     Sim {
@@ -90,7 +94,11 @@ fn run(cli: Cli) -> Result<()> {
             idle_secs,
             flood_secs,
             only,
+            ctl,
         } => {
+            if ctl {
+                return bench_ctl(&root, procs);
+            }
             if !daemons_only {
                 cargo(&root, &["bench", "--workspace"])?;
             }
@@ -186,6 +194,36 @@ fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -
         bail!("--only takes supervisord or supvisorsd");
     }
     daemon_bench::run(&chosen, sizes)
+}
+
+fn bench_ctl(root: &Path, procs: usize) -> Result<()> {
+    // An explicit venv is used as it is; otherwise the project's is made.
+    if std::env::var_os("SUPVISORS_VENV").is_none() {
+        setup_python(root)?;
+    }
+    cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "supvisors-cli",
+            "--bin",
+            "supvisorsctl",
+        ],
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let venv = std::env::var_os("SUPVISORS_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".venv"));
+    ctl_bench::run(
+        &venv.join("bin/supervisord"),
+        &venv.join("bin/supervisorctl"),
+        &target.join("release/supvisorsctl"),
+        procs,
+    )
 }
 
 fn sim(root: &Path, seeds: u64, first_seed: u64, seed: Option<u64>) -> Result<()> {

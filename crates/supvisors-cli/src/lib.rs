@@ -2,10 +2,10 @@
 //!
 //! `check_config` loads a configuration and renders its summary (`summary`) or its errors,
 //! with host facts from `host`. `daemon` is the daemon shell around the main loop (command
-//! line, configuration, privileges, daemonizing, signals). `supvisorsctl` (`ctl`) comes with a
-//! later issue.
+//! line, configuration, privileges, daemonizing, signals). `ctl` is the `supvisorsctl` client.
 
 pub mod check_config;
+pub mod ctl;
 pub mod daemon;
 pub mod host;
 pub mod summary;
