@@ -19,11 +19,51 @@ const PROGRAMS: &str = "\
 [program:multi]\ncommand=sleep 1000\nprocess_name=%(program_name)s_%(process_num)02d\n\
 numprocs=2\nstopsignal=KILL\n";
 
-fn pair() -> (RealSupervisord, RealSupervisord) {
-    (
-        RealSupervisord::start(PROGRAMS, false),
-        RealSupervisord::start(PROGRAMS, false),
-    )
+/// Which server both clients talk to: the real supervisord, or our supvisorsd (the same
+/// comparison of the two clients then also checks our server through the reference client).
+#[derive(Clone, Copy)]
+enum Server {
+    Supervisord,
+    Supvisorsd,
+}
+
+impl Server {
+    fn start(self, auth: bool) -> RealSupervisord {
+        match self {
+            Server::Supervisord => RealSupervisord::start(PROGRAMS, auth),
+            Server::Supvisorsd => RealSupervisord::start_on(&binary("supvisorsd"), PROGRAMS, auth),
+        }
+    }
+}
+
+/// One test per server for each scenario below.
+macro_rules! on_both_servers {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn on_supervisord() {
+                    super::$name(super::Server::Supervisord);
+                }
+                #[test]
+                fn on_supvisorsd() {
+                    super::$name(super::Server::Supvisorsd);
+                }
+            }
+        )*
+    };
+}
+
+on_both_servers!(
+    read_commands_and_argument_errors,
+    process_control_sequences,
+    shutdown_and_reload,
+    bad_credentials_and_servers_down,
+    unix_socket_server,
+);
+
+fn pair(server: Server) -> (RealSupervisord, RealSupervisord) {
+    (server.start(false), server.start(false))
 }
 
 fn check_all(reference: &RealSupervisord, ours: &RealSupervisord, lines: &[&str]) {
@@ -38,9 +78,8 @@ fn check_all(reference: &RealSupervisord, ours: &RealSupervisord, lines: &[&str]
     }
 }
 
-#[test]
-fn read_commands_and_argument_errors() {
-    let (reference, ours) = pair();
+fn read_commands_and_argument_errors(server: Server) {
+    let (reference, ours) = pair(server);
     check_all(
         &reference,
         &ours,
@@ -97,9 +136,8 @@ fn read_commands_and_argument_errors() {
     );
 }
 
-#[test]
-fn process_control_sequences() {
-    let (reference, ours) = pair();
+fn process_control_sequences(server: Server) {
+    let (reference, ours) = pair(server);
     check_all(
         &reference,
         &ours,
@@ -138,9 +176,8 @@ fn process_control_sequences() {
     );
 }
 
-#[test]
-fn shutdown_and_reload() {
-    let (reference, ours) = pair();
+fn shutdown_and_reload(server: Server) {
+    let (reference, ours) = pair(server);
     check_all(&reference, &ours, &["reload"]);
     reference.wait_settled();
     ours.wait_settled();
@@ -154,10 +191,9 @@ fn shutdown_and_reload() {
     );
 }
 
-#[test]
-fn bad_credentials_and_servers_down() {
-    let reference = RealSupervisord::start(PROGRAMS, true);
-    let ours = RealSupervisord::start(PROGRAMS, true);
+fn bad_credentials_and_servers_down(server: Server) {
+    let reference = server.start(true);
+    let ours = server.start(true);
     check_all(
         &reference,
         &ours,
@@ -217,9 +253,8 @@ fn bad_credentials_and_servers_down() {
     }
 }
 
-#[test]
-fn unix_socket_server() {
-    let (reference, ours) = pair();
+fn unix_socket_server(server: Server) {
+    let (reference, ours) = pair(server);
     for args in [
         &["status"][..],
         &["stop", "grp:*"],

@@ -44,6 +44,12 @@ impl RealSupervisord {
     /// `extra` sections; `auth` adds user `u` / password `p`. Waits until no process is
     /// STARTING.
     pub fn start(extra: &str, auth: bool) -> RealSupervisord {
+        Self::start_on(&venv_bin("supervisord"), extra, auth)
+    }
+
+    /// Like [`RealSupervisord::start`] with another server binary taking supervisord's command
+    /// line (our `supvisorsd`).
+    pub fn start_on(server: &Path, extra: &str, auth: bool) -> RealSupervisord {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let creds = if auth { "username=u\npassword=p\n" } else { "" };
@@ -58,12 +64,16 @@ impl RealSupervisord {
              [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n{creds}\n{extra}\n"
         );
         std::fs::write(&conf, text).expect("write s.conf");
-        Self::start_with(dir, conf, port, extra.contains("[rpcinterface:supvisors]"))
+        Self::start_server(server, dir, conf, port)
     }
 
     /// Starts the daemon on an already written `conf`.
     pub fn start_with(dir: tempfile::TempDir, conf: PathBuf, port: u16, _supvisors: bool) -> Self {
-        let mut cmd = Command::new(venv_bin("supervisord"));
+        Self::start_server(&venv_bin("supervisord"), dir, conf, port)
+    }
+
+    fn start_server(server: &Path, dir: tempfile::TempDir, conf: PathBuf, port: u16) -> Self {
+        let mut cmd = Command::new(server);
         cmd.arg("-n")
             .arg("-c")
             .arg(&conf)

@@ -178,6 +178,10 @@ impl Manager {
     }
 
     async fn run_with(&mut self, reaped: &mut mpsc::UnboundedReceiver<Reaped>) -> RunEnd {
+        // The first main-loop iteration (autostart) comes before any request: a client that
+        // connects as soon as the port answers sees the programs STARTING, not "Not started".
+        let now = clock(self.origin);
+        self.core.model.tick(now, &mut self.core.host);
         self.flush_outputs();
         loop {
             let now = clock(self.origin);
