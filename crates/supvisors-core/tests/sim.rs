@@ -743,6 +743,7 @@ mod garbage {
                     master: pick(rng, &IDS).into(),
                     state_modes: modes,
                     processes: (0..rng.below(3)).map(|_| info(rng)).collect(),
+                    intents: Vec::new(),
                 };
                 return Input::Handshake { from, result };
             }

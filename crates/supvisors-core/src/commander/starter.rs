@@ -7,6 +7,7 @@ use crate::boundary::Output;
 use crate::command::ProcessCommand;
 use crate::context::Context;
 use crate::enums::StartingStrategies;
+use crate::intent::Intents;
 use crate::jobs::ApplicationJobs;
 
 impl Commander {
@@ -17,6 +18,17 @@ impl Commander {
         application: &str,
         strategy: StartingStrategies,
     ) -> bool {
+        self.store_start_of(ctx, application, strategy, |_| true)
+    }
+
+    /// `store_start` limited to the processes `keep` accepts (by process name).
+    fn store_start_of(
+        &mut self,
+        ctx: &Context,
+        application: &str,
+        strategy: StartingStrategies,
+        keep: impl Fn(&str) -> bool,
+    ) -> bool {
         let Some(app) = ctx.application(application) else {
             return false;
         };
@@ -24,13 +36,14 @@ impl Commander {
             .start_sequence()
             .range(1..)
             .map(|(seq, ps)| {
-                (
-                    *seq,
-                    ps.iter()
-                        .map(|p| ProcessCommand::start(ctx, &p.process_name, strategy))
-                        .collect(),
-                )
+                let commands: Vec<ProcessCommand> = ps
+                    .iter()
+                    .filter(|p| keep(&p.process_name))
+                    .map(|p| ProcessCommand::start(ctx, &p.process_name, strategy))
+                    .collect();
+                (*seq, commands)
             })
+            .filter(|(_, commands)| !commands.is_empty())
             .collect();
         if planned.is_empty() {
             return false; // WARN has no valid start_sequence
@@ -40,19 +53,31 @@ impl Commander {
         true
     }
 
-    /// Starter: DEPLOYMENT plan (§7.4): auto-start applications never started or failed, or all.
+    /// Starter: DEPLOYMENT plan (§7.4): auto-start applications never started or failed, or all
+    /// when `forced`, and (Q19) those with a start-sequenced process that should run and runs
+    /// nowhere; processes stopped on purpose are left out.
+    ///
+    /// Deviation from 0.15 (quirk Q19, `crate::intent`): the reference relies on the failure
+    /// flags, which a lost master, a reboot or a handshake (Q12) can wipe out for good.
     pub fn start_applications(
         &mut self,
         ctx: &Context,
         out: &mut Vec<Output>,
         now: f64,
-        forced: bool,
+        (forced, intents): (bool, &Intents),
     ) -> Vec<Followup> {
         for app in ctx.applications() {
-            if app.rules.start_sequence > 0
-                && (forced || app.never_started() || app.major_failure || app.minor_failure)
-            {
-                self.store_start(ctx, &app.name, app.rules.starting_strategy);
+            if app.rules.start_sequence <= 0 {
+                continue;
+            }
+            let may_run = |process: &str| intents.may_run(&app.name, process);
+            let lost = app
+                .start_sequence()
+                .range(1..)
+                .flat_map(|(_, ps)| ps)
+                .any(|p| p.stopped() && may_run(&p.process_name));
+            if forced || lost || app.never_started() || app.major_failure || app.minor_failure {
+                self.store_start_of(ctx, &app.name, app.rules.starting_strategy, may_run);
             }
         }
         self.next(ctx, out, now)

@@ -41,6 +41,7 @@ impl Engine {
                 self.ctx.on_process_disability(from, &info, closing, out);
             }
             InternalMessage::State(modes) => self.on_state_event(from, modes, now),
+            InternalMessage::Intents(records) => self.on_intents(records),
         }
     }
 
@@ -186,6 +187,9 @@ impl Engine {
                     self.set_state(SupvisorsStates::Initialization, now);
                 }
             }
+        }
+        if result.authorized == Some(true) {
+            self.on_intents(result.intents);
         }
         self.on_state_event(from, result.state_modes, now);
         if !result.processes.is_empty() {
