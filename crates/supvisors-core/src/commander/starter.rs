@@ -98,6 +98,37 @@ impl Commander {
         (stored, self.next(ctx, out, now))
     }
 
+    /// Starter: the start phase of a restart (§8.5, `restart_application`): as
+    /// `start_application`, except that an application running again starts its
+    /// start-sequenced processes that run nowhere and were not stopped on purpose.
+    ///
+    /// Deviation from 0.15 (quirk Q19): the reference refuses the start when a process of the
+    /// application runs again (a stop request lost with its instance link, the stop timeout's
+    /// forced state not yet received), so the crashed process that caused a RESTART_APPLICATION
+    /// stayed down for good (simulation seed 1675 of the repair scenario).
+    pub fn resume_application(
+        &mut self,
+        ctx: &Context,
+        out: &mut Vec<Output>,
+        now: f64,
+        (strategy, application): (StartingStrategies, &str),
+        intents: &Intents,
+    ) -> Vec<Followup> {
+        let Some(app) = ctx.application(application) else {
+            return Vec::new();
+        };
+        if app.state == crate::enums::ApplicationStates::Stopped {
+            return self
+                .start_application(ctx, out, now, (strategy, application))
+                .1;
+        }
+        let lost = |name: &str| {
+            app.process(name).is_some_and(|p| p.stopped()) && intents.may_run(application, name)
+        };
+        self.store_start_of(ctx, application, strategy, lost);
+        self.next(ctx, out, now)
+    }
+
     /// Starter: `start_process` of a stopped process, RUNNING being enough (§7.4).
     pub fn start_process(
         &mut self,

@@ -124,3 +124,35 @@ fn q19_a_lost_process_without_failure_flag_is_repaired_by_the_next_master() {
     let out = c.event("a", "app:p1", Running, true);
     assert_eq!(starts(&out), [pair("a", "app:p2")]);
 }
+
+#[test]
+fn q19_restart_whose_stop_was_lost_still_starts_what_runs_nowhere() {
+    let mut c = deployed();
+    let out = c.command(Command::RestartApplication {
+        strategy: StartingStrategies::Config,
+        application: "app".into(),
+        wait: false,
+    });
+    assert_eq!(stops(&out), [pair("a", "app:p2")], "stop sequence 2 first");
+    let out = c.event("a", "app:p2", Stopped, true);
+    assert_eq!(stops(&out), [pair("a", "app:p1")]);
+    // the stop request of p1 is lost: it times out while p1 still runs, and the start phase
+    // finds the application running again (the reference refuses it: nothing restarts p2)
+    let mut started = Vec::new();
+    for _ in 0..10 {
+        let out = c.tick();
+        started.extend(starts(&out));
+        if !started.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(started, [pair("a", "app:p2")]);
+    let p1 =
+        c.e.context()
+            .application("app")
+            .and_then(|a| a.process("p1"));
+    assert!(
+        p1.is_some_and(|p| p.running()),
+        "the timeout's forced state is not back yet"
+    );
+}

@@ -206,9 +206,9 @@ impl Engine {
                     self.stopper.stop_application(ctx, out, now, &app)
                 }
                 Followup::StartApplication(strategy, app) => {
+                    let request = (strategy, app.as_str());
                     self.starter
-                        .start_application(ctx, out, now, (strategy, &app))
-                        .1
+                        .resume_application(ctx, out, now, request, &self.intents)
                 }
                 Followup::StartProcess(strategy, app, process, args) => {
                     let request = (strategy, app.as_str(), process.as_str(), args.as_str());
