@@ -156,3 +156,33 @@ fn q19_restart_whose_stop_was_lost_still_starts_what_runs_nowhere() {
         "the timeout's forced state is not back yet"
     );
 }
+
+#[test]
+fn q19_a_start_lost_in_transit_is_retried_by_a_repair() {
+    let mut c = Cluster::new(app2(), &APP2, |_| {});
+    assert_eq!(starts(&c.tick()), [pair("a", "app:p1")]);
+    // the request never reaches a's Supervisor: the start times out, p1 is forced FATAL
+    let mut forced = Vec::new();
+    let mut started = Vec::new();
+    while forced.is_empty() {
+        let out = c.tick();
+        started.extend(starts(&out));
+        forced = c.loop_back(&out);
+    }
+    assert_eq!(
+        forced[0].reason,
+        "process STARTING event not received in time"
+    );
+    assert_eq!(
+        started,
+        [pair("a", "app:p2")],
+        "no starting failure strategy (Q4)"
+    );
+    assert_eq!(c.e.redeploy_mark(), RedeployMark::Requested);
+    c.event("a", "app:p2", Running, true);
+    let mut retried = Vec::new();
+    for _ in 0..3 {
+        retried.extend(starts(&c.tick()));
+    }
+    assert_eq!(retried, [pair("a", "app:p1")]);
+}

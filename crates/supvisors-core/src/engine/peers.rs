@@ -30,6 +30,7 @@ impl Engine {
                 if let Some(namespec) = self.ctx.on_forced_event(from, &event, closing, now, out) {
                     // as the reference: commands are looked up with the sender, not the target
                     self.after_process_event(from, &namespec, true, now);
+                    self.retry_lost_start(&event);
                 }
             }
             InternalMessage::ProcessAdded(infos) => self.ctx.load_processes(from, infos, now, out),
