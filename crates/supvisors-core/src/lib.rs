@@ -61,8 +61,9 @@
 //! (`Context::take_pending`: events of a CHECKING instance replayed after its handshake), Q18
 //! (`Context::on_tick`: a gap in an instance's TICK counters makes it inactive), Q19
 //! (`intent`: what should run is remembered and shared, and repaired by DEPLOYMENT), Q20
-//! (`Context::on_tick`: the same TICK counter with another date is a restart).
-//! Q13 to Q20 are new: the simulation found them.
+//! (`Context::on_tick`: the same TICK counter with another date is a restart), Q21 (`jobs`: a
+//! stop follows the information, not a forced state).
+//! Q13 to Q21 are new: the simulation found them.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod application;
