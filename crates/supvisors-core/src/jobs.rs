@@ -265,7 +265,7 @@ impl ApplicationJobs {
             // runs there, and the reference (`running_on`) then skips every later stop, so a
             // conflict stays unresolvable and the master stays in CONCILIATION for good
             // (seed 8287 of the repair scenario, 20,000-seed run).
-            let runs_there = p.running_identifiers().iter().any(|i| *i == target);
+            let runs_there = p.running_identifiers().contains(&target);
             if !runs_there || !is_running(env.ctx, &target) {
                 return None;
             }
