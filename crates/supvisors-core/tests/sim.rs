@@ -664,7 +664,8 @@ mod garbage {
         ConciliationStrategies, ProcessStates, StartingStrategies, SupvisorsStates,
     };
     use supvisors_core::messages::{
-        HandshakeResult, InternalMessage, LocalProcessInfo, ProcessEvent, StateModes, TickPayload,
+        HandshakeResult, Intent, InternalMessage, LocalProcessInfo, ProcessEvent, ProcessIntent,
+        StateModes, TickPayload,
     };
     use supvisors_core::rules_provider::NoRulesEngine;
 
@@ -697,6 +698,18 @@ mod garbage {
         }
     }
 
+    fn intents(rng: &mut Rng, now: f64) -> Vec<ProcessIntent> {
+        (0..rng.below(3))
+            .map(|_| ProcessIntent {
+                group: pick(rng, &GROUPS).into(),
+                name: pick(rng, &["p", "q", "*"]).into(),
+                intent: [Intent::Run, Intent::Stopped][rng.below(2) as usize],
+                when: [now, now - 1.0, f64::NAN][rng.below(3) as usize],
+                origin: pick(rng, &IDS).into(),
+            })
+            .collect()
+    }
+
     fn input(rng: &mut Rng, now: f64) -> Input {
         let from = pick(rng, &IDS).to_owned();
         let modes = StateModes {
@@ -704,7 +717,7 @@ mod garbage {
             starting_jobs: rng.chance(500),
             stopping_jobs: rng.chance(500),
         };
-        let msg = match rng.below(7) {
+        let msg = match rng.below(8) {
             0 => InternalMessage::Tick(TickPayload {
                 when: now,
                 sequence_counter: rng.below(50),
@@ -731,13 +744,14 @@ mod garbage {
             },
             4 => InternalMessage::ProcessDisability(info(rng)),
             5 => InternalMessage::State(modes),
+            6 => InternalMessage::Intents(intents(rng, now)),
             _ => {
                 let result = HandshakeResult {
                     authorized: [None, Some(true), Some(false)][rng.below(3) as usize],
                     master: pick(rng, &IDS).into(),
                     state_modes: modes,
                     processes: (0..rng.below(3)).map(|_| info(rng)).collect(),
-                    intents: Vec::new(),
+                    intents: intents(rng, now),
                 };
                 return Input::Handshake { from, result };
             }
