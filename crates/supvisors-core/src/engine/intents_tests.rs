@@ -186,3 +186,29 @@ fn q19_a_start_lost_in_transit_is_retried_by_a_repair() {
     }
     assert_eq!(retried, [pair("a", "app:p1")]);
 }
+
+#[test]
+fn q19_intent_published_by_another_instance_is_honoured_by_the_master() {
+    let mut c = deployed();
+    // b executed a stop request of p2 and published its decision
+    let record = crate::messages::ProcessIntent {
+        group: "app".into(),
+        name: "p2".into(),
+        intent: Intent::Stopped,
+        when: c.now,
+        origin: "b".into(),
+    };
+    c.e.handle(
+        Input::Peer {
+            from: "b".into(),
+            msg: InternalMessage::Intents(vec![record]),
+        },
+        c.now,
+    );
+    c.event("a", "app:p2", Stopped, true);
+    c.event("a", "app:p1", Stopped, true);
+    let out = repair(&mut c);
+    assert_eq!(starts(&out), [pair("a", "app:p1")]);
+    let out = c.event("a", "app:p1", Running, true);
+    assert_eq!(starts(&out), [], "p2 was stopped on purpose on b's request");
+}
