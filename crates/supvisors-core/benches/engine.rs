@@ -206,6 +206,7 @@ impl Bench {
                     stopping_jobs: false,
                 },
                 processes: processes(layout, i, bench.now),
+                intents: Vec::new(),
             };
             let from = identifier(i);
             bench

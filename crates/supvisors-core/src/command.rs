@@ -136,6 +136,11 @@ pub fn timeout_reason(expected: ProcessStates) -> String {
     format!("process {expected} event not received in time")
 }
 
+/// True for a reason made by [`timeout_reason`] (as opposed to `no resource available`).
+pub fn is_timeout_reason(reason: &str) -> bool {
+    reason.starts_with("process ") && reason.ends_with(" event not received in time")
+}
+
 /// A start or stop request for one process on one instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessCommand {

@@ -59,8 +59,11 @@
 //! (`Engine::master_state`), Q11 (`conciliation`), Q13 and Q15 (`EngineConfig::tick_status`),
 //! Q16 (`jobs`: no command waits on an instance that cannot answer), Q17
 //! (`Context::take_pending`: events of a CHECKING instance replayed after its handshake), Q18
-//! (`Context::on_tick`: a gap in an instance's TICK counters makes it inactive).
-//! Q13 to Q18 are new: the simulation found them.
+//! (`Context::on_tick`: a gap in an instance's TICK counters makes it inactive), Q19
+//! (`intent`: what should run is remembered and shared, and repaired by DEPLOYMENT), Q20
+//! (`Context::on_tick`: the same TICK counter with another date is a restart), Q21 (`jobs`: a
+//! stop follows the information, not a forced state).
+//! Q13 to Q21 are new: the simulation found them.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod application;
@@ -76,6 +79,7 @@ pub mod enums;
 pub mod failure;
 pub mod fsm;
 pub mod instance;
+pub mod intent;
 pub mod jobs;
 pub mod messages;
 pub mod process;

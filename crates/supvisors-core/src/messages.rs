@@ -154,6 +154,8 @@ pub enum InternalMessage {
     ProcessDisability(LocalProcessInfo),
     /// The sender's FSM state and job flags changed.
     State(StateModes),
+    /// Intent records decided by the sender (not in 0.15, quirk Q19).
+    Intents(Vec<ProcessIntent>),
 }
 
 /// What the handshake with an instance returned (spec §4.5), injected back as one input.
@@ -167,6 +169,8 @@ pub struct HandshakeResult {
     pub state_modes: StateModes,
     /// The peer's process list (empty when not authorized or when step 4 failed).
     pub processes: Vec<LocalProcessInfo>,
+    /// The peer's intent records (quirk Q19; empty when not authorized or not given).
+    pub intents: Vec<ProcessIntent>,
 }
 
 impl HandshakeResult {
@@ -177,6 +181,7 @@ impl HandshakeResult {
             master: String::new(),
             state_modes: StateModes::default(),
             processes: Vec::new(),
+            intents: Vec::new(),
         }
     }
 }
@@ -214,4 +219,28 @@ pub enum DeferredRequest {
     RestartAll(Identifier),
     /// Forward `shutdown` to the master.
     ShutdownAll(Identifier),
+}
+
+/// What should become of a process, as decided by a request or a strategy (quirk Q19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Started by a request or a strategy: a repair DEPLOYMENT restarts it if lost.
+    Run,
+    /// Stopped on purpose: a repair DEPLOYMENT leaves it stopped.
+    Stopped,
+}
+
+/// One intent record, shared by INTENTS messages and handshakes (not in 0.15, quirk Q19).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessIntent {
+    /// Supervisor group name (the application).
+    pub group: String,
+    /// Supervisor process name.
+    pub name: String,
+    /// The decision.
+    pub intent: Intent,
+    /// Epoch seconds of the decision on the instance that took it (last writer wins).
+    pub when: f64,
+    /// The instance that took the decision (breaks ties between equal dates).
+    pub origin: Identifier,
 }

@@ -85,6 +85,29 @@ fn item_35_stealth_restart() {
     assert!(out.is_empty(), "nothing published");
 }
 
+/// Q20: an instance restarted before its second TICK sends the same counter again, with a later
+/// date: a stealth restart too (the reference compares the counters only).
+#[test]
+fn q20_same_tick_counter_with_a_new_date_is_a_restart() {
+    let mut c = ctx(&["a", "b"]);
+    run(&mut c, &["a", "b"]); // b's TICK 1 at 5.0
+    let mut out = Vec::new();
+    c.local_counter = 7;
+    c.on_tick("b", &tick(1, 5.0), 9.0, &mut out);
+    assert_eq!(
+        c.instance("b").map(|i| i.local_sequence_counter),
+        Some(7),
+        "the very same TICK delivered twice is no restart"
+    );
+    c.on_tick("b", &tick(1, 12.0), 12.0, &mut out);
+    let b = c.instance("b").unwrap();
+    assert_eq!(
+        (b.state(), b.local_sequence_counter, b.sequence_counter),
+        (Running, 0, 1),
+        "found inactive at the next local tick"
+    );
+}
+
 /// Q18: a remote TICK counter skipping more than inactivity_ticks values means the link lost
 /// messages; the instance is found inactive at the next local tick, as after a stealth restart.
 #[test]

@@ -51,6 +51,16 @@ impl Cluster {
         infos: &[(&str, &str)],
         tune: impl FnOnce(&mut EngineConfig),
     ) -> Self {
+        Self::learning(rules, infos, tune, &[])
+    }
+
+    /// As `new`, b's handshake returning the intent records `intents` (quirk Q19).
+    pub(super) fn learning(
+        rules: FixedRules,
+        infos: &[(&str, &str)],
+        tune: impl FnOnce(&mut EngineConfig),
+        intents: &[crate::messages::ProcessIntent],
+    ) -> Self {
         let mut config = EngineConfig::new("a", &["a", "b", "c"]).unwrap();
         config.tick_status = false;
         tune(&mut config);
@@ -65,6 +75,9 @@ impl Cluster {
             c.tick_one(id);
             let mut result = HandshakeResult::failed();
             result.authorized = Some(true);
+            if id == "b" {
+                result.intents = intents.to_vec();
+            }
             c.e.handle(
                 Input::Handshake {
                     from: id.into(),

@@ -65,6 +65,7 @@ fn handshake(
             stopping_jobs: false,
         },
         processes: Vec::new(),
+        intents: Vec::new(),
     };
     e.handle(
         Input::Handshake {

@@ -3,7 +3,8 @@
 //! `now` is the caller's wall clock in epoch seconds; the engine never reads a clock. All
 //! periodic behaviour is paced by `Input::LocalTick`, which the driver feeds every tick period.
 //! Submodules: `peers` (facts from instances), `states` (the FSM), `requests` (commands),
-//! `waiters` (deferred replies), `repair` (failure handler and conciliation).
+//! `waiters` (deferred replies), `repair` (failure handler and conciliation), `intents` (what
+//! should run, Q19).
 
 use std::collections::VecDeque;
 
@@ -14,6 +15,7 @@ use crate::context::Context;
 use crate::enums::SupvisorsStates;
 use crate::failure::FailureHandler;
 use crate::fsm::RedeployMark;
+use crate::intent::Intents;
 use crate::messages::{
     DeferredRequest, Identifier, InternalMessage, StateModes, TickPayload, TickStatus,
 };
@@ -33,6 +35,7 @@ pub struct Engine {
     starter: Commander,
     stopper: Commander,
     failure: FailureHandler,
+    intents: Intents,
     out: Vec<Output>,
 }
 
@@ -49,6 +52,7 @@ impl Engine {
             starter: Commander::starter(),
             stopper: Commander::stopper(),
             failure: FailureHandler::default(),
+            intents: Intents::default(),
             out: Vec::new(),
         }
     }
@@ -113,6 +117,11 @@ impl Engine {
     /// The Stopper (jobs planned and in progress).
     pub fn stopper(&self) -> &Commander {
         &self.stopper
+    }
+
+    /// What should run, as known here (quirk Q19); a driver's handshake returns its records.
+    pub fn intents(&self) -> &Intents {
+        &self.intents
     }
 
     /// The pending DEPLOYMENT mark.
@@ -197,9 +206,9 @@ impl Engine {
                     self.stopper.stop_application(ctx, out, now, &app)
                 }
                 Followup::StartApplication(strategy, app) => {
+                    let request = (strategy, app.as_str());
                     self.starter
-                        .start_application(ctx, out, now, (strategy, &app))
-                        .1
+                        .resume_application(ctx, out, now, request, &self.intents)
                 }
                 Followup::StartProcess(strategy, app, process, args) => {
                     let request = (strategy, app.as_str(), process.as_str(), args.as_str());
@@ -215,6 +224,9 @@ impl Engine {
 mod fixture;
 #[cfg(test)]
 mod fsm_tests;
+mod intents;
+#[cfg(test)]
+mod intents_tests;
 mod peers;
 mod repair;
 mod requests;

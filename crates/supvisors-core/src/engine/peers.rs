@@ -30,6 +30,7 @@ impl Engine {
                 if let Some(namespec) = self.ctx.on_forced_event(from, &event, closing, now, out) {
                     // as the reference: commands are looked up with the sender, not the target
                     self.after_process_event(from, &namespec, true, now);
+                    self.retry_lost_start(&event);
                 }
             }
             InternalMessage::ProcessAdded(infos) => self.ctx.load_processes(from, infos, now, out),
@@ -41,6 +42,7 @@ impl Engine {
                 self.ctx.on_process_disability(from, &info, closing, out);
             }
             InternalMessage::State(modes) => self.on_state_event(from, modes, now),
+            InternalMessage::Intents(records) => self.on_intents(records),
         }
     }
 
@@ -186,6 +188,9 @@ impl Engine {
                     self.set_state(SupvisorsStates::Initialization, now);
                 }
             }
+        }
+        if result.authorized == Some(true) {
+            self.on_intents(result.intents);
         }
         self.on_state_event(from, result.state_modes, now);
         if !result.processes.is_empty() {

@@ -18,6 +18,10 @@ impl Engine {
         self.stopper.hold();
         let mut followups = Vec::new();
         for repair in repairs {
+            if let Repair::StopApplication(app) = &repair {
+                // Q19: the strategy decided the application must not run; a repair keeps it so
+                self.intend_application(app, crate::messages::Intent::Stopped, now);
+            }
             let (ctx, out) = (&self.ctx, &mut self.out);
             followups.extend(match repair {
                 Repair::StopApplication(app) => self.stopper.stop_application(ctx, out, now, &app),

@@ -5,7 +5,7 @@ use crate::boundary::{CommandId, Output};
 use crate::commands::{Command, CommandError, CommandReply};
 use crate::enums::{ApplicationStates, StartingStrategies};
 use crate::fsm::RedeployMark;
-use crate::messages::DeferredRequest;
+use crate::messages::{DeferredRequest, Intent};
 use crate::queries::split_namespec;
 
 use super::waiters::Waiter;
@@ -44,6 +44,7 @@ impl Engine {
             Command::RestartSequence { wait } => {
                 if self.is_master() {
                     self.redeploy_mark = RedeployMark::Forced;
+                    self.intend_whole_sequence(now);
                 } else {
                     self.forward(DeferredRequest::RestartSequence);
                 }
@@ -74,6 +75,9 @@ impl Engine {
                 wait,
             } => {
                 let result = self.start_application(strategy, &application, now);
+                if result.is_ok() {
+                    self.intend_application(&application, Intent::Run, now);
+                }
                 match result {
                     Ok(true) if wait => self
                         .waiters
@@ -83,6 +87,10 @@ impl Engine {
             }
             Command::StopApplication { application, wait } => {
                 let result = self.stop_application(&application, now);
+                // already stopped (NOT_RUNNING) is still the wish to keep it stopped
+                if matches!(result, Ok(_) | Err(CommandError::NotRunning(_))) {
+                    self.intend_application(&application, Intent::Stopped, now);
+                }
                 match result {
                     Ok(true) if wait => self
                         .waiters
@@ -96,6 +104,7 @@ impl Engine {
                 wait,
             } => match self.restart_application(strategy, &application, now) {
                 Ok(()) => {
+                    self.intend_application(&application, Intent::Run, now);
                     let waiter = Waiter::RestartApplication {
                         application,
                         stopped: false,
@@ -110,7 +119,10 @@ impl Engine {
                 extra_args,
                 wait,
             } => match self.start_processes(strategy, &namespec, &extra_args, now) {
-                Ok(targets) => self.reply_or_wait(id, wait, Waiter::StartProcesses(targets), TRUE),
+                Ok(targets) => {
+                    self.intend(&targets, Intent::Run, now);
+                    self.reply_or_wait(id, wait, Waiter::StartProcesses(targets), TRUE);
+                }
                 Err(err) => self.reply(id, Err(err)),
             },
             Command::StartAnyProcess {
@@ -119,12 +131,28 @@ impl Engine {
                 extra_args,
                 wait,
             } => match self.start_any_process(strategy, &regex, &extra_args, now) {
-                Ok(chosen) if wait => self.waiters.push((id, Waiter::StartAny(chosen))),
-                Ok(chosen) => self.reply(id, Ok(CommandReply::Namespec(chosen))),
+                Ok(chosen) => {
+                    self.intend(std::slice::from_ref(&chosen), Intent::Run, now);
+                    if wait {
+                        self.waiters.push((id, Waiter::StartAny(chosen)));
+                    } else {
+                        self.reply(id, Ok(CommandReply::Namespec(chosen)));
+                    }
+                }
                 Err(err) => self.reply(id, Err(err)),
             },
             Command::StopProcess { namespec, wait } => match self.stop_processes(&namespec, now) {
-                Ok(targets) => self.reply_or_wait(id, wait, Waiter::StopProcesses(targets), TRUE),
+                Ok(targets) => {
+                    self.intend(&targets, Intent::Stopped, now);
+                    self.reply_or_wait(id, wait, Waiter::StopProcesses(targets), TRUE);
+                }
+                Err(err @ CommandError::NotRunning(_)) => {
+                    // already stopped is still the wish to keep it stopped
+                    if let Ok(targets) = self.targets(&namespec) {
+                        self.intend(&targets, Intent::Stopped, now);
+                    }
+                    self.reply(id, Err(err));
+                }
                 Err(err) => self.reply(id, Err(err)),
             },
             Command::RestartProcess {
@@ -134,6 +162,7 @@ impl Engine {
                 wait,
             } => match self.restart_processes(strategy, &namespec, &extra_args, now) {
                 Ok(namespecs) => {
+                    self.intend(&namespecs, Intent::Run, now);
                     let waiter = Waiter::RestartProcesses {
                         namespecs,
                         stopped: false,

@@ -59,7 +59,10 @@ impl Engine {
             Deployment if self.is_master() => {
                 let forced = self.redeploy_mark == RedeployMark::Forced;
                 let (ctx, out) = (&self.ctx, &mut self.out);
-                let followups = self.starter.start_applications(ctx, out, now, forced);
+                let intents = &self.intents;
+                let followups = self
+                    .starter
+                    .start_applications(ctx, out, now, (forced, intents));
                 self.run_followups(followups, now);
                 self.redeploy_mark = RedeployMark::None;
             }

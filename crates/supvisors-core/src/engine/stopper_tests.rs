@@ -373,3 +373,39 @@ fn stop_local_processes_stops_only_the_local_copies() {
     }));
     assert_eq!(running_on_view(&c, "p0"), ["b"]);
 }
+
+/// Q21: a stop whose request was lost times out and forces STOPPED while the process still
+/// runs; a later stop is still sent (the reference skips it: `running_on` reads the forced
+/// state, so a conflict on that process could never be resolved).
+#[test]
+fn q21_stop_after_a_lost_stop_is_still_sent() {
+    let r = rules(&[("app", 0, 0)], &[("app:p", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p")], |_| {});
+    c.event("b", "app:p", Running, true);
+    c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
+    let stop = Command::StopProcess {
+        namespec: "app:p".into(),
+        wait: false,
+    };
+    assert_eq!(stops(&c.command(stop.clone())), [pair("b", "app:p")]);
+    let mut forced = Vec::new();
+    for _ in 0..10 {
+        let out = c.tick();
+        forced = c.loop_back(&out);
+        if !forced.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(
+        (forced.len(), forced.first().map(|f| f.state)),
+        (1, Some(Stopped))
+    );
+    let p =
+        c.e.context()
+            .application("app")
+            .and_then(|a| a.process("p"));
+    let view = p.map(|p| (p.state(), p.running_identifiers().to_vec()));
+    assert_eq!(view, Some((Stopped, vec!["b".to_owned()])));
+    assert_eq!(stops(&c.command(stop)), [pair("b", "app:p")]);
+}

@@ -368,6 +368,7 @@ impl Cluster {
                         master: t.master().to_owned(),
                         state_modes: t.state_modes(),
                         processes: self.nodes[target].sup.infos(self.secs()),
+                        intents: t.intents().records(),
                     }
                 } else {
                     HandshakeResult::failed()
