@@ -185,6 +185,7 @@ async fn serve(mut daemon: DaemonContext, ctx: &LoadContext<'static>) -> ExitCod
             return ExitCode::from(2);
         }
     };
+    tokio::spawn(memory::release_periodically());
     let reaped = match supvisors_proc::reaper::start_reaper() {
         Ok(reaped) => reaped,
         Err(err) => {
