@@ -104,19 +104,14 @@ pub fn start_capture(
             cfg.capture_maxbytes
         },
     );
-    let mut pump = Pump {
+    let pump = Pump {
         cfg,
         filter,
         reports,
         tail: tail.clone(),
         pieces: Vec::new(),
     };
-    let guard = EndGuard(Arc::clone(&shared));
-    let task = tokio::spawn(async move {
-        pump.run(rx, file, &guard.0).await;
-        guard.0.drained.store(true, Ordering::Release);
-        drop(guard);
-    });
+    let task = tokio::spawn(pump.task(rx, file, EndGuard(Arc::clone(&shared))));
     Ok(CaptureHandle { shared, tail, task })
 }
 
@@ -135,7 +130,10 @@ impl Pump {
         self.cfg.channel.unwrap_or(Channel::Stdout)
     }
 
-    async fn run(&mut self, rx: pipe::Receiver, mut file: Option<RotatingFile>, shared: &Shared) {
+    /// The whole task. It owns its arguments (rather than an `async move` block calling a
+    /// borrowing function), so the task stores them once: ~100 B less per channel.
+    async fn task(mut self, rx: pipe::Receiver, mut file: Option<RotatingFile>, guard: EndGuard) {
+        let shared = &*guard.0;
         let mut queued: Vec<Vec<u8>> = Vec::new();
         let mut queued_bytes = 0usize;
         let mut job: Option<WriteJob> = None;
@@ -150,7 +148,7 @@ impl Pump {
                 job = Some(spawn_write(file.take(), batch));
             }
             if eof && job.is_none() {
-                return;
+                break;
             }
             tokio::select! {
                 done = async {
@@ -216,6 +214,7 @@ impl Pump {
                 }
             }
         }
+        shared.drained.store(true, Ordering::Release);
     }
 
     /// Runs one read through the filter; chunks for the file go to `queued`.
