@@ -89,7 +89,7 @@ fn ours(file: &Path, cwd: &Path) -> Result<Value, Vec<String>> {
         .map(|g| {
             json!({
                 "name": g.name, "priority": g.priority,
-                "processes": g.processes.iter().map(process_json).collect::<Vec<_>>(),
+                "processes": g.processes.iter().map(|p| process_json(p)).collect::<Vec<_>>(),
             })
         })
         .collect();

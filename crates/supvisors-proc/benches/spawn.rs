@@ -40,6 +40,28 @@ fn bench_spawn(c: &mut Criterion) {
     });
 }
 
+/// The daemon's situation with a thousand children: three thousand open pipe ends. Only the
+/// `spawn` call is timed (the daemon's critical path), not the child's run.
+fn bench_spawn_busy_table(c: &mut Criterion) {
+    let s = spec("/bin/true", &["true"]);
+    let pipes: Vec<(OwnedFd, OwnedFd)> = (0..1500)
+        .map(|_| nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).expect("pipe"))
+        .collect();
+    c.bench_function("spawn/with_3000_fds", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let t = std::time::Instant::now();
+                let child = spawn(&s).expect("spawn");
+                total += t.elapsed();
+                let _ = waitpid(Pid::from_raw(child.pid), None);
+            }
+            total
+        });
+    });
+    drop(pipes);
+}
+
 fn bench_capture(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let count = format!("{BYTES}");
@@ -113,5 +135,5 @@ fn bench_capture(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_spawn, bench_capture);
+criterion_group!(benches, bench_spawn, bench_spawn_busy_table, bench_capture);
 criterion_main!(benches);

@@ -162,3 +162,36 @@ async fn finish_does_not_wait_for_a_grandchild_holding_the_pipe() {
     assert!(h.is_drained());
     assert_eq!(text(&std::fs::read(&path).expect("read")), "done\n");
 }
+
+#[tokio::test]
+async fn handle_answers_requests_and_wakes_waiters_after_abort() {
+    use supvisors_proc::capture::start_capture;
+    use supvisors_proc::rotating::RotatingFile;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("live.log");
+    let file = RotatingFile::open(&path, 0, 0).expect("log");
+    let (read, write) = nix::unistd::pipe().expect("pipe");
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let h = start_capture(read, Some(file), CaptureConfig::default(), tx).expect("start");
+    // A live task answers: clear deletes and recreates the file.
+    std::fs::write(&path, b"old").expect("write");
+    h.clear().await.expect("clear");
+    assert_eq!(std::fs::metadata(&path).expect("meta").len(), 0);
+    h.abort();
+    // An aborted task: waiters return, requests get Ok, and it never counts as drained.
+    h.drained().await;
+    h.reopen().await.expect("reopen after abort");
+    assert!(!h.is_drained());
+    drop(write);
+}
+
+#[tokio::test]
+async fn eof_marks_the_channel_drained() {
+    use supvisors_proc::capture::start_capture;
+    let (read, write) = nix::unistd::pipe().expect("pipe");
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let h = start_capture(read, None, CaptureConfig::default(), tx).expect("start");
+    drop(write);
+    h.drained().await;
+    assert!(h.is_drained());
+}

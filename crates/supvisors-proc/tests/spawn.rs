@@ -114,6 +114,33 @@ async fn inherited_descriptors_are_closed() {
 }
 
 #[tokio::test]
+async fn child_starts_with_empty_mask_and_default_sigpipe() {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A signal blocked in the spawning thread must not stay blocked in the child.
+    let mut usr1 = SigSet::empty();
+    usr1.add(Signal::SIGUSR1);
+    pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&usr1), None).expect("block");
+    let out = run(
+        &sh("exec grep -E '^Sig(Blk|Ign)' /proc/self/status"),
+        dir.path(),
+        RunOpts::default(),
+    )
+    .await;
+    pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&usr1), None).expect("unblock");
+    let s = text(&out.stdout);
+    let field = |name: &str| {
+        s.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| u64::from_str_radix(v.trim(), 16).expect("hex"))
+            .expect("field")
+    };
+    assert_eq!(field("SigBlk:"), 0, "{s}");
+    // Bit 12 is SIGPIPE (13), which the Rust runtime ignores in the daemon.
+    assert_eq!(field("SigIgn:") & (1 << 12), 0, "{s}");
+}
+
+#[tokio::test]
 async fn child_leads_its_own_process_group() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run(

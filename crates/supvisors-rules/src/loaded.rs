@@ -224,7 +224,8 @@ fn force_autorestart_off(supervisor: &mut SupervisorConfig, namespecs: &[String]
         for process in &mut group.processes {
             let namespec = crate::rules_xml::resolve::make_namespec(&group.name, &process.name);
             if namespecs.contains(&namespec) {
-                process.autorestart = AutoRestart::Never;
+                // Refcount 1 during loading: no copy is made.
+                std::sync::Arc::make_mut(process).autorestart = AutoRestart::Never;
             }
         }
     }

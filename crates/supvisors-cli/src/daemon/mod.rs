@@ -14,6 +14,7 @@ pub mod config;
 pub mod daemonize;
 pub mod getopt;
 pub mod main_loop;
+pub mod memory;
 pub mod messages;
 pub mod privileges;
 pub mod signals;
@@ -125,6 +126,7 @@ fn start(progname: &str, cli: CommandLine, ctx: &LoadContext<'static>) -> ExitCo
              absolute path instead"
         );
     }
+    memory::single_arena();
     let path = match config::locate(&cli, progname, &ctx.cwd) {
         Ok(path) => path,
         Err(err) => return usage_error(progname, &err),
@@ -169,6 +171,8 @@ fn start(progname: &str, cli: CommandLine, ctx: &LoadContext<'static>) -> ExitCo
         }
     };
     let first = DaemonContext::new(progname.into(), path, cli, loaded, messages, prepared);
+    // The configuration's parse tree is gone: hand its pages back before the children come.
+    memory::release_free_heap();
     runtime.block_on(serve(first, ctx))
 }
 
@@ -181,6 +185,7 @@ async fn serve(mut daemon: DaemonContext, ctx: &LoadContext<'static>) -> ExitCod
             return ExitCode::from(2);
         }
     };
+    tokio::spawn(memory::release_periodically());
     let reaped = match supvisors_proc::reaper::start_reaper() {
         Ok(reaped) => reaped,
         Err(err) => {

@@ -1,6 +1,8 @@
 //! Active process groups and the most recently parsed group configurations.
 
-use supvisors_rules::supervisor::{GroupConfig, GroupKind};
+use std::sync::Arc;
+
+use supvisors_rules::supervisor::{GroupConfig, GroupKind, ProcessConfig};
 use supvisors_rules::values::LogFile;
 
 use super::clock::Clock;
@@ -75,7 +77,7 @@ impl Group {
                 *next_id += 1;
                 let mut process = Process::new(
                     *next_id,
-                    p.clone(),
+                    Arc::clone(p),
                     logs.get(i).cloned().unwrap_or_default(),
                 );
                 // Every process of an fcgi group gets the group's socket as its fd 0.
@@ -143,8 +145,8 @@ pub(crate) fn same_config(a: &GroupConfig, b: &GroupConfig) -> bool {
         return false;
     }
     a.processes.iter().zip(&b.processes).all(|(x, y)| {
-        let mut x = x.clone();
-        let mut y = y.clone();
+        let mut x = ProcessConfig::clone(x);
+        let mut y = ProcessConfig::clone(y);
         for (cx, cy) in [
             (&mut x.stdout, &mut y.stdout),
             (&mut x.stderr, &mut y.stderr),

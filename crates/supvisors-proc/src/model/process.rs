@@ -2,6 +2,8 @@
 //! transitions of the main loop, with the reference's bookkeeping, log lines and events.
 //! Deadlines use the monotonic clock; reported timestamps use the wall clock.
 
+use std::sync::Arc;
+
 use supvisors_rules::supervisor::{FcgiSocket, ProcessConfig};
 use supvisors_rules::values::AutoRestart;
 
@@ -34,7 +36,7 @@ pub(crate) struct Process {
     /// Model-wide unique id (waiters refer to processes by it).
     pub id: u64,
     /// Its configuration.
-    pub config: ProcessConfig,
+    pub config: Arc<ProcessConfig>,
     /// Resolved stdout log path.
     pub stdout_log: Option<String>,
     /// Resolved stderr log path.
@@ -69,7 +71,11 @@ pub(crate) struct Process {
 
 impl Process {
     /// A never-started process.
-    pub fn new(id: u64, config: ProcessConfig, logs: (Option<String>, Option<String>)) -> Self {
+    pub fn new(
+        id: u64,
+        config: Arc<ProcessConfig>,
+        logs: (Option<String>, Option<String>),
+    ) -> Self {
         let listener = (config.kind == supvisors_rules::supervisor::ProcessKind::EventListener)
             .then(ListenerIo::default);
         Self {

@@ -2,7 +2,7 @@
 //! Python applies them, call the process model inside its manager task, and encode results.
 //! Everything a method decides lives in `supvisors_proc::model`.
 
-mod convert;
+pub mod convert;
 mod logs;
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::fcgi::{FcgiSocket, fcgi_group};
 use super::programs::{Common, ProcessConfig, ProcessKind, processes_from_section};
@@ -82,7 +83,7 @@ pub struct GroupConfig {
     /// Kind and kind-specific options.
     pub kind: GroupKind,
     /// Processes, each program's sorted by (priority, name), programs in list order.
-    pub processes: Vec<ProcessConfig>,
+    pub processes: Vec<Arc<ProcessConfig>>,
     /// Section that defined the group.
     pub section: String,
     /// File of that section.
@@ -95,7 +96,7 @@ pub(crate) fn group(
     name: String,
     priority: i64,
     kind: GroupKind,
-    processes: Vec<ProcessConfig>,
+    processes: Vec<Arc<ProcessConfig>>,
     s: &Section,
 ) -> GroupConfig {
     GroupConfig {

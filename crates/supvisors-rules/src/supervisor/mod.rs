@@ -193,6 +193,8 @@ pub fn load_supervisor_config_from_str(
     }
     for g in &mut groups {
         for p in &mut g.processes {
+            // Refcount 1 during loading: no copy is made.
+            let p = std::sync::Arc::make_mut(p);
             let mut merged = supervisord.environment.clone();
             for (k, v) in p.environment.drain(..) {
                 match merged.iter_mut().find(|(mk, _)| *mk == k) {

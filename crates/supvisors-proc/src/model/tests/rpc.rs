@@ -122,7 +122,7 @@ fn item_43_empty_command_is_not_executable() {
     let cfg = config(MANUAL);
     let mut sup = Supervisor::new(&cfg, "test", &mut host);
     // The fake resolves by splitting on whitespace: make the command empty after parsing.
-    sup.groups[0].processes[0].config.command = String::new();
+    std::sync::Arc::make_mut(&mut sup.groups[0].processes[0].config).command = String::new();
     let r = sup.start_process("manual", true, super::super::Clock::at(10.0), &mut host);
     assert_eq!(fault_text(r), "NOT_EXECUTABLE: command is empty");
 }
