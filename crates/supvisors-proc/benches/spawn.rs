@@ -88,7 +88,8 @@ fn bench_capture(c: &mut Criterion) {
                     tail_bytes: 65536,
                     ..Default::default()
                 };
-                let h = start_capture(child.stdout, Some(file), cfg, tx).expect("capture");
+                let h = start_capture(child.stdout.expect("a stdout pipe"), Some(file), cfg, tx)
+                    .expect("capture");
                 h.drained().await;
                 let _ = waitpid(Pid::from_raw(child.pid), None);
             });
@@ -99,7 +100,7 @@ fn bench_capture(c: &mut Criterion) {
         b.iter(|| {
             let _ = std::fs::remove_file(&path);
             let child = spawn(&zeros).expect("spawn");
-            let fd: OwnedFd = child.stdout;
+            let fd: OwnedFd = child.stdout.expect("a stdout pipe");
             let flags = nix::fcntl::OFlag::from_bits_truncate(
                 nix::fcntl::fcntl(
                     std::os::fd::AsRawFd::as_raw_fd(&fd),

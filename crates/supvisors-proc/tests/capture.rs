@@ -150,8 +150,13 @@ async fn finish_does_not_wait_for_a_grandchild_holding_the_pipe() {
         ..CaptureConfig::default()
     };
     let file = RotatingFile::open(&path, 0, 0).expect("open");
-    let h =
-        supvisors_proc::capture::start_capture(child.stdout, Some(file), cfg, tx).expect("capture");
+    let h = supvisors_proc::capture::start_capture(
+        child.stdout.expect("a stdout pipe"),
+        Some(file),
+        cfg,
+        tx,
+    )
+    .expect("capture");
     let pid = child.pid;
     tokio::task::spawn_blocking(move || waitpid(Pid::from_raw(pid), None))
         .await

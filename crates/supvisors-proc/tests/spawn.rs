@@ -233,3 +233,23 @@ async fn privileges_are_dropped_when_running_as_root() {
     let out = run(&spec, dir.path(), RunOpts::default()).await;
     assert_eq!(text(&out.stdout), format!("{target}\n{gid}\n"));
 }
+
+#[test]
+fn discarded_outputs_are_dev_null_and_need_no_pipe() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("fds");
+    let mut spec = sh(&format!(
+        "a=$(readlink /proc/$$/fd/1); b=$(readlink /proc/$$/fd/2); echo \"$a $b\" > {}",
+        file.display()
+    ));
+    spec.discard_stdout = true;
+    spec.discard_stderr = true;
+    let child = supvisors_proc::spawn::spawn(&spec).expect("spawn");
+    assert!(child.stdout.is_none() && child.stderr.is_none());
+    let status = nix::sys::wait::waitpid(Pid::from_raw(child.pid), None).expect("wait");
+    assert_eq!(status, exited(child.pid, 0));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("fds"),
+        "/dev/null /dev/null\n"
+    );
+}

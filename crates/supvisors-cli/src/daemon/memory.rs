@@ -30,7 +30,7 @@ pub fn release_free_heap() {
 }
 
 /// How often [`release_periodically`] hands free heap pages back.
-const RELEASE_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
+const RELEASE_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Calls [`release_free_heap`] every [`RELEASE_PERIOD`], forever. When nothing was freed since
 /// the last call, a call only walks malloc's free lists (microseconds for this heap).

@@ -24,8 +24,8 @@ use super::fcgi::FcgiSockets;
 /// The I/O of one running child, shared with the tasks that wait for its pipes to drain.
 #[derive(Debug)]
 pub struct ChildIo {
-    /// Capture of stdout (and of stderr when redirected).
-    pub stdout: CaptureHandle,
+    /// Capture of stdout (and of stderr when redirected); none when discarded.
+    pub stdout: Option<CaptureHandle>,
     /// Capture of stderr, absent when redirected.
     pub stderr: Option<CaptureHandle>,
     stdin: Option<StdinWriter>,
@@ -46,15 +46,14 @@ impl ChildIo {
     /// Waits until what the child wrote before dying is logged (the reference drains the
     /// pipes before handling the exit).
     pub async fn finish(&self) {
-        self.stdout.finish().await;
-        if let Some(err) = &self.stderr {
-            err.finish().await;
+        for capture in self.captures() {
+            capture.finish().await;
         }
     }
 
     /// Every capture of the child.
     pub fn captures(&self) -> impl Iterator<Item = &CaptureHandle> {
-        std::iter::once(&self.stdout).chain(self.stderr.as_ref())
+        self.stdout.iter().chain(self.stderr.as_ref())
     }
 }
 
@@ -138,6 +137,15 @@ impl RealHost {
             .transpose()
     }
 
+    /// Output nobody will see: no file, no events, no capture, no syslog, no debug copy.
+    fn unwanted(&self, log: &ChannelLog) -> bool {
+        log.path.is_none()
+            && !log.events_enabled
+            && !log.syslog
+            && log.capture_maxbytes == 0
+            && !self.settings.debug_output
+    }
+
     fn capture_config(
         &self,
         pid: i32,
@@ -196,6 +204,9 @@ impl Host for RealHost {
             // fcgi programs read their socket on fd 0, so they have no stdin to write to.
             want_stdin: stdin_socket.is_none(),
             stdin_socket,
+            // A listener's stdout is its protocol channel: always read.
+            discard_stdout: !req.event_listener && self.unwanted(&req.stdout),
+            discard_stderr: self.unwanted(&req.stderr),
         };
         let child = spawn(&spec).map_err(|e| e.text)?;
         let pid = child.pid;
@@ -208,8 +219,12 @@ impl Host for RealHost {
             out_cfg.protocol = true;
             out_cfg.capture_maxbytes = 0;
         }
-        let stdout = start_capture(child.stdout, out_file, out_cfg, self.reports.clone())
-            .map_err(dispatch_err)?;
+        let stdout = match child.stdout {
+            Some(fd) => Some(
+                start_capture(fd, out_file, out_cfg, self.reports.clone()).map_err(dispatch_err)?,
+            ),
+            None => None,
+        };
         let stderr = match child.stderr {
             Some(fd) => {
                 let cfg = self.capture_config(pid, Channel::Stderr, &req.stderr, req.strip_ansi);

@@ -28,6 +28,9 @@ pub struct Core {
 
 type Call = Box<dyn FnOnce(&mut Core, Clock) + Send>;
 
+/// Longest sleep of the manager between two model steps, in seconds.
+const MAX_SLEEP: f64 = 5.0;
+
 enum Msg {
     Call(Call),
     /// A child exited and its pipes are drained.
@@ -185,11 +188,14 @@ impl Manager {
         self.flush_outputs();
         loop {
             let now = clock(self.origin);
+            // The model's deadline covers every timed transition and the TICK_5 boundary; the
+            // cap is only a safety net. Waking no more than needed keeps an idle daemon with a
+            // thousand children near 0 % CPU.
             let mut wait = self
                 .core
                 .model
                 .next_deadline(now)
-                .map_or(1.0, |d| (d - now.mono).clamp(0.0, 1.0));
+                .map_or(MAX_SLEEP, |d| (d - now.mono).clamp(0.0, MAX_SLEEP));
             if !self.core.waiters.is_empty() {
                 // The reference re-evaluates deferred answers about every 50 ms.
                 wait = wait.min(0.05);

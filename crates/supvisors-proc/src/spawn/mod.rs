@@ -45,6 +45,11 @@ pub struct SpawnSpec {
     /// A listening socket to give the child as fd 0 instead of a pipe (`[fcgi-program:x]`);
     /// the caller keeps it open.
     pub stdin_socket: Option<RawFd>,
+    /// fd 1 is `/dev/null`: nobody wants what the child writes there (no log file, no events,
+    /// no capture, no syslog, no debug copy), so no pipe and no reader are needed.
+    pub discard_stdout: bool,
+    /// fd 2 is `/dev/null` (as `discard_stdout`; ignored with `redirect_stderr`).
+    pub discard_stderr: bool,
 }
 
 /// A started child: its pid and the parent ends of its pipes (non-blocking, close-on-exec).
@@ -54,8 +59,8 @@ pub struct Spawned {
     pub pid: i32,
     /// Write end of the child's stdin, when asked for.
     pub stdin: Option<OwnedFd>,
-    /// Read end of the child's stdout (and stderr when redirected).
-    pub stdout: OwnedFd,
+    /// Read end of the child's stdout (and stderr when redirected); none when discarded.
+    pub stdout: Option<OwnedFd>,
     /// Read end of the child's stderr, absent when `redirect_stderr`.
     pub stderr: Option<OwnedFd>,
 }
@@ -103,14 +108,33 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
             None,
         )
     };
-    let (parent_out, child_out) = make_pipe().map_err(pipe_err)?;
-    let err_pipe = if spec.redirect_stderr {
+    let null_out = || -> Result<OwnedFd, Errno> {
+        let fd = nix::fcntl::open(
+            "/dev/null",
+            OFlag::O_WRONLY | OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+        )?;
+        // SAFETY: `open` just returned this descriptor and nothing else owns it.
+        above_stdio(unsafe { OwnedFd::from_raw_fd(fd) })
+    };
+    let (parent_out, child_out) = if spec.discard_stdout {
+        (None, null_out().map_err(pipe_err)?)
+    } else {
+        let (r, w) = make_pipe().map_err(pipe_err)?;
+        (Some(r), w)
+    };
+    let err_pipe = if spec.redirect_stderr || spec.discard_stderr {
         None
     } else {
         Some(make_pipe().map_err(pipe_err)?)
     };
+    let null_err = if !spec.redirect_stderr && spec.discard_stderr {
+        Some(null_out().map_err(pipe_err)?)
+    } else {
+        None
+    };
     for fd in [
-        Some(&parent_out),
+        parent_out.as_ref(),
         parent_in.as_ref(),
         err_pipe.as_ref().map(|p| &p.0),
     ]
@@ -119,9 +143,11 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
     {
         set_nonblocking(fd.as_raw_fd()).map_err(pipe_err)?;
     }
-    let child_err = err_pipe
-        .as_ref()
-        .map_or(child_out.as_raw_fd(), |p| p.1.as_raw_fd());
+    let child_err = match (&err_pipe, &null_err) {
+        (Some(p), _) => p.1.as_raw_fd(),
+        (None, Some(null)) => null.as_raw_fd(),
+        (None, None) => child_out.as_raw_fd(),
+    };
 
     let image = ExecImage::new(spec);
     let pid = clone_child(
@@ -140,7 +166,7 @@ pub fn spawn(spec: &SpawnSpec) -> Result<Spawned, SpawnError> {
             )
         },
     })?;
-    drop((child_in, child_out));
+    drop((child_in, child_out, null_err));
     let (stderr, child_err_end) = match err_pipe {
         Some((r, w)) => (Some(r), Some(w)),
         None => (None, None),

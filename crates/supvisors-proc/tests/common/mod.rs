@@ -75,6 +75,7 @@ pub async fn run(spec: &SpawnSpec, dir: &Path, opts: RunOpts) -> Outcome {
         channel: Some(Channel::Stdout),
         ..opts.capture.clone()
     };
+    let stdout = stdout.expect("a stdout pipe");
     let out = start_capture(stdout, Some(out_file), cfg, tx.clone()).expect("capture out");
     let err = stderr.map(|fd| {
         let file = RotatingFile::open(&err_path, 0, 0).expect("open err");
