@@ -106,14 +106,25 @@ impl SupervisorNamespace {
         R: Send + 'static,
         F: FnOnce(&mut supvisors_proc::driver::Core) -> R + Send + 'static,
     {
-        Ok(self
-            .manager
-            .with(move |core, _| {
-                core.model.check_state()?;
-                Ok::<R, supvisors_proc::model::Fault>(f(core))
-            })
-            .await
-            .map_err(gone)??)
+        self.model(move |core, _| {
+            core.model.check_state()?;
+            Ok(f(core))
+        })
+        .await
+    }
+
+    /// Runs `f` on the model; its fault (or the manager being gone) is the method's fault.
+    async fn model<R, F>(&self, f: F) -> Result<R, Fault>
+    where
+        R: Send + 'static,
+        F: FnOnce(
+                &mut supvisors_proc::driver::Core,
+                supvisors_proc::model::Clock,
+            ) -> Result<R, supvisors_proc::model::Fault>
+            + Send
+            + 'static,
+    {
+        Ok(self.manager.with(f).await.map_err(gone)??)
     }
 
     async fn deferred<F>(&self, f: F) -> Result<Value, Fault>
@@ -147,11 +158,7 @@ impl SupervisorNamespace {
             }
             "getState" => {
                 expect_arity(&params, 0, 0)?;
-                let state = self
-                    .manager
-                    .with(|c, _| c.model.get_state())
-                    .await
-                    .map_err(gone)??;
+                let state = self.model(|c, _| c.model.get_state()).await?;
                 Ok(Value::structure([
                     ("statecode", Value::Int(state.code())),
                     ("statename", Value::string(state.name())),
@@ -190,20 +197,12 @@ impl SupervisorNamespace {
             }
             "shutdown" => {
                 expect_arity(&params, 0, 0)?;
-                let r = self
-                    .manager
-                    .with(|c, _| c.model.shutdown())
-                    .await
-                    .map_err(gone)??;
+                let r = self.model(|c, _| c.model.shutdown()).await?;
                 Ok(Value::Bool(r))
             }
             "restart" => {
                 expect_arity(&params, 0, 0)?;
-                let r = self
-                    .manager
-                    .with(|c, _| c.model.restart())
-                    .await
-                    .map_err(gone)??;
+                let r = self.model(|c, _| c.model.restart()).await?;
                 Ok(Value::Bool(r))
             }
             "reloadConfig" => {
@@ -214,10 +213,8 @@ impl SupervisorNamespace {
                     .await
                     .map_err(|_| Fault::bare(FaultCode::Failed))?;
                 let diff = self
-                    .manager
-                    .with(move |c, _| c.model.reload_config(parsed))
-                    .await
-                    .map_err(gone)??;
+                    .model(move |c, _| c.model.reload_config(parsed))
+                    .await?;
                 let names =
                     |v: Vec<String>| Value::Array(v.into_iter().map(Value::string).collect());
                 Ok(Value::Array(vec![Value::Array(vec![
@@ -230,50 +227,38 @@ impl SupervisorNamespace {
                 expect_arity(&params, 1, 0)?;
                 let name = string_arg(&params, 0)?;
                 let r = self
-                    .manager
-                    .with(move |c, _| c.model.add_process_group(&name, &mut c.host))
-                    .await
-                    .map_err(gone)??;
+                    .model(move |c, _| c.model.add_process_group(&name, &mut c.host))
+                    .await?;
                 Ok(Value::Bool(r))
             }
             "removeProcessGroup" => {
                 expect_arity(&params, 1, 0)?;
                 let name = string_arg(&params, 0)?;
                 let r = self
-                    .manager
-                    .with(move |c, _| c.model.remove_process_group(&name))
-                    .await
-                    .map_err(gone)??;
+                    .model(move |c, _| c.model.remove_process_group(&name))
+                    .await?;
                 Ok(Value::Bool(r))
             }
             "getProcessInfo" => {
                 expect_arity(&params, 1, 0)?;
                 let name = string_arg(&params, 0)?;
                 let info = self
-                    .manager
-                    .with(move |c, now| c.model.get_process_info(&name, now, &c.host))
-                    .await
-                    .map_err(gone)??;
+                    .model(move |c, now| c.model.get_process_info(&name, now, &c.host))
+                    .await?;
                 Ok(convert::process_info(&info))
             }
             "getAllProcessInfo" => {
                 expect_arity(&params, 0, 0)?;
                 let infos = self
-                    .manager
-                    .with(|c, now| c.model.get_all_process_info(now, &c.host))
-                    .await
-                    .map_err(gone)??;
+                    .model(|c, now| c.model.get_all_process_info(now, &c.host))
+                    .await?;
                 Ok(Value::Array(
                     infos.iter().map(convert::process_info).collect(),
                 ))
             }
             "getAllConfigInfo" => {
                 expect_arity(&params, 0, 0)?;
-                let infos = self
-                    .manager
-                    .with(|c, _| c.model.get_all_config_info())
-                    .await
-                    .map_err(gone)??;
+                let infos = self.model(|c, _| c.model.get_all_config_info()).await?;
                 Ok(Value::Array(
                     infos.iter().map(convert::config_info).collect(),
                 ))
@@ -327,26 +312,22 @@ impl SupervisorNamespace {
                 let sig = signal_arg(&params[1]);
                 let group = m == "signalProcessGroup";
                 let r = self
-                    .manager
-                    .with(move |c, now| {
+                    .model(move |c, now| {
                         if group {
                             c.model.signal_process_group(&name, &sig, now, &mut c.host)
                         } else {
                             c.model.signal_process(&name, &sig, now, &mut c.host)
                         }
                     })
-                    .await
-                    .map_err(gone)??;
+                    .await?;
                 Ok(convert::rpc_result(&r))
             }
             "signalAllProcesses" => {
                 expect_arity(&params, 1, 0)?;
                 let sig = signal_arg(&params[0]);
                 let r = self
-                    .manager
-                    .with(move |c, now| c.model.signal_all_processes(&sig, now, &mut c.host))
-                    .await
-                    .map_err(gone)??;
+                    .model(move |c, now| c.model.signal_all_processes(&sig, now, &mut c.host))
+                    .await?;
                 Ok(convert::rpc_result(&r))
             }
             "readProcessStdoutLog" | "readProcessLog" | "readProcessStderrLog" => {
@@ -355,13 +336,11 @@ impl SupervisorNamespace {
                 let (offset, length) = (to_int(&params[1])?, to_int(&params[2])?);
                 let channel = channel_of(m);
                 let path = self
-                    .manager
-                    .with(move |c, _| {
+                    .model(move |c, _| {
                         c.model.check_state()?;
                         c.model.log_path(&name, channel)
                     })
-                    .await
-                    .map_err(gone)??;
+                    .await?;
                 let path = path.ok_or_else(|| Fault::bare(FaultCode::NoFile))?;
                 logs::read(PathBuf::from(path), offset, length).await
             }
@@ -371,13 +350,11 @@ impl SupervisorNamespace {
                 let (offset, length) = (to_int(&params[1])?, to_int(&params[2])?);
                 let channel = channel_of(m);
                 let path = self
-                    .manager
-                    .with(move |c, _| {
+                    .model(move |c, _| {
                         c.model.check_state()?;
                         c.model.log_path(&name, channel)
                     })
-                    .await
-                    .map_err(gone)??;
+                    .await?;
                 logs::tail(path.map(PathBuf::from), offset, length).await
             }
             "clearProcessLogs" | "clearProcessLog" => {
@@ -438,10 +415,8 @@ impl SupervisorNamespace {
                 };
                 let name = string_arg(&params, 0)?;
                 let r = self
-                    .manager
-                    .with(move |c, _| c.model.send_process_stdin(&name, &chars, &mut c.host))
-                    .await
-                    .map_err(gone)??;
+                    .model(move |c, _| c.model.send_process_stdin(&name, &chars, &mut c.host))
+                    .await?;
                 Ok(Value::Bool(r))
             }
             "sendRemoteCommEvent" => {
