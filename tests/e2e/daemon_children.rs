@@ -24,8 +24,12 @@ struct Tracked {
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        for &pgid in &self.groups {
-            let _ = kill(Pid::from_raw(-pgid), Signal::SIGKILL);
+        // Only after a failure: on success every recorded process is known to be gone, and its
+        // number may already belong to another test's process group.
+        if std::thread::panicking() {
+            for &pgid in &self.groups {
+                let _ = kill(Pid::from_raw(-pgid), Signal::SIGKILL);
+            }
         }
         let _ = self.daemon.kill();
         let _ = self.daemon.wait();
