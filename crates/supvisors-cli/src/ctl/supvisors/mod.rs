@@ -177,6 +177,19 @@ fn call(ctl: &mut Ctl, method: &str, params: &[Value]) -> Result<Result<Value, F
     }
 }
 
+/// The rows to render as a table, or `None` when there is nothing to print or they were
+/// printed as JSON (`--json`).
+fn rows_for_table(ctl: &mut Ctl, rows: Vec<Value>) -> Option<Vec<Value>> {
+    if rows.is_empty() {
+        return None;
+    }
+    if ctl.options.json {
+        ctl.output(&super::reply::to_json(&Value::Array(rows)).to_string());
+        return None;
+    }
+    Some(rows)
+}
+
 /// Prints `<prefix>ERROR (<faultString>)` and sets the generic exit status.
 fn fault_line(ctl: &mut Ctl, prefix: &str, fault: &Fault) {
     ctl.output(&format!("{prefix}ERROR ({})", fault.string));

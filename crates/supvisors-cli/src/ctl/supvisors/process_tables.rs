@@ -3,10 +3,10 @@
 
 use supvisors_rpc::Value;
 
-use super::super::reply::{field, int_field, items, str_field, to_json, truthy};
+use super::super::reply::{field, int_field, items, str_field, truthy};
 use super::super::{Ctl, Error, Flow, split_namespec};
 use super::tables::{all_namespecs, line, local_time, simple, wanted, width};
-use super::{call, fault_line, upcheck};
+use super::{call, fault_line, rows_for_table, upcheck};
 
 /// `sstatus [namespec...]`.
 pub fn do_sstatus(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
@@ -28,13 +28,9 @@ pub fn do_sstatus(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
             }
         }
     }
-    if rows.is_empty() {
+    let Some(rows) = rows_for_table(ctl, rows) else {
         return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rows)).to_string());
-        return Ok(Flow::Continue);
-    }
+    };
     let widths = [
         width(&rows, "application_name", "Application"),
         width(&rows, "process_name", "Process"),
@@ -118,13 +114,9 @@ pub fn do_local_status(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
             out
         }
     };
-    if rows.is_empty() {
+    let Some(rows) = rows_for_table(ctl, rows) else {
         return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rows)).to_string());
-        return Ok(Flow::Continue);
-    }
+    };
     let widths = [
         width(&rows, "group", "Application"),
         width(&rows, "name", "Process"),
@@ -191,13 +183,9 @@ pub fn do_process_rules(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
             Err(fault) => fault_line(ctl, &format!("{namespec}: "), &fault),
         }
     }
-    if rules.is_empty() {
+    let Some(rules) = rows_for_table(ctl, rules) else {
         return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rules)).to_string());
-        return Ok(Flow::Continue);
-    }
+    };
     let widths = [
         width(&rules, "application_name", "Application"),
         width(&rules, "process_name", "Process"),

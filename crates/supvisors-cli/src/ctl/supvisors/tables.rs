@@ -8,7 +8,7 @@ use supvisors_rpc::Value;
 
 use super::super::reply::{field, items, py_str, str_field, to_json, truthy};
 use super::super::{Ctl, Error, Flow, make_namespec};
-use super::{call, fault_line, upcheck};
+use super::{call, fault_line, rows_for_table, upcheck};
 
 /// `max_template`: the width of a column.
 pub(super) fn width(rows: &[Value], key: &str, title: &str) -> usize {
@@ -277,13 +277,9 @@ pub fn do_application_rules(ctl: &mut Ctl, arg: &str) -> Result<Flow, Error> {
             Err(fault) => fault_line(ctl, &format!("{application}: "), &fault),
         }
     }
-    if rules.is_empty() {
+    let Some(rules) = rows_for_table(ctl, rules) else {
         return Ok(Flow::Continue);
-    }
-    if ctl.options.json {
-        ctl.output(&to_json(&Value::Array(rules)).to_string());
-        return Ok(Flow::Continue);
-    }
+    };
     let widths = [
         width(&rules, "application_name", "Application"),
         9,
