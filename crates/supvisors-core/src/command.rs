@@ -29,9 +29,13 @@ pub fn minimum_ticks(active_instances: usize) -> u64 {
     DEFAULT_TICK_TIMEOUT.max(u64::try_from(active_instances / 10).unwrap_or(u64::MAX))
 }
 
-/// `ceil(secs / period) + minimum_ticks`.
-pub fn wait_ticks(secs: u32, tick_period: u32, minimum: u64) -> u64 {
-    u64::from(secs.div_ceil(tick_period.max(1))) + minimum
+/// `ceil(secs / period) + minimum_ticks`; a period that is not positive counts as 1 s.
+pub fn wait_ticks(secs: u32, tick_period: f64, minimum: u64) -> u64 {
+    let period = if tick_period > 0.0 { tick_period } else { 1.0 };
+    // Rounded to the millisecond first so that 1.5 s / 0.5 s gives exactly 3 ticks.
+    let ticks = ((f64::from(secs) / period) * 1000.0).round() / 1000.0;
+    // Saturating float-to-int conversion: a huge startsecs gives a huge wait, never a wrap.
+    (ticks.ceil() as u64).saturating_add(minimum)
 }
 
 /// The counters of a command once its target is known.
@@ -230,10 +234,14 @@ mod tests {
 
     #[test]
     fn item_77_wait_ticks() {
-        assert_eq!(wait_ticks(18, 5, 2), 6);
-        assert_eq!(wait_ticks(7, 5, 2), 4);
-        assert_eq!(wait_ticks(10, 5, 2), 4);
-        assert_eq!(wait_ticks(0, 5, 2), 2);
+        assert_eq!(wait_ticks(18, 5.0, 2), 6);
+        assert_eq!(wait_ticks(7, 5.0, 2), 4);
+        assert_eq!(wait_ticks(10, 5.0, 2), 4);
+        assert_eq!(wait_ticks(0, 5.0, 2), 2);
+        // tick_period option (beyond the reference): sub-second periods.
+        assert_eq!(wait_ticks(1, 0.5, 2), 4);
+        assert_eq!(wait_ticks(3, 0.7, 2), 7);
+        assert_eq!(wait_ticks(5, 0.0, 2), 7);
         assert_eq!(minimum_ticks(35), 3);
         assert_eq!(minimum_ticks(4), 2);
     }

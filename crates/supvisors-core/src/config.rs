@@ -6,7 +6,7 @@ use crate::enums::{ConciliationStrategies, StartingStrategies};
 use crate::messages::Identifier;
 
 /// Default tick period, in seconds (spec §1.12).
-pub const TICK_PERIOD: u32 = 5;
+pub const TICK_PERIOD: f64 = 5.0;
 
 /// One instance of `supvisors_list`, as deduced and resolved (spec §2.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +63,9 @@ pub struct EngineConfig {
     pub starting_strategy: StartingStrategies,
     /// `conciliation_strategy` option.
     pub conciliation_strategy: ConciliationStrategies,
-    /// Seconds between two ticks (divisor of startsecs/stopwaitsecs).
-    pub tick_period: u32,
+    /// Seconds between two ticks (divisor of startsecs/stopwaitsecs); option `tick_period`,
+    /// beyond the reference (5 s there, fixed).
+    pub tick_period: f64,
     /// Deviation from 0.15 (quirks Q13, Q15): TICKs carry the sender's master and state modes.
     ///
     /// A RUNNING peer's state modes are refreshed at each of its ticks (a STATE message lost
@@ -139,7 +140,7 @@ mod tests {
         let cfg = EngineConfig::new("b", &["a", "b"]).unwrap();
         assert_eq!(cfg.synchro_timeout, 15);
         assert_eq!(cfg.inactivity_ticks, 2);
-        assert_eq!(cfg.tick_period, 5);
+        assert_eq!(cfg.tick_period, 5.0);
         assert_eq!(cfg.identifiers(), ["a", "b"]);
         assert_eq!(cfg.node_of("a"), Some("a"));
         assert_eq!(

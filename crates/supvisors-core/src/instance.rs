@@ -130,8 +130,8 @@ impl InstanceStatus {
     }
 
     /// Estimated start date of that instance (display only).
-    pub fn start_time(&self, tick_period: u32) -> f64 {
-        self.local_time - f64::from(tick_period) * self.sequence_counter as f64
+    pub fn start_time(&self, tick_period: f64) -> f64 {
+        self.local_time - tick_period * self.sequence_counter as f64
     }
 }
 

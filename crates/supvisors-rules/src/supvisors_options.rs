@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use supvisors_core::enums::{ConciliationStrategies, EventLinks, StartingStrategies};
 
@@ -62,6 +63,11 @@ pub struct SupvisorsOptions {
     pub synchro_timeout: u32,
     /// Ticks of silence before an instance is declared lost.
     pub inactivity_ticks: u32,
+    /// Option `tick_period` (beyond the reference, whose period is 5 s): time between ticks.
+    pub tick_period: Duration,
+    /// Option `internal_secret` (beyond the reference): a secret every instance must prove
+    /// when it opens an internal link; `None` keeps the links open to anyone, as in 0.15.
+    pub internal_secret: Option<String>,
     /// Core identifiers, filtered against the deduced identifiers.
     pub core_identifiers: BTreeSet<String>,
     /// File persisting program disabilities.
@@ -95,6 +101,9 @@ pub struct SupvisorsOptions {
     /// Lenient problems: the option was reported and its default kept.
     pub warnings: Vec<ConfigError>,
 }
+
+/// Bounds of `tick_period`, in milliseconds.
+pub const TICK_PERIOD_MS: (u64, u64) = (100, 60_000);
 
 /// Bounds of `synchro_timeout`.
 pub const SYNCHRO_TIMEOUT: (i64, i64) = (15, 1200);
@@ -168,6 +177,24 @@ impl Reader<'_> {
     }
 }
 
+/// `tick_period`: seconds as a decimal number within [`TICK_PERIOD_MS`].
+fn to_tick_period(value: &str) -> Result<Duration, String> {
+    let (min, max) = TICK_PERIOD_MS;
+    let invalid = || {
+        format!(
+            "invalid value for tick_period: {value}. expected a number of seconds in [{};{}]",
+            min as f64 / 1000.0,
+            max as f64 / 1000.0
+        )
+    };
+    let secs: f64 = value.trim().parse().map_err(|_| invalid())?;
+    let ms = (secs * 1000.0).round();
+    if !secs.is_finite() || ms < min as f64 || ms > max as f64 {
+        return Err(invalid());
+    }
+    Ok(Duration::from_millis(ms as u64))
+}
+
 /// Parses the section's entries (lower-cased key, raw value, line). `inet_http_port` is the
 /// port of `[inet_http_server]`, `None` when the section is absent; `here` is the directory of
 /// the main configuration file.
@@ -235,6 +262,11 @@ pub fn parse_supvisors_options(
     let inactivity_ticks = r.lenient("inactivity_ticks", 2, |v| {
         ranged(v, "inactivity_ticks", INACTIVITY_TICKS, "")
     });
+    let tick_period = r.lenient("tick_period", Duration::from_secs(5), to_tick_period);
+    let internal_secret = r
+        .get("internal_secret")
+        .map(|(v, _)| v.to_owned())
+        .filter(|v| !v.is_empty());
     let core_list: BTreeSet<String> = r
         .get("core_identifiers")
         .map(|(v, _)| {
@@ -368,6 +400,8 @@ pub fn parse_supvisors_options(
         event_port,
         auto_fence,
         synchro_timeout,
+        tick_period,
+        internal_secret,
         inactivity_ticks,
         core_identifiers,
         disabilities_file,

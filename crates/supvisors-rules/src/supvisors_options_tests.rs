@@ -369,3 +369,22 @@ fn disabilities_file_loaded_or_fatal_when_invalid() {
     assert_eq!(o.disabilities_file, None);
     assert!(warned(&o, "does not exist"));
 }
+
+#[test]
+fn tick_period_and_internal_secret_options_beyond_the_reference() {
+    let opts = ok(&[("supvisors_list", "rocky51")]);
+    assert_eq!(opts.tick_period, std::time::Duration::from_secs(5));
+    assert_eq!(opts.internal_secret, None);
+    let opts = ok(&[
+        ("supvisors_list", "rocky51"),
+        ("tick_period", "0.5"),
+        ("internal_secret", "s3cret"),
+    ]);
+    assert_eq!(opts.tick_period, std::time::Duration::from_millis(500));
+    assert_eq!(opts.internal_secret.as_deref(), Some("s3cret"));
+    for bad in ["0", "0.05", "61", "fast", "nan"] {
+        let opts = ok(&[("supvisors_list", "rocky51"), ("tick_period", bad)]);
+        assert_eq!(opts.tick_period, std::time::Duration::from_secs(5), "{bad}");
+        assert!(warned(&opts, "invalid value for tick_period: "), "{bad}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-/// The fault codes of supervisord 4.3.0.
+/// The fault codes of supervisord 4.3.0, then those Supvisors 0.15 adds (100–103).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum FaultCode {
@@ -43,11 +43,19 @@ pub enum FaultCode {
     StillRunning = 91,
     /// 92
     CantReread = 92,
+    /// 100 (Supvisors)
+    SupvisorsConfError = 100,
+    /// 101 (Supvisors)
+    BadSupvisorsState = 101,
+    /// 102 (Supvisors)
+    NotManaged = 102,
+    /// 103 (Supvisors)
+    Disabled = 103,
 }
 
 impl FaultCode {
     /// Every code, in numeric order.
-    pub const ALL: [FaultCode; 18] = [
+    pub const ALL: [FaultCode; 22] = [
         Self::UnknownMethod,
         Self::IncorrectParameters,
         Self::BadArguments,
@@ -66,6 +74,10 @@ impl FaultCode {
         Self::AlreadyAdded,
         Self::StillRunning,
         Self::CantReread,
+        Self::SupvisorsConfError,
+        Self::BadSupvisorsState,
+        Self::NotManaged,
+        Self::Disabled,
     ];
 
     /// The code with this number, if Supervisor defines one.
@@ -99,6 +111,10 @@ impl FaultCode {
             Self::AlreadyAdded => "ALREADY_ADDED",
             Self::StillRunning => "STILL_RUNNING",
             Self::CantReread => "CANT_REREAD",
+            Self::SupvisorsConfError => "SUPVISORS_CONF_ERROR",
+            Self::BadSupvisorsState => "BAD_SUPVISORS_STATE",
+            Self::NotManaged => "NOT_MANAGED",
+            Self::Disabled => "DISABLED",
         }
     }
 }
