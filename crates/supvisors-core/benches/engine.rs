@@ -164,6 +164,7 @@ fn processes(layout: Layout, i: usize, now: f64) -> Vec<LocalProcessInfo> {
                 stopwaitsecs: 10,
                 extra_args: String::new(),
                 disabled: false,
+                description: String::new(),
             });
         }
     }

@@ -102,6 +102,8 @@ pub struct LocalProcessInfo {
     pub extra_args: String,
     /// True when the program is disabled on that instance.
     pub disabled: bool,
+    /// Supervisor's description (`pid 123, uptime 0:01:02`, `Not started`…), for display.
+    pub description: String,
 }
 
 impl LocalProcessInfo {

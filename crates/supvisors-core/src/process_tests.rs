@@ -18,6 +18,7 @@ pub(crate) fn local_info(group: &str, name: &str, state: ProcessStates) -> Local
         stopwaitsecs: 10,
         extra_args: String::new(),
         disabled: false,
+        description: String::new(),
     }
 }
 

@@ -695,6 +695,7 @@ mod garbage {
             stopwaitsecs: rng.below(30) as u32,
             extra_args: String::new(),
             disabled: rng.chance(100),
+            description: String::new(),
         }
     }
 

@@ -99,6 +99,7 @@ impl SimSupervisor {
                 stopwaitsecs: 1,
                 extra_args: p.extra_args.clone(),
                 disabled: false,
+                description: String::new(),
             })
             .collect()
     }
