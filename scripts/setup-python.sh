@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Creates (or refreshes) the project's Python venv with the reference implementations used by
-# the differential tests: Supervisor 4.3.0, Supvisors 0.15 and lxml (which makes Supvisors
+# the differential tests: Supervisor 4.3.0, Supvisors 0.15, pyzmq (event interface subscribers) and lxml (which makes Supvisors
 # validate rules files against its XSD, the behaviour we reproduce). Idempotent: a stamp file
 # records what was installed, and nothing is downloaded when it matches.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${SUPVISORS_VENV:-$root/.venv}"
-requirements="supervisor==4.3.0 supvisors==0.15 lxml"
+requirements="supervisor==4.3.0 supvisors==0.15 lxml pyzmq"
 stamp="$venv/.supvisors-rs-requirements"
 
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$requirements" ]; then
