@@ -48,6 +48,7 @@
 //! [`loaded::load`] runs both parts in that order and is what `supvisorsd` calls.
 
 pub mod context;
+pub mod engine_input;
 pub mod error;
 pub mod expand;
 pub mod ini;
