@@ -10,6 +10,7 @@
 //! It never decides anything about processes or the cluster.
 
 pub mod args;
+pub mod cluster;
 pub mod config;
 pub mod daemonize;
 pub mod getopt;
