@@ -62,12 +62,11 @@ pub trait ClusterIo: Send {
     fn local(&mut self, action: LocalAction);
 }
 
-/// The engine, its inputs and where its outputs go.
+/// The engine and its inputs.
 pub struct EngineTask {
     engine: Engine,
     inputs: mpsc::UnboundedReceiver<EngineInput>,
     snapshot: watch::Sender<Arc<Engine>>,
-    io: Box<dyn ClusterIo>,
     pending: HashMap<CommandId, oneshot::Sender<CommandResult>>,
     next_id: CommandId,
     tick_period: Duration,
@@ -105,19 +104,15 @@ impl EngineHandle {
 }
 
 impl EngineTask {
-    /// A task for this engine (not started yet).
-    pub fn new(
-        engine: Engine,
-        io: Box<dyn ClusterIo>,
-        tick_period: Duration,
-    ) -> (EngineTask, EngineHandle) {
+    /// A task for this engine (not started yet); the handle can be given to the I/O side
+    /// before the task runs.
+    pub fn new(engine: Engine, tick_period: Duration) -> (EngineTask, EngineHandle) {
         let (inputs_tx, inputs) = mpsc::unbounded_channel();
         let (snapshot, snapshot_rx) = watch::channel(Arc::new(engine.clone()));
         let task = EngineTask {
             engine,
             inputs,
             snapshot,
-            io,
             pending: HashMap::new(),
             next_id: 0,
             tick_period,
@@ -129,10 +124,12 @@ impl EngineTask {
         (task, handle)
     }
 
-    /// Starts the engine (OFF → INITIALIZATION) and runs until `stop` is cancelled.
-    pub async fn run(mut self, stop: CancellationToken) {
+    /// Starts the engine (OFF → INITIALIZATION) and runs until `stop` is cancelled; the
+    /// decisions go through `io`.
+    pub async fn run(mut self, mut io: Box<dyn ClusterIo>, stop: CancellationToken) {
+        let io = io.as_mut();
         let outputs = self.engine.start(wall_now());
-        self.execute(outputs);
+        self.execute(io, outputs);
         self.publish_snapshot();
         // The first tick at once: the reference waits for the next 5 s slice, which only
         // delays the synchronization.
@@ -143,15 +140,15 @@ impl EngineTask {
                 () = stop.cancelled() => break,
                 _ = ticks.tick() => {
                     let now = wall_now();
-                    self.step(Input::LocalTick { when: now }, now);
+                    self.step(io, Input::LocalTick { when: now }, now);
                 }
                 input = self.inputs.recv() => {
                     let Some(input) = input else { break };
-                    self.apply(input);
+                    self.apply(io, input);
                     // Everything already queued goes in the same batch: one snapshot for a
                     // burst of process events instead of one per event.
                     while let Ok(input) = self.inputs.try_recv() {
-                        self.apply(input);
+                        self.apply(io, input);
                     }
                 }
             }
@@ -159,7 +156,7 @@ impl EngineTask {
         }
     }
 
-    fn apply(&mut self, input: EngineInput) {
+    fn apply(&mut self, io: &mut dyn ClusterIo, input: EngineInput) {
         let now = wall_now();
         let input = match input {
             EngineInput::Peer { from, msg } => Input::Peer { from, msg },
@@ -171,21 +168,21 @@ impl EngineTask {
                 Input::Command { id, cmd }
             }
         };
-        self.step(input, now);
+        self.step(io, input, now);
     }
 
-    fn step(&mut self, input: Input, now: f64) {
+    fn step(&mut self, io: &mut dyn ClusterIo, input: Input, now: f64) {
         let outputs = self.engine.handle(input, now);
-        self.execute(outputs);
+        self.execute(io, outputs);
     }
 
-    fn execute(&mut self, outputs: Vec<Output>) {
+    fn execute(&mut self, io: &mut dyn ClusterIo, outputs: Vec<Output>) {
         for output in outputs {
             match output {
-                Output::Broadcast(msg) => self.io.broadcast(msg),
-                Output::Request(request) => self.io.request(request),
-                Output::Publish(publication) => self.io.publish(publication),
-                Output::Local(action) => self.io.local(action),
+                Output::Broadcast(msg) => io.broadcast(msg),
+                Output::Request(request) => io.request(request),
+                Output::Publish(publication) => io.publish(publication),
+                Output::Local(action) => io.local(action),
                 Output::Reply { id, result } => {
                     if let Some(reply) = self.pending.remove(&id) {
                         let _ = reply.send(result);
@@ -208,30 +205,26 @@ mod tests {
     use supvisors_core::enums::SupvisorsStates;
     use supvisors_core::rules_provider::NoRulesEngine;
 
-    /// Records the outputs, and loops broadcasts back to the engine as the links would.
+    /// Records the requests, and loops broadcasts back to the engine as the links would.
     struct Loopback {
         local: Identifier,
-        inputs: Arc<Mutex<Option<mpsc::UnboundedSender<EngineInput>>>>,
+        engine: EngineHandle,
         requests: Arc<Mutex<Vec<DeferredRequest>>>,
     }
 
     impl ClusterIo for Loopback {
         fn broadcast(&mut self, msg: InternalMessage) {
-            if let Some(tx) = self.inputs.lock().unwrap().as_ref() {
-                let from = self.local.clone();
-                let _ = tx.send(EngineInput::Peer { from, msg });
-            }
+            let from = self.local.clone();
+            self.engine.send(EngineInput::Peer { from, msg });
         }
         fn request(&mut self, request: DeferredRequest) {
             self.requests.lock().unwrap().push(request.clone());
-            if let DeferredRequest::CheckInstance(target) = request
-                && let Some(tx) = self.inputs.lock().unwrap().as_ref()
-            {
+            if let DeferredRequest::CheckInstance(target) = request {
                 let result = HandshakeResult {
                     authorized: Some(true),
                     ..HandshakeResult::failed()
                 };
-                let _ = tx.send(EngineInput::Handshake {
+                self.engine.send(EngineInput::Handshake {
                     from: target,
                     result,
                 });
@@ -245,18 +238,16 @@ mod tests {
     async fn a_lone_instance_ticks_checks_itself_and_reaches_operation() {
         let mut config = EngineConfig::new("a", &["a"]).unwrap();
         config.tick_period = 0.5;
-        let inputs = Arc::new(Mutex::new(None));
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let engine = Engine::new(config, NoRulesEngine);
+        let (task, handle) = EngineTask::new(engine, Duration::from_millis(500));
         let io = Loopback {
             local: "a".into(),
-            inputs: Arc::clone(&inputs),
+            engine: handle.clone(),
             requests: Arc::clone(&requests),
         };
-        let engine = Engine::new(config, NoRulesEngine);
-        let (task, handle) = EngineTask::new(engine, Box::new(io), Duration::from_millis(500));
-        *inputs.lock().unwrap() = Some(handle.inputs.clone());
         let stop = CancellationToken::new();
-        let running = tokio::spawn(task.run(stop.clone()));
+        let running = tokio::spawn(task.run(Box::new(io), stop.clone()));
         let mut watch = handle.watch();
         let reached = tokio::time::timeout(Duration::from_secs(60), async {
             loop {
