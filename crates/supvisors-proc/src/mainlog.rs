@@ -9,7 +9,8 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, mpsc};
 
 use chrono::{DateTime, Local};
 
@@ -101,9 +102,21 @@ enum Command {
 /// A cloneable sender of main log records; filters by level before queueing.
 #[derive(Debug, Clone)]
 pub struct MainLogHandle {
-    level: Level,
+    /// Shared by every clone so that `change_log_level` applies everywhere at once.
+    level: Arc<AtomicU8>,
     tx: mpsc::Sender<Command>,
 }
+
+/// Every level, to turn the stored number back into a level.
+const LEVELS: [Level; 7] = [
+    Level::Blather,
+    Level::Trace,
+    Level::Debug,
+    Level::Info,
+    Level::Warn,
+    Level::Error,
+    Level::Critical,
+];
 
 impl std::fmt::Debug for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -112,14 +125,23 @@ impl std::fmt::Debug for Command {
 }
 
 impl MainLogHandle {
-    /// The configured level.
+    /// The current level.
     pub fn level(&self) -> Level {
-        self.level
+        let number = self.level.load(Ordering::Relaxed);
+        LEVELS
+            .into_iter()
+            .find(|l| *l as u8 == number)
+            .unwrap_or(Level::Info)
+    }
+
+    /// Changes the level for every handle (`supvisors.change_log_level`).
+    pub fn set_level(&self, level: Level) {
+        self.level.store(level as u8, Ordering::Relaxed);
     }
 
     /// True when a message at `level` would be written (use it to skip costly formatting).
     pub fn enabled(&self, level: Level) -> bool {
-        level >= self.level
+        level as u8 >= self.level.load(Ordering::Relaxed)
     }
 
     /// Queues `msg` at `level`, stamped now; dropped silently once the writer has stopped.
@@ -177,6 +199,7 @@ pub fn spawn_writer(
             }
             log
         })?;
+    let level = Arc::new(AtomicU8::new(level as u8));
     Ok((MainLogHandle { level, tx }, join))
 }
 
@@ -237,5 +260,27 @@ mod tests {
             text.ends_with(" CRIT after\n") && !text.contains("shown"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn the_level_changes_for_every_clone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = MainLog::open(&MainLogConfig {
+            path: Some(dir.path().join("main.log")),
+            maxbytes: 0,
+            backups: 0,
+            echo_stdout: false,
+            syslog: false,
+        })
+        .expect("open");
+        let (handle, _writer) = spawn_writer(log, Level::Info).expect("writer");
+        let clone = handle.clone();
+        assert!(!clone.enabled(Level::Debug));
+        handle.set_level(Level::Blather);
+        assert_eq!(clone.level(), Level::Blather);
+        assert!(clone.enabled(Level::Debug));
+        handle.set_level(Level::Error);
+        assert!(!clone.enabled(Level::Warn));
+        assert!(clone.enabled(Level::Critical));
     }
 }

@@ -273,7 +273,10 @@ mod tests {
                 wait: false,
             })
             .await;
-        assert!(matches!(reply, Some(Err(CommandError::BadName(_)))), "{reply:?}");
+        assert!(
+            matches!(reply, Some(Err(CommandError::BadName(_)))),
+            "{reply:?}"
+        );
         stop.cancel();
         running.await.unwrap();
     }
