@@ -82,6 +82,15 @@ impl ManagerHandle {
         rx.await.map_err(|_| Gone)
     }
 
+    /// Queues `f` for the model without waiting: calls posted from one task run in the order
+    /// they were posted, which an `async` call spawned per request would not guarantee.
+    pub fn post<F>(&self, f: F) -> Result<(), Gone>
+    where
+        F: FnOnce(&mut Core, Clock) + Send + 'static,
+    {
+        self.tx.send(Msg::Call(Box::new(f))).map_err(|_| Gone)
+    }
+
     /// Runs a call that may be deferred (spec §3.6): the answer comes when the model's
     /// waiter yields, while the manager keeps serving everything else.
     pub async fn deferred<F>(&self, f: F) -> Result<Result<RpcResult, Fault>, Gone>
