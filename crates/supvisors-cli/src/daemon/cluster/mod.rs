@@ -1,6 +1,171 @@
 //! The Supvisors side of `supvisorsd`: when the configuration has a `[rpcinterface:supvisors]`
 //! section, the engine, the links to the other instances, the tick timer and the event
 //! publisher run beside the local Supervisor (ARCHITECTURE.md, runtime data flow).
+//!
+//! ```text
+//!  local Supervisor ──notices──> links.publish ──> every instance (self included)
+//!  links ──messages──> engine task ──outputs──> RealIo: links, requests, events, Supervisor
+//!  links ──requests──> peers::answer (handshake, start_args, stopProcess, forwarded sequences)
+//!  XML-RPC `supvisors.*` ──> backend ──> engine commands / LocalSupvisors / engine snapshot
+//! ```
 
+pub mod backend;
 pub mod disabilities;
 pub mod engine_task;
+pub mod io;
+pub mod local;
+pub mod notices;
+pub mod peers;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use supvisors_core::engine::Engine;
+use supvisors_core::enums::EventLinks;
+use supvisors_net::events::EventPublisher;
+use supvisors_net::links::{Links, LinksConfig, PeerAddress};
+use supvisors_proc::driver::ManagerHandle;
+use supvisors_proc::mainlog::MainLogHandle;
+use supvisors_proc::model::SupvisorsNotice;
+use supvisors_rules::LoadedConfig;
+use supvisors_rules::loaded::{SupvisorsConfig, local_processes};
+use supvisors_rules::values::LogLevel;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use engine_task::EngineTask;
+use io::RealIo;
+use local::LocalSupvisors;
+
+/// A running Supvisors side.
+pub struct Cluster {
+    /// The local operations, for the XML-RPC backend.
+    pub local: LocalSupvisors,
+    stop: CancellationToken,
+    links: Arc<Links>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Programs of the local configuration, de-duplicated, in configuration order.
+fn program_names(config: &LoadedConfig) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for process in local_processes(&config.supervisor) {
+        if !names.contains(&process.program_name) {
+            names.push(process.program_name);
+        }
+    }
+    names
+}
+
+fn links_config(supvisors: &SupvisorsConfig) -> LinksConfig {
+    let options = &supvisors.options;
+    let port = options
+        .local_instance()
+        .map_or(0, |i| u16::try_from(i.internal_port).unwrap_or(0));
+    LinksConfig {
+        local: options.local_identifier.clone(),
+        // All interfaces, as the reference: the other instances connect from their nodes.
+        bind: SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+        peers: options
+            .instances
+            .iter()
+            .map(|i| PeerAddress {
+                identifier: i.identifier.clone(),
+                host: i.host_name.clone(),
+                port: u16::try_from(i.internal_port).unwrap_or(0),
+            })
+            .collect(),
+        tick_period: options.tick_period,
+        secret: options.internal_secret.clone(),
+        ..LinksConfig::default()
+    }
+}
+
+impl Cluster {
+    /// Starts the Supvisors side for the local Supervisor behind `supervisor`; `notices` are
+    /// the Supervisor's facts to publish.
+    pub async fn start(
+        config: &LoadedConfig,
+        supvisors: &SupvisorsConfig,
+        supervisor: ManagerHandle,
+        notices: mpsc::UnboundedReceiver<SupvisorsNotice>,
+        log: MainLogHandle,
+    ) -> Result<Cluster, String> {
+        let engine_config = supvisors
+            .engine_config()
+            .map_err(|e| format!("cannot start Supvisors: {e}"))?;
+        let tick_period = supvisors.options.tick_period;
+        let rules = supvisors.rules_provider(local_processes(&config.supervisor));
+        let engine = Engine::new(engine_config, rules);
+        let (task, engine) = EngineTask::new(engine, tick_period);
+
+        let (link_tx, link_rx) = mpsc::unbounded_channel();
+        let links = Links::start(links_config(supvisors), link_tx)
+            .await
+            .map_err(|e| format!("cannot bind the Supvisors internal port: {e}"))?;
+        let links = Arc::new(links);
+
+        let events = match supvisors.options.event_link {
+            EventLinks::Zmq => {
+                let port = supvisors
+                    .options
+                    .local_instance()
+                    .map_or(0, |i| u16::try_from(i.event_port).unwrap_or(0));
+                match EventPublisher::bind(port).await {
+                    Ok(publisher) => Some(publisher),
+                    Err(err) => {
+                        log.log(
+                            LogLevel::Critical,
+                            format!("cannot bind the event port {port}: {err}"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+
+        let local = LocalSupvisors {
+            local: supvisors.options.local_identifier.clone(),
+            supervisor: supervisor.clone(),
+            engine: engine.clone(),
+            log: log.clone(),
+            disabilities: Arc::new(Mutex::new((
+                supvisors.options.disabilities_file.clone(),
+                supvisors.options.disabilities.clone(),
+            ))),
+            programs: Arc::new(program_names(config)),
+        };
+        let io = RealIo {
+            local: local.local.clone(),
+            links: Arc::clone(&links),
+            events,
+            engine,
+            supervisor,
+            log,
+        };
+        let stop = CancellationToken::new();
+        let tasks = vec![
+            tokio::spawn(task.run(Box::new(io), stop.clone())),
+            tokio::spawn(peers::serve_link_events(link_rx, local.clone())),
+            tokio::spawn(notices::publish_notices(notices, Arc::clone(&links))),
+        ];
+        Ok(Cluster {
+            local,
+            stop,
+            links,
+            tasks,
+        })
+    }
+
+    /// Stops the engine and closes the links (the internal port is free afterwards).
+    pub async fn stop(self) {
+        self.stop.cancel();
+        self.links.close().await;
+        for task in self.tasks {
+            task.abort();
+            let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+        }
+    }
+}
