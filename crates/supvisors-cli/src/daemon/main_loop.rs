@@ -18,6 +18,7 @@ use supvisors_proc::reaper::Reaped;
 use supvisors_rpc::dispatch::Dispatcher;
 use supvisors_rpc::server::{ListenerConfig, Server, ServerLog, Services};
 use supvisors_rpc::supervisor_ns::{Reload, SupervisorNamespace, Tails};
+use supvisors_rpc::supvisors_ns::SupvisorsNamespace;
 use supvisors_rules::LoadedConfig;
 use supvisors_rules::context::LoadContext;
 use supvisors_rules::supervisor::MainLogFile;
@@ -27,6 +28,8 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::args::{CommandLine, UsageError};
+use super::cluster::Cluster;
+use super::cluster::backend::ClusterBackend;
 use super::daemonize::Pidfile;
 use super::messages::StartupMessages;
 use super::signals::{SignalEvent, Signals};
@@ -244,12 +247,17 @@ pub async fn main_loop(
         },
         reports_tx,
     );
-    let model = Supervisor::new(
+    let mut model = Supervisor::new(
         &ctx.config.supervisor,
         section.identifier.clone(),
         &mut host,
     );
+    let (notices_tx, notices_rx) = mpsc::unbounded_channel();
+    if let Some(supvisors) = &ctx.config.supvisors {
+        model.enable_supvisors(supvisors.options.disabilities.clone());
+    }
     let (manager, handle) = Manager::new(model, host, reports_rx, log.clone(), lifetime.origin);
+    let manager = manager.with_notices(notices_tx);
 
     let namespace = SupervisorNamespace::new(
         handle.clone(),
@@ -257,7 +265,19 @@ pub async fn main_loop(
         log.clone(),
         reload_fn(ctx, lifetime),
     );
-    let dispatcher = Arc::new(Dispatcher::new().with(Arc::new(namespace)));
+    let mut dispatcher = Dispatcher::new().with(Arc::new(namespace));
+    let mut cluster = None;
+    if let Some(supvisors) = &ctx.config.supvisors {
+        match Cluster::start(&ctx.config, supvisors, handle.clone(), notices_rx, log.clone()).await {
+            Ok(started) => {
+                let backend = ClusterBackend::new(started.local.clone());
+                dispatcher = dispatcher.with(Arc::new(SupvisorsNamespace::new(Arc::new(backend))));
+                cluster = Some(started);
+            }
+            Err(err) => log.log(LogLevel::Critical, err),
+        }
+    }
+    let dispatcher = Arc::new(dispatcher);
     let services = Services {
         dispatcher,
         tails: Tails::new(handle.clone(), main_log_path(&ctx.config)),
@@ -267,6 +287,9 @@ pub async fn main_loop(
     let stop_servers = CancellationToken::new();
     for listener in &ctx.prepared.listeners {
         log.log(LogLevel::Info, "RPC interface 'supervisor' initialized");
+        if cluster.is_some() {
+            log.log(LogLevel::Info, "RPC interface 'supvisors' initialized");
+        }
         if let Some(warning) = listener.startup_warning() {
             log.log(LogLevel::Critical, warning);
         }
@@ -327,6 +350,9 @@ pub async fn main_loop(
     stop_servers.cancel();
     if let Some(servers) = servers {
         let _ = servers.await;
+    }
+    if let Some(cluster) = cluster {
+        cluster.stop().await;
     }
     drop(handle);
     drop(log);
