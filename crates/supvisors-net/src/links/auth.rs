@@ -132,7 +132,10 @@ mod tests {
     fn secret_proof_is_checked_and_never_echoed() {
         let cfg = config(Some("s3cr3t"));
         let good = proof("s3cr3t", b"nonce", "a");
-        assert_eq!(check_hello(&cfg, b"nonce", &hello("a", 5000, good), false), Ok(()));
+        assert_eq!(
+            check_hello(&cfg, b"nonce", &hello("a", 5000, good), false),
+            Ok(())
+        );
         let bad = proof("other", b"nonce", "a");
         let err = check_hello(&cfg, b"nonce", &hello("a", 5000, bad), false).unwrap_err();
         assert!(err.starts_with("wrong proof"), "{err}");

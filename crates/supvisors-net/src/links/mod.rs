@@ -175,7 +175,10 @@ impl Links {
     /// Binds `cfg.bind` and starts the server and the subscription links.
     ///
     /// A bind failure is an error: the caller logs it and carries on without links.
-    pub async fn start(cfg: LinksConfig, events: mpsc::UnboundedSender<LinkEvent>) -> io::Result<Links> {
+    pub async fn start(
+        cfg: LinksConfig,
+        events: mpsc::UnboundedSender<LinkEvent>,
+    ) -> io::Result<Links> {
         let listener = bind(cfg.bind)?;
         Links::start_on(listener, cfg, events)
     }
@@ -189,7 +192,11 @@ impl Links {
         let local_addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(cfg, events));
         let tracker = TaskTracker::new();
-        tracker.spawn(server::accept_loop(shared.clone(), listener, tracker.clone()));
+        tracker.spawn(server::accept_loop(
+            shared.clone(),
+            listener,
+            tracker.clone(),
+        ));
         for peer in &shared.cfg.peers {
             let stop = shared.link_token(&peer.identifier);
             tracker.spawn(subscriber::run_link(shared.clone(), peer.clone(), stop));

@@ -69,7 +69,8 @@ async fn open(shared: &Shared, peer: &PeerAddress) -> Opening {
         return Opening::Failed;
     };
     let mut framed = framing::framed(stream);
-    let Ok(Ok(FrameKind::Challenge(challenge))) = timeout(silence, framing::recv(&mut framed)).await
+    let Ok(Ok(FrameKind::Challenge(challenge))) =
+        timeout(silence, framing::recv(&mut framed)).await
     else {
         return Opening::Failed;
     };
@@ -119,7 +120,9 @@ async fn session(
     // Requests queued but never sent: fail them now rather than at their timeout.
     requests.close();
     while let Ok(cmd) = requests.try_recv() {
-        let _ = cmd.reply.send(Err(LinkError::Closed(peer.identifier.clone())));
+        let _ = cmd
+            .reply
+            .send(Err(LinkError::Closed(peer.identifier.clone())));
     }
     shared.emit(LinkEvent::Disconnected {
         peer: peer.identifier.clone(),

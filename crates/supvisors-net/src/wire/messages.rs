@@ -251,7 +251,10 @@ fn intent_from_code(code: i32) -> Result<Intent, WireError> {
     match code {
         0 => Ok(Intent::Run),
         1 => Ok(Intent::Stopped),
-        _ => Err(WireError::UnknownCode { kind: "Intent", code }),
+        _ => Err(WireError::UnknownCode {
+            kind: "Intent",
+            code,
+        }),
     }
 }
 
@@ -303,12 +306,10 @@ impl From<&InternalMessage> for PbInternalMessage {
             InternalMessage::ProcessAdded(list) => PbBody::Added(PbProcessList {
                 processes: list.iter().map(Into::into).collect(),
             }),
-            InternalMessage::ProcessRemoved { group, name } => {
-                PbBody::Removed(PbProcessRemoved {
-                    group: group.clone(),
-                    name: name.clone(),
-                })
-            }
+            InternalMessage::ProcessRemoved { group, name } => PbBody::Removed(PbProcessRemoved {
+                group: group.clone(),
+                name: name.clone(),
+            }),
             InternalMessage::ProcessDisability(info) => PbBody::Disability(info.into()),
             InternalMessage::State(modes) => PbBody::State(modes.into()),
             InternalMessage::Intents(list) => PbBody::Intents(PbIntentList {
@@ -323,50 +324,54 @@ impl TryFrom<PbInternalMessage> for InternalMessage {
     type Error = WireError;
 
     fn try_from(pb: PbInternalMessage) -> Result<Self, WireError> {
-        Ok(match pb.body.ok_or(WireError::Missing("InternalMessage.body"))? {
-            PbBody::Tick(t) => InternalMessage::Tick(TickPayload {
-                when: f64::from_bits(t.when),
-                sequence_counter: t.sequence_counter,
-                status: match t.status {
-                    None => None,
-                    Some(s) => Some(TickStatus {
-                        master: s.master,
-                        state_modes: s
-                            .state_modes
-                            .ok_or(WireError::Missing("TickStatus.state_modes"))?
-                            .try_into()?,
-                    }),
+        Ok(
+            match pb.body.ok_or(WireError::Missing("InternalMessage.body"))? {
+                PbBody::Tick(t) => InternalMessage::Tick(TickPayload {
+                    when: f64::from_bits(t.when),
+                    sequence_counter: t.sequence_counter,
+                    status: match t.status {
+                        None => None,
+                        Some(s) => Some(TickStatus {
+                            master: s.master,
+                            state_modes: s
+                                .state_modes
+                                .ok_or(WireError::Missing("TickStatus.state_modes"))?
+                                .try_into()?,
+                        }),
+                    },
+                }),
+                PbBody::Process(e) => InternalMessage::Process(ProcessEvent {
+                    group: e.group,
+                    name: e.name,
+                    state: process_state(e.state)?,
+                    now: f64::from_bits(e.now),
+                    pid: e.pid,
+                    expected: e.expected,
+                    spawnerr: e.spawnerr,
+                    extra_args: e.extra_args,
+                    disabled: e.disabled,
+                }),
+                PbBody::Forced(e) => InternalMessage::ForcedProcess(ForcedProcessEvent {
+                    group: e.group,
+                    name: e.name,
+                    state: process_state(e.state)?,
+                    identifier: e.identifier,
+                    now: f64::from_bits(e.now),
+                    reason: e.reason,
+                    extra_args: e.extra_args,
+                }),
+                PbBody::Added(list) => {
+                    InternalMessage::ProcessAdded(processes_from(list.processes)?)
+                }
+                PbBody::Removed(r) => InternalMessage::ProcessRemoved {
+                    group: r.group,
+                    name: r.name,
                 },
-            }),
-            PbBody::Process(e) => InternalMessage::Process(ProcessEvent {
-                group: e.group,
-                name: e.name,
-                state: process_state(e.state)?,
-                now: f64::from_bits(e.now),
-                pid: e.pid,
-                expected: e.expected,
-                spawnerr: e.spawnerr,
-                extra_args: e.extra_args,
-                disabled: e.disabled,
-            }),
-            PbBody::Forced(e) => InternalMessage::ForcedProcess(ForcedProcessEvent {
-                group: e.group,
-                name: e.name,
-                state: process_state(e.state)?,
-                identifier: e.identifier,
-                now: f64::from_bits(e.now),
-                reason: e.reason,
-                extra_args: e.extra_args,
-            }),
-            PbBody::Added(list) => InternalMessage::ProcessAdded(processes_from(list.processes)?),
-            PbBody::Removed(r) => InternalMessage::ProcessRemoved {
-                group: r.group,
-                name: r.name,
+                PbBody::Disability(info) => InternalMessage::ProcessDisability(info.try_into()?),
+                PbBody::State(modes) => InternalMessage::State(modes.try_into()?),
+                PbBody::Intents(list) => InternalMessage::Intents(intents_from(list.intents)?),
             },
-            PbBody::Disability(info) => InternalMessage::ProcessDisability(info.try_into()?),
-            PbBody::State(modes) => InternalMessage::State(modes.try_into()?),
-            PbBody::Intents(list) => InternalMessage::Intents(intents_from(list.intents)?),
-        })
+        )
     }
 }
 

@@ -3,9 +3,7 @@
 use supvisors_core::enums::SupvisorsInstanceStates;
 
 use super::WireError;
-use super::messages::{
-    PbIntent, PbLocalProcessInfo, PbStateModes, intents_from, processes_from,
-};
+use super::messages::{PbIntent, PbLocalProcessInfo, PbStateModes, intents_from, processes_from};
 use crate::links::{HandshakeReply, PeerRequest, PeerResponse};
 
 /// First frame of a link, sent by the server as soon as it accepts the connection.
