@@ -49,7 +49,11 @@ async fn read_to_end(stream: &mut TcpStream) -> usize {
 fn node_with_raw_peer() -> (Node, TcpListener) {
     let raw = bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let (mut listeners, mut peers) = listeners(&["a"]);
-    peers.push(PeerAddress::new("x", "127.0.0.1", raw.local_addr().unwrap().port()));
+    peers.push(PeerAddress::new(
+        "x",
+        "127.0.0.1",
+        raw.local_addr().unwrap().port(),
+    ));
     let mut cfg = config("a", &peers);
     cfg.silence = SILENCE;
     (start(listeners.pop().unwrap(), cfg), raw)
@@ -68,7 +72,10 @@ async fn subscribe_as(node: &Node, identifier: &str) -> TcpStream {
         proof: Vec::new(),
     };
     write_frame(&mut stream, FrameKind::Hello(hello)).await;
-    assert!(matches!(read_frame(&mut stream).await, Some(FrameKind::Welcome(_))));
+    assert!(matches!(
+        read_frame(&mut stream).await,
+        Some(FrameKind::Welcome(_))
+    ));
     stream
 }
 
@@ -105,10 +112,18 @@ async fn publisher_that_goes_silent_after_welcome_is_disconnected() {
     };
     assert_eq!(hello.identifier, "a");
     write_frame(&mut stream, FrameKind::Welcome(PbEmpty {})).await;
-    wait_for(&mut a.inbox, |e| matches!(e, LinkEvent::Connected { peer } if peer == "x")).await;
+    wait_for(
+        &mut a.inbox,
+        |e| matches!(e, LinkEvent::Connected { peer } if peer == "x"),
+    )
+    .await;
     // Heartbeats come from a, none go back: a closes the link.
     assert!(read_to_end(&mut stream).await > 0);
-    wait_for(&mut a.inbox, |e| matches!(e, LinkEvent::Disconnected { peer } if peer == "x")).await;
+    wait_for(
+        &mut a.inbox,
+        |e| matches!(e, LinkEvent::Disconnected { peer } if peer == "x"),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -122,11 +137,22 @@ async fn garbage_from_a_publisher_closes_only_that_link() {
         secret_required: false,
     };
     write_frame(&mut stream, FrameKind::Challenge(challenge)).await;
-    assert!(matches!(read_frame(&mut stream).await, Some(FrameKind::Hello(_))));
+    assert!(matches!(
+        read_frame(&mut stream).await,
+        Some(FrameKind::Hello(_))
+    ));
     write_frame(&mut stream, FrameKind::Welcome(PbEmpty {})).await;
-    wait_for(&mut a.inbox, |e| matches!(e, LinkEvent::Connected { peer } if peer == "x")).await;
+    wait_for(
+        &mut a.inbox,
+        |e| matches!(e, LinkEvent::Connected { peer } if peer == "x"),
+    )
+    .await;
     write_raw(&mut stream, &[0xff, 0xfe, 0x00, 0x13, 0x37]).await;
-    wait_for(&mut a.inbox, |e| matches!(e, LinkEvent::Disconnected { peer } if peer == "x")).await;
+    wait_for(
+        &mut a.inbox,
+        |e| matches!(e, LinkEvent::Disconnected { peer } if peer == "x"),
+    )
+    .await;
     // The link of a with itself carries on.
     a.links.publish(&numbered(9));
     let event = wait_for(&mut a.inbox, |e| matches!(e, LinkEvent::Message { .. })).await;
@@ -160,7 +186,11 @@ async fn garbage_from_a_subscriber_closes_only_that_link() {
 async fn subscriber_that_never_reads_is_dropped_without_blocking_the_publisher() {
     let raw = bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let (mut listeners, mut peers) = listeners(&["a"]);
-    peers.push(PeerAddress::new("x", "127.0.0.1", raw.local_addr().unwrap().port()));
+    peers.push(PeerAddress::new(
+        "x",
+        "127.0.0.1",
+        raw.local_addr().unwrap().port(),
+    ));
     let mut cfg = config("a", &peers);
     cfg.queue_capacity = 4;
     cfg.silence = GUARD; // only the overflow may close the link here
