@@ -370,3 +370,35 @@ async fn tick_period_mismatch_is_refused_and_reported_on_both_sides() {
             .any(|e| matches!(e, LinkEvent::Connected { peer } if peer == "b"))
     );
 }
+
+#[tokio::test]
+async fn request_without_answer_times_out() {
+    let mut nodes = cluster(&["a", "b"], |cfg| {
+        cfg.request_timeout = std::time::Duration::from_millis(200);
+    });
+    let mut b = nodes.pop().unwrap();
+    let mut a = nodes.pop().unwrap();
+    wait_connected(&mut a, &["b"]).await;
+    // b receives the request but keeps the reply without answering.
+    let (answer, _held) = tokio::join!(
+        a.links.request("b", PeerRequest::RestartSequence),
+        wait_for(&mut b.inbox, |e| matches!(e, LinkEvent::Request { .. }))
+    );
+    assert_eq!(answer, Err(LinkError::Timeout("b".into())));
+}
+
+#[tokio::test]
+async fn request_fails_as_closed_when_the_link_goes_down() {
+    let mut nodes = cluster(&["a", "b"], |cfg| cfg.request_timeout = GUARD);
+    let Node {
+        links: b,
+        inbox: mut b_inbox,
+    } = nodes.pop().unwrap();
+    let mut a = nodes.pop().unwrap();
+    wait_connected(&mut a, &["b"]).await;
+    let (answer, ()) = tokio::join!(a.links.request("b", PeerRequest::RestartAll), async {
+        let _held = wait_for(&mut b_inbox, |e| matches!(e, LinkEvent::Request { .. })).await;
+        b.shutdown().await;
+    });
+    assert_eq!(answer, Err(LinkError::Closed("b".into())));
+}

@@ -13,6 +13,9 @@ type HmacSha256 = Hmac<Sha256>;
 pub(crate) const NONCE_LENGTH: usize = 16;
 
 /// Fresh random bytes for one challenge.
+///
+/// They come from the operating system, not from a seeded generator: a nonce that can be
+/// predicted lets a recorded proof be replayed.
 pub(crate) fn nonce() -> std::io::Result<[u8; NONCE_LENGTH]> {
     let mut bytes = [0u8; NONCE_LENGTH];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;

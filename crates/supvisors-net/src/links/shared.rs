@@ -108,9 +108,12 @@ impl Shared {
 
     /// Reports a refusal made by the local server, once per asker and reason.
     pub(crate) fn report_refusal(&self, peer: &str, reason: &str) {
+        // Names outside the list share one slot, so that made-up names cannot grow the map.
+        let known = self.cfg.peers.iter().any(|p| p.identifier == peer);
+        let slot = if known { peer } else { "" };
         let first = {
             let mut state = self.state();
-            let previous = state.refusals.insert(peer.to_owned(), reason.to_owned());
+            let previous = state.refusals.insert(slot.to_owned(), reason.to_owned());
             previous.as_deref() != Some(reason)
         };
         if first {
