@@ -90,3 +90,71 @@ pub fn handshake_result(reply: HandshakeReply) -> HandshakeResult {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use supvisors_core::enums::{ProcessStates, SupvisorsStates};
+    use supvisors_core::messages::Intent;
+
+    fn reply(how_you_see_me: Option<SupvisorsInstanceStates>) -> HandshakeReply {
+        HandshakeReply {
+            master: "m".into(),
+            how_you_see_me,
+            state_modes: StateModes {
+                fsm_state: SupvisorsStates::Deployment,
+                starting_jobs: false,
+                stopping_jobs: true,
+            },
+            processes: vec![LocalProcessInfo {
+                group: "g".into(),
+                name: "p".into(),
+                state: ProcessStates::Stopped,
+                start: 0.0,
+                stop: 0.0,
+                now: 1.0,
+                pid: 0,
+                spawnerr: String::new(),
+                expected: true,
+                startsecs: 1,
+                stopwaitsecs: 10,
+                extra_args: String::new(),
+                disabled: false,
+                description: "Not started".into(),
+            }],
+            intents: vec![ProcessIntent {
+                group: "g".into(),
+                name: "p".into(),
+                intent: Intent::Run,
+                when: 1.0,
+                origin: "m".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn every_view_but_isolation_authorizes() {
+        for seen in [
+            None,
+            Some(SupvisorsInstanceStates::Unknown),
+            Some(SupvisorsInstanceStates::Checking),
+            Some(SupvisorsInstanceStates::Running),
+            Some(SupvisorsInstanceStates::Silent),
+        ] {
+            let result = handshake_result(reply(seen));
+            assert_eq!(result.authorized, Some(true), "{seen:?}");
+            assert_eq!(result.processes.len(), 1);
+            assert_eq!(result.intents.len(), 1);
+            assert_eq!(result.state_modes.fsm_state, SupvisorsStates::Deployment);
+        }
+    }
+
+    #[test]
+    fn isolation_keeps_master_and_modes_but_drops_processes() {
+        let result = handshake_result(reply(Some(SupvisorsInstanceStates::Isolating)));
+        assert_eq!(result.authorized, Some(false));
+        assert_eq!(result.master, "m");
+        assert!(result.state_modes.stopping_jobs);
+        assert!(result.processes.is_empty() && result.intents.is_empty());
+    }
+}

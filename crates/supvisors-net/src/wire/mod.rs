@@ -5,12 +5,14 @@
 //! reference). Enums travel by their wire code; an unknown code, a missing required field or
 //! undecodable bytes give a [`WireError`], never a panic.
 
+mod convert;
 mod messages;
 mod peer;
 
 use bytes::Bytes;
 use prost::Message;
 
+pub use convert::{intent_code, intents_from, processes_from};
 pub use messages::*;
 pub use peer::*;
 

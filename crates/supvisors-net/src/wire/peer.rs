@@ -3,7 +3,8 @@
 use supvisors_core::enums::SupvisorsInstanceStates;
 
 use super::WireError;
-use super::messages::{PbIntent, PbLocalProcessInfo, PbStateModes, intents_from, processes_from};
+use super::convert::{intents_from, processes_from};
+use super::messages::{PbIntent, PbLocalProcessInfo, PbStateModes};
 use crate::links::{HandshakeReply, PeerRequest, PeerResponse};
 
 /// First frame of a link, sent by the server as soon as it accepts the connection.
