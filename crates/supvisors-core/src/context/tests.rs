@@ -433,7 +433,7 @@ fn extra_args_follow_the_process_to_the_local_command_line() {
 }
 
 #[test]
-fn forced_event_is_published_like_an_event_without_its_identifier() {
+fn forced_event_is_published_with_the_sender_as_identifier() {
     let mut c = loaded(&["a", "b"]);
     let forced = ForcedProcessEvent {
         group: "app".into(),
@@ -450,13 +450,22 @@ fn forced_event_is_published_like_an_event_without_its_identifier() {
         Some("app:p".into())
     );
     let published = out.iter().find_map(|o| match o {
-        Output::Publish(Publication::ProcessEvent {
-            identifier,
-            event: Some(e),
-            ..
-        }) => Some((identifier.clone(), e.state, e.spawnerr.clone())),
+        Output::Publish(Publication::ForcedProcessEvent { identifier, event }) => {
+            Some((identifier.clone(), event.state, event.reason.clone()))
+        }
         _ => None,
     });
+    let kinds: Vec<&str> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Publish(Publication::ForcedProcessEvent { .. }) => Some("event"),
+            Output::Publish(Publication::Process(_)) => Some("process"),
+            Output::Publish(Publication::Application(_)) => Some("application"),
+            Output::Publish(_) => Some("other"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["event", "process", "application"], "spec §3.5 order");
     let expected = (
         "a".to_owned(),
         ProcessStates::Fatal,
@@ -471,4 +480,24 @@ fn forced_event_is_published_like_an_event_without_its_identifier() {
         "older than info"
     );
     assert!(out.is_empty());
+}
+
+#[test]
+fn disability_publishes_the_local_info_only() {
+    let mut c = loaded(&["a", "b"]);
+    let mut info = local_info("app", "p", ProcessStates::Stopped);
+    info.disabled = true;
+    info.description = "Not started".into();
+    let mut out = Vec::new();
+    c.on_process_disability("b", &info, false, &mut out);
+    let expected = Output::Publish(Publication::ProcessDisability {
+        identifier: "b".into(),
+        info: info.clone(),
+    });
+    assert_eq!(out, [expected], "spec §3.5: the disability variant only");
+    let mut out = Vec::new();
+    let mut unknown = info.clone();
+    unknown.name = "zz".into();
+    c.on_process_disability("b", &unknown, true, &mut out);
+    assert!(out.is_empty(), "unknown process while closing: nothing published");
 }
