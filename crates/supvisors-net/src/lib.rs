@@ -4,3 +4,5 @@
 //! input, and the external event publisher (ZMQ PUB, SSE/WebSocket).
 //!
 //! Will never decide anything: it only moves messages for `supvisors-core`.
+
+pub mod events;

@@ -465,7 +465,11 @@ fn forced_event_is_published_with_the_sender_as_identifier() {
             _ => None,
         })
         .collect();
-    assert_eq!(kinds, ["event", "process", "application"], "spec §3.5 order");
+    assert_eq!(
+        kinds,
+        ["event", "process", "application"],
+        "spec §3.5 order"
+    );
     let expected = (
         "a".to_owned(),
         ProcessStates::Fatal,
@@ -499,5 +503,8 @@ fn disability_publishes_the_local_info_only() {
     let mut unknown = info.clone();
     unknown.name = "zz".into();
     c.on_process_disability("b", &unknown, true, &mut out);
-    assert!(out.is_empty(), "unknown process while closing: nothing published");
+    assert!(
+        out.is_empty(),
+        "unknown process while closing: nothing published"
+    );
 }
