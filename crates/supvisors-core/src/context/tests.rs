@@ -7,12 +7,12 @@ use crate::process::tests::{event, local_info};
 use crate::rules::{ApplicationRules, ProcessRules};
 use crate::rules_provider::{FixedRules, NoRulesEngine};
 
-fn ctx(ids: &[&str]) -> Context {
+pub(super) fn ctx(ids: &[&str]) -> Context {
     let config = EngineConfig::new(ids[0], ids).unwrap();
     Context::new(config, Box::new(NoRulesEngine))
 }
 
-fn tick(counter: u64, when: f64) -> TickPayload {
+pub(super) fn tick(counter: u64, when: f64) -> TickPayload {
     TickPayload {
         status: None,
         when,
@@ -21,7 +21,7 @@ fn tick(counter: u64, when: f64) -> TickPayload {
 }
 
 /// Brings `ids` to RUNNING as the handshake would.
-fn run(c: &mut Context, ids: &[&str]) {
+pub(super) fn run(c: &mut Context, ids: &[&str]) {
     let mut out = Vec::new();
     for id in ids {
         c.on_tick(id, &tick(1, 5.0), 5.0, &mut out);
@@ -293,7 +293,7 @@ fn item_44_reset_keeps_silent_and_isolated() {
     assert_eq!((c.master.as_str(), c.start_date), ("", 42.0));
 }
 
-fn loaded(ids: &[&str]) -> Context {
+pub(super) fn loaded(ids: &[&str]) -> Context {
     let mut rules = FixedRules::default();
     let mut app = ApplicationRules::without_engine();
     app.managed = true;
@@ -317,7 +317,12 @@ fn loaded(ids: &[&str]) -> Context {
     c
 }
 
-fn process_event(c: &mut Context, from: &str, name: &str, state: ProcessStates) -> Option<String> {
+pub(super) fn process_event(
+    c: &mut Context,
+    from: &str,
+    name: &str,
+    state: ProcessStates,
+) -> Option<String> {
     let mut ev = event(state, 10.0);
     ev.name = name.into();
     c.on_process_event(from, &ev, false, 10.0, &mut Vec::new())
