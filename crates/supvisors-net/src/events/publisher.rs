@@ -80,8 +80,10 @@ impl EventPublisher {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Closes the socket with linger 0: what is still queued here is discarded, the port is
-    /// released and the subscribers are disconnected before this returns.
+    /// Closes the socket with linger 0: what is still queued here is discarded and the port is
+    /// released before this returns; the subscriber connections close with the socket.
+    ///
+    /// Dropping the publisher without `close` stops the task too, without waiting for it.
     pub async fn close(self) {
         // the task may already be gone; then there is nothing left to stop
         let _ = self.stop.send(());
