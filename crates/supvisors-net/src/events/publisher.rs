@@ -70,7 +70,12 @@ impl EventPublisher {
     /// Queues a publication without waiting; when the queue is full it is dropped and counted,
     /// as a PUB socket drops for slow subscribers.
     pub fn publish(&self, publication: &Publication) {
-        if self.queue.try_send(publication.clone()).is_err() {
+        self.publish_owned(publication.clone());
+    }
+
+    /// Same as [`EventPublisher::publish`] for a publication the caller no longer needs.
+    pub fn publish_owned(&self, publication: Publication) {
+        if self.queue.try_send(publication).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }

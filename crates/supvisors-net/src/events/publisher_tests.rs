@@ -70,7 +70,7 @@ async fn subscriber_receives_header_and_json_in_order() {
     assert_eq!(first, (Header::Supvisors.as_str().into(), encode(&ping).1));
     let sequence: Vec<Publication> = (0..20).map(|i| application(&format!("app{i}"))).collect();
     for p in &sequence {
-        publisher.publish(p);
+        publisher.publish_owned(p.clone());
     }
     let mut received = Vec::new();
     while received.len() < sequence.len() {
