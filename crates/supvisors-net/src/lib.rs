@@ -1,7 +1,7 @@
 //! Links between Supvisors instances.
 //!
-//! Owns the internal message transport between instances ([`links`], [`wire`]) and, later, the
-//! external event publisher. Never decides anything: it only moves messages for
+//! Owns the internal message transport between instances ([`links`], [`wire`]) and the
+//! external event publisher ([`events`], ZMQ PUB). Never decides anything: it only moves messages for
 //! `supvisors-core`.
 //!
 //! # Why length-delimited TCP with prost frames
@@ -14,5 +14,6 @@
 //! with `#[derive(prost::Message)]`, so no `.proto` file or `protoc` is needed to build.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod events;
 pub mod links;
 pub mod wire;
