@@ -51,6 +51,13 @@ impl Supervisor {
     ) -> Result<ReloadDiff, Fault> {
         self.check_state()?;
         let config = parsed.map_err(|e| Fault::new(FaultCode::CantReread, e))?;
+        // Programs of groups added later must be known to `update_numprocs`; the sources of
+        // active programs are kept, with their current `numprocs`.
+        for (program, source) in &config.programs {
+            self.programs
+                .entry(program.clone())
+                .or_insert_with(|| source.clone());
+        }
         self.parsed = config
             .groups
             .iter()
@@ -104,6 +111,7 @@ impl Supervisor {
         self.sink
             .event(Event::ProcessGroupRemoved(name.to_string()));
         self.flush();
+        self.group_removed(name);
         Ok(true)
     }
 

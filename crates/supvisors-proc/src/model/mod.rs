@@ -70,6 +70,7 @@ mod info;
 mod inputs;
 mod listener;
 mod names;
+mod numprocs;
 mod output;
 mod pools;
 mod process;
@@ -77,6 +78,7 @@ mod process_stop;
 mod signal;
 mod state;
 mod supervisor;
+mod supvisors;
 pub mod testing;
 
 #[cfg(test)]
@@ -87,7 +89,7 @@ pub use config_info::{ConfigInfo, StrOrInt};
 pub use daemon::ReloadDiff;
 pub use deferred::{Outcome, ProcessResult, RpcResult, Waiter};
 pub use describe::{decode_wait_status, signame, stop_time_text, timedelta_text};
-pub use events::{Event, bytes_repr, decode, envelope};
+pub use events::{Event, SUPVISORS_EVENT_TYPES, SupvisorsEventKind, bytes_repr, decode, envelope};
 pub use faults::{Fault, FaultCode};
 pub use host::{
     Channel, ChannelLog, CommandError, CommandErrorKind, Host, KillError, ResolvedCommand,
@@ -96,7 +98,9 @@ pub use host::{
 pub use info::ProcessInfo;
 pub use listener::Buffered;
 pub use names::{make_namespec, split_namespec};
+pub use numprocs::NumprocsChange;
 pub use output::Output;
 pub use signal::SignalArg;
 pub use state::{Level, ListenerState, ProcessState, SupervisorState};
 pub use supervisor::Supervisor;
+pub use supvisors::{SupvisorsNotice, core_state};
