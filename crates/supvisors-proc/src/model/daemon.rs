@@ -51,12 +51,11 @@ impl Supervisor {
     ) -> Result<ReloadDiff, Fault> {
         self.check_state()?;
         let config = parsed.map_err(|e| Fault::new(FaultCode::CantReread, e))?;
-        // Programs of groups added later must be known to `update_numprocs`; the sources of
-        // active programs are kept, with their current `numprocs`.
+        // `update_numprocs` expands the sections as last read (groups re-added after a
+        // reread come from them); programs no longer configured keep their old section, as
+        // their groups may still be active.
         for (program, source) in &config.programs {
-            self.programs
-                .entry(program.clone())
-                .or_insert_with(|| source.clone());
+            self.programs.insert(program.clone(), source.clone());
         }
         self.parsed = config
             .groups

@@ -76,9 +76,9 @@ impl Supervisor {
             })?;
             rebuilt.push((gi, configs));
         }
-        let mut source: ProgramSource = source.clone();
+        let mut source: ProgramSource = source.as_ref().clone();
         source.set_numprocs(numprocs);
-        self.programs.insert(program.to_string(), source);
+        self.programs.insert(program.to_string(), Arc::new(source));
         let mut change = NumprocsChange::default();
         if wanted < current {
             for &gi in &groups {

@@ -37,7 +37,7 @@ pub struct Supervisor {
     /// Supvisors mode when set: the program disabilities (program name → disabled).
     pub(crate) disabilities: Option<BTreeMap<String, bool>>,
     /// The program sections, to expand them again with another `numprocs`.
-    pub(crate) programs: BTreeMap<String, ProgramSource>,
+    pub(crate) programs: BTreeMap<String, std::sync::Arc<ProgramSource>>,
     /// The last clock reading seen, for facts produced by calls that take none.
     pub(crate) clock: Option<Clock>,
 }

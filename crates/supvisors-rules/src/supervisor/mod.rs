@@ -64,7 +64,7 @@ pub struct SupervisorConfig {
     pub groups: Vec<GroupConfig>,
     /// The section of every program that has processes, by program name, kept to expand it
     /// again with another `numprocs` (Supvisors' `update_numprocs`).
-    pub programs: std::collections::BTreeMap<String, ProgramSource>,
+    pub programs: std::collections::BTreeMap<String, std::sync::Arc<ProgramSource>>,
     /// `[rpcinterface:x]` sections in file order.
     pub rpcinterfaces: Vec<PluginSection>,
     /// `[ctlplugin:x]` sections of the main file.

@@ -107,7 +107,7 @@ pub(crate) fn sources(
     env: &Names,
     here: &str,
     global_env: &[(String, String)],
-) -> BTreeMap<String, ProgramSource> {
+) -> BTreeMap<String, Arc<ProgramSource>> {
     let env = Arc::new(env.clone());
     let here: Arc<str> = here.into();
     let global_env = Arc::new(global_env.to_vec());
@@ -127,7 +127,7 @@ pub(crate) fn sources(
             here: Arc::clone(&here),
             global_env: Arc::clone(&global_env),
         };
-        out.insert(p.program_name.clone(), source);
+        out.insert(p.program_name.clone(), Arc::new(source));
     }
     out
 }
@@ -174,7 +174,7 @@ mod tests {
     fn a_process_name_without_process_num_refuses_more_than_one() {
         let c = ok("[supervisord]\n[program:x]\ncommand=ls\n");
         let (a, r) = (StaticAccounts::root_only(), HostTable::new());
-        let mut src = c.programs.get("x").expect("x is kept").clone();
+        let mut src = c.programs.get("x").expect("x is kept").as_ref().clone();
         let err = src.expand("x", 2, &ctx(&a, &r)).unwrap_err();
         assert_eq!(
             err,

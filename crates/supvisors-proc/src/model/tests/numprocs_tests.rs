@@ -155,3 +155,19 @@ fn a_decrease_lists_then_removes_only_stopped_processes() {
     let again = update(&mut h, "w", 2).map(|c| c.added);
     assert_eq!(again, Ok(vec!["g1:w_1".to_string()]));
 }
+
+#[test]
+fn a_reread_section_is_the_one_expanded_for_a_re_added_group() {
+    let mut h = supvisors(TWO);
+    let _ = h.sup.set_program_disabled("w", false, h.now, &mut h.host);
+    let reread = TWO.replace("/bin/w ", "/bin/v ");
+    assert!(h.sup.reload_config(Ok(super::config(&reread))).is_ok());
+    assert_eq!(h.sup.remove_process_group("g1"), Ok(true));
+    assert_eq!(h.sup.add_process_group("g1", &mut h.host), Ok(true));
+    let added = update(&mut h, "w", 3).map(|c| c.added);
+    assert_eq!(added, Ok(vec!["g1:w_2".to_string()]));
+    let (now, host) = (h.now, &mut h.host);
+    assert!(h.sup.start_process("g1:w_2", false, now, host).is_ok());
+    let argv = h.host.spawns().last().map(|r| r.command.argv.clone());
+    assert_eq!(argv, Some(vec!["/bin/v".to_string(), "2".to_string()]));
+}
