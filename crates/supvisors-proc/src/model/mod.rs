@@ -16,7 +16,12 @@
 //!                      take_outputs(): Log / Event / Exit / Reinitialize
 //!                      next_deadline(now): when to tick again (monotonic)
 //!                      poll(&mut Waiter, now): deferred RPC results
+//!                      take_notices(): SupvisorsNotice (Supvisors mode only)
 //! ```
+//!
+//! Supvisors mode ([`Supervisor::enable_supvisors`]) adds what the Supvisors plugin patches
+//! into Supervisor: disabled programs, extra arguments, a forced FATAL, `update_numprocs`,
+//! the local process information and the facts published to the other instances.
 //!
 //! The driver calls [`Supervisor::tick`] at the deadline returned by
 //! [`Supervisor::next_deadline`] (and at least once a second), [`Supervisor::child_exited`]
