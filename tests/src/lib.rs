@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: locating the built binaries, running them with a
 //! per-test directory, and reporting command, status and output when something fails.
 
+pub mod netns;
 pub mod supervisord;
 
 use std::path::PathBuf;

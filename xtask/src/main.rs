@@ -260,7 +260,12 @@ fn sim(root: &Path, seeds: u64, first_seed: u64, seed: Option<u64>) -> Result<()
 }
 
 fn setup_python(root: &Path) -> Result<()> {
-    let script = root.join("scripts/setup-python.sh");
+    run_setup_script(root, "scripts/setup-system.sh")?;
+    run_setup_script(root, "scripts/setup-python.sh")
+}
+
+fn run_setup_script(root: &Path, relative: &str) -> Result<()> {
+    let script = root.join(relative);
     eprintln!("xtask: {}", script.display());
     let status = Command::new("bash")
         .arg(&script)

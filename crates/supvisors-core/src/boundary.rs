@@ -10,7 +10,8 @@
 
 use crate::commands::{Command, CommandError, CommandReply};
 use crate::messages::{
-    DeferredRequest, HandshakeResult, Identifier, InternalMessage, ProcessEvent,
+    DeferredRequest, ForcedProcessEvent, HandshakeResult, Identifier, InternalMessage,
+    LocalProcessInfo, ProcessEvent,
 };
 use crate::status::{ApplicationInfo, InstanceInfo, ProcessStatusInfo, SupvisorsStatus};
 
@@ -71,6 +72,21 @@ pub enum Publication {
         name: String,
         /// The event; None when the process was removed from that instance (state −1).
         event: Option<ProcessEvent>,
+    },
+    /// A forced state accepted by the context (header `event`, forced keys of spec §3.4).
+    ForcedProcessEvent {
+        /// The sender of the forced event, published as `identifier` (not `event.identifier`,
+        /// the instance the state is about, which the reference drops before publishing).
+        identifier: Identifier,
+        /// The forced event as received.
+        event: ForcedProcessEvent,
+    },
+    /// A program enabled or disabled on an instance (header `event`, disability variant).
+    ProcessDisability {
+        /// The instance where the program changed.
+        identifier: Identifier,
+        /// Its full local process information, as the sender published it.
+        info: LocalProcessInfo,
     },
 }
 

@@ -37,6 +37,8 @@ pub struct Context {
     loads: Vec<u32>,
     /// Index of each application in `applications`, by name.
     by_name: std::collections::BTreeMap<String, usize>,
+    /// The last `supvisors` publication: the next one goes out only if it differs (spec §3.5).
+    last_status: Option<SupvisorsStatus>,
 }
 
 impl std::fmt::Debug for Context {
@@ -93,6 +95,7 @@ impl Context {
             pending: std::collections::BTreeMap::new(),
             loads,
             by_name: std::collections::BTreeMap::new(),
+            last_status: None,
         }
     }
 
@@ -222,13 +225,11 @@ impl Context {
         self.instances.iter_mut().for_each(InstanceStatus::reset);
     }
 
-    fn set_instance_state(&mut self, id: &str, to: SupvisorsInstanceStates, out: &mut Vec<Output>) {
-        let changed = self
-            .instance_mut(id)
-            .is_some_and(|status| status.state() != to && status.set_state(to).is_ok());
-        if changed {
-            self.publish_instance(id, out);
-        }
+    /// Changes the state of an instance; true when it changed. Publishes nothing: as in the
+    /// reference, only some changes are published (spec §3.5), by the caller.
+    fn set_instance_state(&mut self, id: &str, to: SupvisorsInstanceStates) -> bool {
+        self.instance_mut(id)
+            .is_some_and(|status| status.state() != to && status.set_state(to).is_ok())
     }
 
     /// Invalidates an instance: SILENT, or ISOLATING when fenced (never for the local one; §4.7).
@@ -239,7 +240,9 @@ impl Context {
         } else {
             SupvisorsInstanceStates::Silent
         };
-        self.set_instance_state(id, to, out);
+        if self.set_instance_state(id, to) {
+            self.publish_instance(id, out);
+        }
         self.publish_status(out);
     }
 
@@ -249,11 +252,14 @@ impl Context {
         }
     }
 
-    /// Publishes the Supvisors status as the local instance sees it now.
-    pub fn publish_status(&self, out: &mut Vec<Output>) {
-        out.push(Output::Publish(Publication::SupvisorsStatus(
-            SupvisorsStatus::of(self),
-        )));
+    /// Publishes the Supvisors status as the local instance sees it now, unless it is the one
+    /// published last (spec §3.5, the reference's `last_state_modes`).
+    pub fn publish_status(&mut self, out: &mut Vec<Output>) {
+        let status = SupvisorsStatus::of(self);
+        if self.last_status.as_ref() != Some(&status) {
+            self.last_status = Some(status.clone());
+            out.push(Output::Publish(Publication::SupvisorsStatus(status)));
+        }
     }
 
     /// Applies a TICK from `from` (spec §4.4 steps 1–5).
@@ -311,7 +317,8 @@ impl Context {
             state,
             SupvisorsInstanceStates::Unknown | SupvisorsInstanceStates::Silent
         ) {
-            self.set_instance_state(from, SupvisorsInstanceStates::Checking, out);
+            // published just below with the new times, once, as the reference does
+            self.set_instance_state(from, SupvisorsInstanceStates::Checking);
             out.push(Output::Request(DeferredRequest::CheckInstance(
                 from.to_owned(),
             )));
@@ -333,6 +340,8 @@ impl Context {
         if when - self.start_date <= f64::from(self.config.synchro_timeout) {
             return (lost, failures);
         }
+        // (application index, process name) of the processes that failed, in order of failure
+        let mut failed: Vec<(usize, String)> = Vec::new();
         for id in self.identifiers() {
             let Some(status) = self.instance(&id) else {
                 continue;
@@ -345,26 +354,38 @@ impl Context {
                 {
                     self.invalid(&id, false, out);
                     lost.push(id.clone());
-                    for app in &mut self.applications {
-                        let mut impacted = false;
+                    for (index, app) in self.applications.iter_mut().enumerate() {
                         for p in app.processes_mut() {
                             if p.running_on(&id) && p.invalidate_identifier(&id, now) {
                                 failures.push(p.namespec());
-                                let info = ProcessStatusInfo::from(&*p);
-                                out.push(Output::Publish(Publication::Process(info)));
-                                impacted = true;
+                                let key = (index, p.process_name.clone());
+                                if !failed.contains(&key) {
+                                    failed.push(key);
+                                }
                             }
-                        }
-                        if impacted {
-                            app.update_status();
-                            let info = ApplicationInfo::from(&*app);
-                            out.push(Output::Publish(Publication::Application(info)));
                         }
                     }
                     self.refresh_loads();
                 }
                 _ => {}
             }
+        }
+        // spec §3.5, as the reference: every lost instance first, then each failed process
+        // once, then each impacted application once
+        for (index, name) in &failed {
+            if let Some(p) = self.applications[*index].process(name) {
+                let info = ProcessStatusInfo::from(p);
+                out.push(Output::Publish(Publication::Process(info)));
+            }
+        }
+        let mut impacted: Vec<usize> = failed.iter().map(|(index, _)| *index).collect();
+        impacted.sort_unstable();
+        impacted.dedup();
+        for index in impacted {
+            let app = &mut self.applications[index];
+            app.update_status();
+            let info = ApplicationInfo::from(&*app);
+            out.push(Output::Publish(Publication::Application(info)));
         }
         (lost, failures)
     }
@@ -383,7 +404,8 @@ impl Context {
             None => self.invalid(from, false, out),
             Some(false) => self.invalid(from, true, out),
             Some(true) => {
-                self.set_instance_state(from, SupvisorsInstanceStates::Running, out);
+                // not published: the next TICK of the instance is (as in the reference)
+                self.set_instance_state(from, SupvisorsInstanceStates::Running);
                 return true;
             }
         }
@@ -422,12 +444,17 @@ impl Context {
             .map(|i| i.identifier().to_owned())
             .collect();
         for id in &isolating {
-            self.set_instance_state(id, SupvisorsInstanceStates::Isolated, out);
+            if self.set_instance_state(id, SupvisorsInstanceStates::Isolated) {
+                self.publish_instance(id, out);
+                self.publish_status(out);
+            }
         }
         isolating
     }
 }
 
 mod processes;
+#[cfg(test)]
+mod publish_tests;
 #[cfg(test)]
 mod tests;

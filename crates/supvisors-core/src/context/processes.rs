@@ -180,23 +180,11 @@ impl Context {
         let namespec = process.namespec();
         let status = ProcessStatusInfo::from(&*process);
         app.update_status();
-        // published like a real event from the sender, without `forced` and `identifier`
-        let published = ProcessEvent {
-            group: event.group.clone(),
-            name: event.name.clone(),
-            state: event.state,
-            now: event.now,
-            pid: 0,
-            expected: false,
-            spawnerr: event.reason.clone(),
-            extra_args: event.extra_args.clone(),
-            disabled: false,
-        };
-        out.push(Output::Publish(Publication::ProcessEvent {
+        // the reference publishes the forced payload minus `forced`, with the sender as
+        // `identifier`: its keys differ from a real event (no `disabled`), hence its own variant
+        out.push(Output::Publish(Publication::ForcedProcessEvent {
             identifier: from.to_owned(),
-            group: event.group.clone(),
-            name: event.name.clone(),
-            event: Some(published),
+            event: event.clone(),
         }));
         out.push(Output::Publish(Publication::Process(status)));
         out.push(Output::Publish(Publication::Application(
@@ -222,22 +210,10 @@ impl Context {
         };
         if let Some(p) = self.applications[index].process_mut(&info.name) {
             p.update_disability(from, info.disabled);
-            let event = ProcessEvent {
-                group: info.group.clone(),
-                name: info.name.clone(),
-                state: info.state,
-                now: info.now,
-                pid: info.pid,
-                expected: info.expected,
-                spawnerr: info.spawnerr.clone(),
-                extra_args: info.extra_args.clone(),
-                disabled: info.disabled,
-            };
-            out.push(Output::Publish(Publication::ProcessEvent {
+            // spec §3.5: the full local information goes out as is, nothing else is published
+            out.push(Output::Publish(Publication::ProcessDisability {
                 identifier: from.to_owned(),
-                group: info.group.clone(),
-                name: info.name.clone(),
-                event: Some(event),
+                info: info.clone(),
             }));
         }
     }

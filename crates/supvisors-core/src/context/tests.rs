@@ -7,12 +7,12 @@ use crate::process::tests::{event, local_info};
 use crate::rules::{ApplicationRules, ProcessRules};
 use crate::rules_provider::{FixedRules, NoRulesEngine};
 
-fn ctx(ids: &[&str]) -> Context {
+pub(super) fn ctx(ids: &[&str]) -> Context {
     let config = EngineConfig::new(ids[0], ids).unwrap();
     Context::new(config, Box::new(NoRulesEngine))
 }
 
-fn tick(counter: u64, when: f64) -> TickPayload {
+pub(super) fn tick(counter: u64, when: f64) -> TickPayload {
     TickPayload {
         status: None,
         when,
@@ -21,7 +21,7 @@ fn tick(counter: u64, when: f64) -> TickPayload {
 }
 
 /// Brings `ids` to RUNNING as the handshake would.
-fn run(c: &mut Context, ids: &[&str]) {
+pub(super) fn run(c: &mut Context, ids: &[&str]) {
     let mut out = Vec::new();
     for id in ids {
         c.on_tick(id, &tick(1, 5.0), 5.0, &mut out);
@@ -293,7 +293,7 @@ fn item_44_reset_keeps_silent_and_isolated() {
     assert_eq!((c.master.as_str(), c.start_date), ("", 42.0));
 }
 
-fn loaded(ids: &[&str]) -> Context {
+pub(super) fn loaded(ids: &[&str]) -> Context {
     let mut rules = FixedRules::default();
     let mut app = ApplicationRules::without_engine();
     app.managed = true;
@@ -317,7 +317,12 @@ fn loaded(ids: &[&str]) -> Context {
     c
 }
 
-fn process_event(c: &mut Context, from: &str, name: &str, state: ProcessStates) -> Option<String> {
+pub(super) fn process_event(
+    c: &mut Context,
+    from: &str,
+    name: &str,
+    state: ProcessStates,
+) -> Option<String> {
     let mut ev = event(state, 10.0);
     ev.name = name.into();
     c.on_process_event(from, &ev, false, 10.0, &mut Vec::new())
@@ -433,7 +438,7 @@ fn extra_args_follow_the_process_to_the_local_command_line() {
 }
 
 #[test]
-fn forced_event_is_published_like_an_event_without_its_identifier() {
+fn forced_event_is_published_with_the_sender_as_identifier() {
     let mut c = loaded(&["a", "b"]);
     let forced = ForcedProcessEvent {
         group: "app".into(),
@@ -450,13 +455,26 @@ fn forced_event_is_published_like_an_event_without_its_identifier() {
         Some("app:p".into())
     );
     let published = out.iter().find_map(|o| match o {
-        Output::Publish(Publication::ProcessEvent {
-            identifier,
-            event: Some(e),
-            ..
-        }) => Some((identifier.clone(), e.state, e.spawnerr.clone())),
+        Output::Publish(Publication::ForcedProcessEvent { identifier, event }) => {
+            Some((identifier.clone(), event.state, event.reason.clone()))
+        }
         _ => None,
     });
+    let kinds: Vec<&str> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Publish(Publication::ForcedProcessEvent { .. }) => Some("event"),
+            Output::Publish(Publication::Process(_)) => Some("process"),
+            Output::Publish(Publication::Application(_)) => Some("application"),
+            Output::Publish(_) => Some("other"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["event", "process", "application"],
+        "spec §3.5 order"
+    );
     let expected = (
         "a".to_owned(),
         ProcessStates::Fatal,
@@ -471,4 +489,27 @@ fn forced_event_is_published_like_an_event_without_its_identifier() {
         "older than info"
     );
     assert!(out.is_empty());
+}
+
+#[test]
+fn disability_publishes_the_local_info_only() {
+    let mut c = loaded(&["a", "b"]);
+    let mut info = local_info("app", "p", ProcessStates::Stopped);
+    info.disabled = true;
+    info.description = "Not started".into();
+    let mut out = Vec::new();
+    c.on_process_disability("b", &info, false, &mut out);
+    let expected = Output::Publish(Publication::ProcessDisability {
+        identifier: "b".into(),
+        info: info.clone(),
+    });
+    assert_eq!(out, [expected], "spec §3.5: the disability variant only");
+    let mut out = Vec::new();
+    let mut unknown = info.clone();
+    unknown.name = "zz".into();
+    c.on_process_disability("b", &unknown, true, &mut out);
+    assert!(
+        out.is_empty(),
+        "unknown process while closing: nothing published"
+    );
 }

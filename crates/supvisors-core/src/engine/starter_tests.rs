@@ -2,6 +2,7 @@
 
 use super::fixture::*;
 use super::*;
+use crate::boundary::Publication;
 use crate::commands::{Command, CommandError, CommandReply};
 use crate::enums::{ProcessStates, StartingFailureStrategies, StartingStrategies};
 use crate::process::tests::local_info;
@@ -311,6 +312,33 @@ fn item_99_disabled_instance_leaves_the_candidates() {
     let out = c.tick();
     assert_eq!(starts(&out)[0], pair("c", "app:p1"), "only c left for p1");
     assert_eq!(state_before, Some(crate::enums::ApplicationStates::Stopped));
+}
+
+#[test]
+fn disability_from_a_running_instance_is_published_alone() {
+    let mut c = distributed(crate::enums::DistributionRules::AllInstances);
+    let mut info = local_info("app", "p1", Stopped);
+    info.disabled = true;
+    let msg = InternalMessage::ProcessDisability(info.clone());
+    let out = c.e.handle(
+        Input::Peer {
+            from: "b".into(),
+            msg,
+        },
+        c.now,
+    );
+    let published: Vec<&Publication> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Publish(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let expected = Publication::ProcessDisability {
+        identifier: "b".into(),
+        info,
+    };
+    assert_eq!(published, [&expected]);
 }
 
 #[test]

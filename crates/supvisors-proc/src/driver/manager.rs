@@ -13,7 +13,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use super::host::{ChildIo, RealHost};
 use crate::capture::CaptureReport;
 use crate::mainlog::MainLogHandle;
-use crate::model::{Clock, Event, Fault, Outcome, Output, RpcResult, Supervisor, Waiter};
+use crate::model::{
+    Clock, Event, Fault, FaultCode, Outcome, Output, RpcResult, Supervisor, SupvisorsNotice, Waiter,
+};
 use crate::reaper::Reaped;
 
 /// The model, the host and the deferred calls: what a call closure works on.
@@ -120,6 +122,31 @@ impl ManagerHandle {
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.events.subscribe()
     }
+
+    /// Supvisors' `start_args` on the local Supervisor (interfaces §1.7.9): sets the extra
+    /// arguments, then `startProcess(namespec, wait)` in the same model step, so the spawn
+    /// uses the new command line. A NO_FILE or NOT_EXECUTABLE fault first forces the process
+    /// FATAL with the fault text as spawnerr, then is returned.
+    pub async fn start_args(
+        &self,
+        namespec: String,
+        extra_args: String,
+        wait: bool,
+    ) -> Result<Result<RpcResult, Fault>, Gone> {
+        self.deferred(move |core, now| {
+            core.model.set_extra_args(&namespec, &extra_args)?;
+            let started = core
+                .model
+                .start_process(&namespec, wait, now, &mut core.host);
+            if let Err(fault) = &started
+                && matches!(fault.code, FaultCode::NoFile | FaultCode::NotExecutable)
+            {
+                core.model.force_fatal(&namespec, &fault.to_string(), now)?;
+            }
+            started
+        })
+        .await
+    }
 }
 
 /// Reads both clocks once.
@@ -145,6 +172,8 @@ pub struct Manager {
     origin: Instant,
     /// Opened at the first output of a process with `*_syslog=true`.
     syslog: Option<crate::syslog::Syslog>,
+    /// Where Supvisors notices go (Supvisors mode); unbounded so that none is ever lost.
+    notices: Option<mpsc::UnboundedSender<SupvisorsNotice>>,
 }
 
 impl Manager {
@@ -175,8 +204,15 @@ impl Manager {
             log,
             origin,
             syslog: None,
+            notices: None,
         };
         (manager, handle)
+    }
+
+    /// Delivers the model's [`SupvisorsNotice`]s to `tx`, in order (Supvisors mode).
+    pub fn with_notices(mut self, tx: mpsc::UnboundedSender<SupvisorsNotice>) -> Self {
+        self.notices = Some(tx);
+        self
     }
 
     /// Runs until the model completes a shutdown or a restart sequence. `reaped` is the
@@ -305,6 +341,12 @@ impl Manager {
                 }
                 Output::Exit => end = Some(RunEnd::Exit),
                 Output::Reinitialize => end = Some(RunEnd::Restart),
+            }
+        }
+        for notice in self.core.model.take_notices() {
+            if let Some(tx) = &self.notices {
+                // A closed receiver means the daemon is stopping: nothing left to tell.
+                let _ = tx.send(notice);
             }
         }
         end

@@ -98,7 +98,11 @@ impl Supervisor {
         let Some(p) = self.groups.get(gi).and_then(|g| g.processes.get(pi)) else {
             return Err(Fault::new(FaultCode::BadName, namespec));
         };
-        if let Err(e) = host.resolve_command(&p.config.command, p.env_path()) {
+        // Supvisors' patched startProcess: after the state and name checks, before the others.
+        if p.disabled {
+            return Err(Fault::new(FaultCode::Disabled, namespec));
+        }
+        if let Err(e) = host.resolve_command(&p.command_line(), p.env_path()) {
             let code = match e.kind {
                 CommandErrorKind::NotFound => FaultCode::NoFile,
                 CommandErrorKind::NotExecutable => FaultCode::NotExecutable,

@@ -51,6 +51,12 @@ impl Supervisor {
     ) -> Result<ReloadDiff, Fault> {
         self.check_state()?;
         let config = parsed.map_err(|e| Fault::new(FaultCode::CantReread, e))?;
+        // `update_numprocs` expands the sections as last read (groups re-added after a
+        // reread come from them); programs no longer configured keep their old section, as
+        // their groups may still be active.
+        for (program, source) in &config.programs {
+            self.programs.insert(program.clone(), source.clone());
+        }
         self.parsed = config
             .groups
             .iter()
@@ -104,6 +110,7 @@ impl Supervisor {
         self.sink
             .event(Event::ProcessGroupRemoved(name.to_string()));
         self.flush();
+        self.group_removed(name);
         Ok(true)
     }
 

@@ -72,7 +72,51 @@ pub enum Event {
     ProcessGroupAdded(String),
     /// `PROCESS_GROUP_REMOVED`.
     ProcessGroupRemoved(String),
+    /// `PROCESS_ADDED` / `PROCESS_REMOVED` / `PROCESS_ENABLED` / `PROCESS_DISABLED`: the event
+    /// types Supvisors registers (abstract parent `PROCESS`), emitted in Supvisors mode only.
+    Supvisors {
+        /// Which of the four.
+        kind: SupvisorsEventKind,
+        /// Group name.
+        group: String,
+        /// Process name.
+        name: String,
+    },
 }
+
+/// The four Supervisor event types Supvisors adds (interfaces §3.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SupvisorsEventKind {
+    /// A process was created by `update_numprocs`.
+    Added,
+    /// A process was deleted after an `update_numprocs` decrease.
+    Removed,
+    /// The program of the process was enabled.
+    Enabled,
+    /// The program of the process was disabled.
+    Disabled,
+}
+
+impl SupvisorsEventKind {
+    /// The event type name.
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            Self::Added => "PROCESS_ADDED",
+            Self::Removed => "PROCESS_REMOVED",
+            Self::Enabled => "PROCESS_ENABLED",
+            Self::Disabled => "PROCESS_DISABLED",
+        }
+    }
+}
+
+/// The event type names a listener may subscribe to in Supvisors mode, besides Supervisor's.
+pub const SUPVISORS_EVENT_TYPES: [&str; 5] = [
+    "PROCESS",
+    "PROCESS_ADDED",
+    "PROCESS_REMOVED",
+    "PROCESS_ENABLED",
+    "PROCESS_DISABLED",
+];
 
 impl Event {
     /// The concrete type name (`eventname:` of the envelope).
@@ -104,12 +148,17 @@ impl Event {
             Self::Tick { .. } => "TICK_3600",
             Self::ProcessGroupAdded(_) => "PROCESS_GROUP_ADDED",
             Self::ProcessGroupRemoved(_) => "PROCESS_GROUP_REMOVED",
+            Self::Supvisors { kind, .. } => kind.type_name(),
         }
     }
 
     /// Whether this event is of type `subscribed` or one of its subtypes (`EVENT` matches all).
     pub fn is_a(&self, subscribed: &str) -> bool {
         let name = self.type_name();
+        // `PROCESS` is the parent of Supvisors' four types only, not of `PROCESS_STATE_*`.
+        if let Self::Supvisors { .. } = self {
+            return subscribed == "EVENT" || subscribed == name || subscribed == "PROCESS";
+        }
         subscribed == "EVENT" || subscribed == name || parent_of(name) == Some(subscribed)
     }
 
@@ -169,6 +218,8 @@ impl Event {
             Self::ProcessGroupAdded(g) | Self::ProcessGroupRemoved(g) => {
                 format!("groupname:{g}\n")
             }
+            // The trailing space is the reference's.
+            Self::Supvisors { group, name, .. } => format!("processname:{name} groupname:{group} "),
         }
     }
 }
@@ -257,6 +308,29 @@ mod tests {
         let g = Event::ProcessGroupAdded("lst".into());
         assert!(g.is_a("PROCESS_GROUP") && !g.is_a("PROCESS_STATE"));
         assert_eq!(g.payload(), "groupname:lst\n");
+    }
+
+    #[test]
+    fn supvisors_types_have_process_as_parent() {
+        let e = Event::Supvisors {
+            kind: SupvisorsEventKind::Disabled,
+            group: "g".into(),
+            name: "p".into(),
+        };
+        assert_eq!(e.type_name(), "PROCESS_DISABLED");
+        assert!(e.is_a("PROCESS") && e.is_a("EVENT") && e.is_a("PROCESS_DISABLED"));
+        assert!(!e.is_a("PROCESS_ENABLED") && !e.is_a("PROCESS_STATE"));
+        assert_eq!(e.payload(), "processname:p groupname:g ");
+        let state = Event::ProcessState {
+            group: "g".into(),
+            name: "p".into(),
+            from: ProcessState::Stopped,
+            to: ProcessState::Starting,
+            pid: 0,
+            tries: 0,
+            expected: true,
+        };
+        assert!(!state.is_a("PROCESS"));
     }
 
     #[test]

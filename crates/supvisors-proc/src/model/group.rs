@@ -51,8 +51,15 @@ fn resolve_one(
 
 /// Resolves AUTO log files (creating them through the host).
 pub(crate) fn resolve_logs(config: &GroupConfig, host: &mut dyn Host) -> ResolvedLogs {
-    config
-        .processes
+    resolve_logs_of(&config.processes, host)
+}
+
+/// Resolves the AUTO log files of some processes (creating them through the host).
+pub(crate) fn resolve_logs_of(
+    processes: &[Arc<ProcessConfig>],
+    host: &mut dyn Host,
+) -> ResolvedLogs {
+    processes
         .iter()
         .map(|p| {
             let out = resolve_one(&p.stdout.logfile, &p.name, Channel::Stdout, host);

@@ -16,7 +16,12 @@
 //!                      take_outputs(): Log / Event / Exit / Reinitialize
 //!                      next_deadline(now): when to tick again (monotonic)
 //!                      poll(&mut Waiter, now): deferred RPC results
+//!                      take_notices(): SupvisorsNotice (Supvisors mode only)
 //! ```
+//!
+//! Supvisors mode ([`Supervisor::enable_supvisors`]) adds what the Supvisors plugin patches
+//! into Supervisor: disabled programs, extra arguments, a forced FATAL, `update_numprocs`,
+//! the local process information and the facts published to the other instances.
 //!
 //! The driver calls [`Supervisor::tick`] at the deadline returned by
 //! [`Supervisor::next_deadline`] (and at least once a second), [`Supervisor::child_exited`]
@@ -70,6 +75,7 @@ mod info;
 mod inputs;
 mod listener;
 mod names;
+mod numprocs;
 mod output;
 mod pools;
 mod process;
@@ -77,6 +83,7 @@ mod process_stop;
 mod signal;
 mod state;
 mod supervisor;
+mod supvisors;
 pub mod testing;
 
 #[cfg(test)]
@@ -87,7 +94,7 @@ pub use config_info::{ConfigInfo, StrOrInt};
 pub use daemon::ReloadDiff;
 pub use deferred::{Outcome, ProcessResult, RpcResult, Waiter};
 pub use describe::{decode_wait_status, signame, stop_time_text, timedelta_text};
-pub use events::{Event, bytes_repr, decode, envelope};
+pub use events::{Event, SUPVISORS_EVENT_TYPES, SupvisorsEventKind, bytes_repr, decode, envelope};
 pub use faults::{Fault, FaultCode};
 pub use host::{
     Channel, ChannelLog, CommandError, CommandErrorKind, Host, KillError, ResolvedCommand,
@@ -96,7 +103,9 @@ pub use host::{
 pub use info::ProcessInfo;
 pub use listener::Buffered;
 pub use names::{make_namespec, split_namespec};
+pub use numprocs::NumprocsChange;
 pub use output::Output;
 pub use signal::SignalArg;
 pub use state::{Level, ListenerState, ProcessState, SupervisorState};
 pub use supervisor::Supervisor;
+pub use supvisors::{SupvisorsNotice, core_state};

@@ -43,6 +43,10 @@ pub(crate) enum Notice {
 pub(crate) struct Sink {
     pub outputs: Vec<Output>,
     pub notices: Vec<Notice>,
+    /// Supvisors mode: facts for the cluster are collected in `cluster`.
+    pub supvisors: bool,
+    /// Facts for the other Supvisors instances, in order.
+    pub cluster: Vec<super::supvisors::SupvisorsNotice>,
 }
 
 impl Sink {

@@ -67,6 +67,10 @@ pub(crate) struct Process {
     pub listener: Option<ListenerIo>,
     /// The group's FastCGI socket, for fcgi programs.
     pub fcgi_socket: Option<FcgiSocket>,
+    /// Supvisors' extra arguments appended to the command ('' when none).
+    pub extra_args: String,
+    /// Supvisors' disability: a disabled process is never spawned.
+    pub disabled: bool,
 }
 
 impl Process {
@@ -96,6 +100,17 @@ impl Process {
             laststopreport: None,
             listener,
             fcgi_socket: None,
+            extra_args: String::new(),
+            disabled: false,
+        }
+    }
+
+    /// The command to run: the configured one, plus `' ' + extra_args` when there are some.
+    pub fn command_line(&self) -> std::borrow::Cow<'_, str> {
+        if self.extra_args.is_empty() {
+            std::borrow::Cow::Borrowed(&self.config.command)
+        } else {
+            std::borrow::Cow::Owned(format!("{} {}", self.config.command, self.extra_args))
         }
     }
 
@@ -119,6 +134,9 @@ impl Process {
             tries: self.backoff,
             expected,
         });
+        if sink.supvisors {
+            sink.cluster.push(self.state_notice(expected, now));
+        }
     }
 
     fn record_spawnerr(&mut self, msg: String, sink: &mut Sink) {
@@ -138,6 +156,10 @@ impl Process {
 
     /// Attempts a spawn (spec §2.3).
     pub fn spawn(&mut self, now: Clock, host: &mut dyn Host, sink: &mut Sink, env: &Env<'_>) {
+        // Supvisors patches spawn into a no-op for disabled processes: nothing changes.
+        if self.disabled {
+            return;
+        }
         if self.pid != 0 {
             sink.log(
                 Level::Warn,
@@ -151,7 +173,7 @@ impl Process {
         self.laststart = now.wall;
         self.laststart_mono = now.mono;
         self.change_state(ProcessState::Starting, true, now, sink);
-        let command = match host.resolve_command(&self.config.command, self.env_path()) {
+        let command = match host.resolve_command(&self.command_line(), self.env_path()) {
             Ok(c) => c,
             Err(e) => {
                 self.record_spawnerr(e.text, sink);
@@ -330,6 +352,12 @@ impl Process {
 
     /// When the next timed transition of this process is due (monotonic), if any.
     pub fn deadline(&self, mood: SupervisorState) -> Option<f64> {
+        // A disabled process's spawn is a no-op: only giving up can still happen by itself.
+        let mood = if self.disabled {
+            SupervisorState::Fatal
+        } else {
+            mood
+        };
         match self.state {
             // STARTING and BACKOFF compare strictly: wake just after the instant itself.
             ProcessState::Starting if self.pid != 0 => {

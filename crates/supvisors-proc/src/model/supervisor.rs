@@ -1,6 +1,8 @@
 //! The model root: groups, mood, pools, the main-loop step and the inputs from the I/O layer.
 
-use supvisors_rules::supervisor::SupervisorConfig;
+use std::collections::BTreeMap;
+
+use supvisors_rules::supervisor::{ProgramSource, SupervisorConfig};
 
 use super::clock::Clock;
 use super::events::Event;
@@ -32,6 +34,12 @@ pub struct Supervisor {
     pub(crate) stop_groups: Vec<String>,
     pub(crate) lastshutdownreport: Option<f64>,
     pub(crate) finished: bool,
+    /// Supvisors mode when set: the program disabilities (program name → disabled).
+    pub(crate) disabilities: Option<BTreeMap<String, bool>>,
+    /// The program sections, to expand them again with another `numprocs`.
+    pub(crate) programs: BTreeMap<String, std::sync::Arc<ProgramSource>>,
+    /// The last clock reading seen, for facts produced by calls that take none.
+    pub(crate) clock: Option<Clock>,
 }
 
 impl Supervisor {
@@ -66,6 +74,9 @@ impl Supervisor {
             stop_groups: Vec::new(),
             lastshutdownreport: None,
             finished: false,
+            disabilities: None,
+            programs: config.programs.clone(),
+            clock: None,
         };
         for i in 0..sup.parsed.len() {
             sup.activate(i, host);
@@ -93,6 +104,7 @@ impl Supervisor {
         self.groups.push(group);
         self.sink.event(Event::ProcessGroupAdded(name));
         self.flush();
+        self.group_added(self.groups.len() - 1, host);
     }
 
     /// The identifier given to listeners and `getIdentification`.
@@ -149,6 +161,7 @@ impl Supervisor {
     /// One main-loop iteration (spec §2.4–§2.9, §7.1): the shutdown phase when stopping,
     /// every process's transition in group priority order, listener dispatch, TICK events.
     pub fn tick(&mut self, now: Clock, host: &mut impl Host) {
+        self.clock = Some(now);
         if self.finished {
             return;
         }

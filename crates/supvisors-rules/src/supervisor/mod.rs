@@ -9,6 +9,7 @@
 mod fcgi;
 mod groups;
 mod logs;
+mod program_source;
 mod programs;
 mod servers;
 mod supervisord;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 pub use fcgi::FcgiSocket;
 pub use groups::{DEFAULT_RESULT_HANDLER, EVENT_TYPES, GroupConfig, GroupKind};
 pub use logs::LogConfig;
+pub use program_source::ProgramSource;
 pub use programs::{MAX_NUMPROCS, ProcessConfig, ProcessKind};
 pub use servers::{
     Credentials, InetHttpServerConfig, PluginSection, SupervisorctlConfig, UnixHttpServerConfig,
@@ -60,6 +62,9 @@ pub struct SupervisorConfig {
     pub supervisorctl: Option<SupervisorctlConfig>,
     /// Process groups sorted by (priority, name).
     pub groups: Vec<GroupConfig>,
+    /// The section of every program that has processes, by program name, kept to expand it
+    /// again with another `numprocs` (Supvisors' `update_numprocs`).
+    pub programs: std::collections::BTreeMap<String, std::sync::Arc<ProgramSource>>,
     /// `[rpcinterface:x]` sections in file order.
     pub rpcinterfaces: Vec<PluginSection>,
     /// `[ctlplugin:x]` sections of the main file.
@@ -194,17 +199,10 @@ pub fn load_supervisor_config_from_str(
     for g in &mut groups {
         for p in &mut g.processes {
             // Refcount 1 during loading: no copy is made.
-            let p = std::sync::Arc::make_mut(p);
-            let mut merged = supervisord.environment.clone();
-            for (k, v) in p.environment.drain(..) {
-                match merged.iter_mut().find(|(mk, _)| *mk == k) {
-                    Some(slot) => slot.1 = v,
-                    None => merged.push((k, v)),
-                }
-            }
-            p.environment = merged;
+            merge_environment(&supervisord.environment, std::sync::Arc::make_mut(p));
         }
     }
+    let programs = program_source::sources(&view, &groups, &env, &here, &supervisord.environment);
     Ok(SupervisorConfig {
         path: abs,
         here: here_path,
@@ -214,10 +212,23 @@ pub fn load_supervisor_config_from_str(
         inet_http_servers,
         supervisorctl,
         groups,
+        programs,
         rpcinterfaces,
         ctlplugins,
         warnings,
     })
+}
+
+/// `[supervisord] environment` updated with the process's own `environment`, in place.
+pub(crate) fn merge_environment(global: &[(String, String)], p: &mut ProcessConfig) {
+    let mut merged = global.to_vec();
+    for (k, v) in p.environment.drain(..) {
+        match merged.iter_mut().find(|(mk, _)| *mk == k) {
+            Some(slot) => slot.1 = v,
+            None => merged.push((k, v)),
+        }
+    }
+    p.environment = merged;
 }
 
 /// Processes `[include]` of the main file: `%(here)s` replaced textually everywhere, patterns

@@ -10,7 +10,7 @@ use crate::ini::{RawEntry, RawIni};
 use crate::pystr::repr;
 
 /// One option in the merged view, with the file that set it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
     pub key: String,
     pub value: String,
@@ -19,7 +19,7 @@ pub(crate) struct Entry {
 }
 
 /// One section in the merged view.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Section {
     pub name: String,
     /// File that first defined the section.
@@ -29,7 +29,7 @@ pub(crate) struct Section {
 }
 
 /// All files read so far, merged as `RawConfigParser.read` merges them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct View {
     pub defaults: Vec<Entry>,
     pub sections: Vec<Section>,
@@ -77,6 +77,17 @@ impl View {
             for e in &s.entries {
                 set(&mut self.sections[idx].entries, entry(e, &ini.path));
             }
+        }
+    }
+
+    /// A view holding only `section` and the `[DEFAULT]` entries it falls back to.
+    pub fn single(defaults: Vec<Entry>, section: Section) -> Self {
+        let mut index = HashMap::new();
+        index.insert(section.name.clone(), 0);
+        View {
+            defaults,
+            sections: vec![section],
+            index,
         }
     }
 

@@ -3,10 +3,12 @@
 
 mod events_tests;
 mod lifecycle;
+mod numprocs_tests;
 mod rpc;
 mod rpc_info;
 mod shutdown;
 mod stopping;
+mod supvisors_tests;
 
 use std::collections::BTreeMap;
 use std::path::Path;
