@@ -18,7 +18,6 @@ use supvisors_proc::reaper::Reaped;
 use supvisors_rpc::dispatch::Dispatcher;
 use supvisors_rpc::server::{ListenerConfig, Server, ServerLog, Services};
 use supvisors_rpc::supervisor_ns::{Reload, SupervisorNamespace, Tails};
-use supvisors_rpc::supvisors_ns::SupvisorsNamespace;
 use supvisors_rules::LoadedConfig;
 use supvisors_rules::context::LoadContext;
 use supvisors_rules::supervisor::MainLogFile;
@@ -29,7 +28,6 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::{CommandLine, UsageError};
 use super::cluster::Cluster;
-use super::cluster::backend::ClusterBackend;
 use super::daemonize::Pidfile;
 use super::messages::StartupMessages;
 use super::signals::{SignalEvent, Signals};
@@ -268,10 +266,19 @@ pub async fn main_loop(
     let mut dispatcher = Dispatcher::new().with(Arc::new(namespace));
     let mut cluster = None;
     if let Some(supvisors) = &ctx.config.supvisors {
-        match Cluster::start(&ctx.config, supvisors, handle.clone(), notices_rx, log.clone()).await {
+        let load_context = Arc::clone(&lifetime.load_context);
+        let started = Cluster::start(
+            &ctx.config,
+            supvisors,
+            handle.clone(),
+            notices_rx,
+            log.clone(),
+            load_context,
+        )
+        .await;
+        match started {
             Ok(started) => {
-                let backend = ClusterBackend::new(started.local.clone());
-                dispatcher = dispatcher.with(Arc::new(SupvisorsNamespace::new(Arc::new(backend))));
+                // SUPVNS: dispatcher = dispatcher.with(supvisors namespace over started.local)
                 cluster = Some(started);
             }
             Err(err) => log.log(LogLevel::Critical, err),

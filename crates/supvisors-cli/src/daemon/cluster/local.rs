@@ -13,6 +13,7 @@ use supvisors_core::messages::{Identifier, LocalProcessInfo};
 use supvisors_proc::driver::ManagerHandle;
 use supvisors_proc::mainlog::MainLogHandle;
 use supvisors_proc::model::{Fault, FaultCode, RpcResult};
+use supvisors_rules::context::LoadContext;
 use supvisors_rules::values::LogLevel;
 
 use super::disabilities::write_disabilities;
@@ -33,8 +34,12 @@ pub struct LocalSupvisors {
     pub engine: EngineHandle,
     /// The main log.
     pub log: MainLogHandle,
-    /// `disabilities_file` and the map persisted there.
-    pub disabilities: Arc<Mutex<(Option<PathBuf>, BTreeMap<String, bool>)>>,
+    /// `disabilities_file`.
+    pub disabilities_file: Option<PathBuf>,
+    /// Serializes the writes of that file.
+    pub disabilities_lock: Arc<Mutex<()>>,
+    /// Host facts for re-expanding program sections (`update_numprocs`).
+    pub load_context: Arc<LoadContext<'static>>,
     /// Programs of the local configuration (`[program:x]`, `[fcgi-program:x]`,
     /// `[eventlistener:x]` names).
     pub programs: Arc<Vec<String>>,
@@ -68,46 +73,28 @@ impl LocalSupvisors {
     }
 
     /// `start_args(namespec, extra_args, wait)`, the name already resolved in the context.
+    ///
+    /// On NO_FILE / NOT_EXECUTABLE the process is forced FATAL first (by the manager), so
+    /// that the failure is visible as a process event: the master's Starter waits for it.
     pub async fn start_args(
         &self,
         namespec: String,
         extra_args: String,
         wait: bool,
     ) -> Result<bool, Fault> {
-        let ns = namespec.clone();
-        let known = self
-            .supervisor
-            .with(move |core, _| core.model.set_extra_args(&ns, &extra_args))
-            .await
-            .map_err(|_| gone())?;
-        if known.is_err() {
-            self.log.log(
-                LogLevel::Error,
-                format!("RPCInterface.start_args: could not find {namespec} in Supervisor processes"),
-            );
-            return Err(Fault::new(
-                FaultCode::BadName,
-                format!("namespec {namespec} unknown to this Supervisor instance"),
-            ));
-        }
-        let ns = namespec.clone();
         let started = self
             .supervisor
-            .deferred(move |core, now| core.model.start_process(&ns, wait, now, &mut core.host))
+            .start_args(namespec.clone(), extra_args, wait)
             .await
             .map_err(|_| gone())?;
         match started {
             Ok(RpcResult::Bool(ok)) => Ok(ok),
             Ok(_) => Ok(true),
             Err(fault) => {
-                if matches!(fault.code, FaultCode::NoFile | FaultCode::NotExecutable) {
-                    // The failure must be visible as a process event (FATAL), not only to
-                    // the caller: the Starter of the master waits for it.
-                    let reason = fault.detail.clone().unwrap_or_default();
-                    let _ = self.supervisor.post(move |core, now| {
-                        let _ = core.model.force_fatal(&namespec, &reason, now, &mut core.host);
-                    });
-                }
+                self.log.log(
+                    LogLevel::Error,
+                    format!("RPCInterface.start_args: start_process {namespec} failed - {fault}"),
+                );
                 Err(fault)
             }
         }
@@ -116,7 +103,10 @@ impl LocalSupvisors {
     /// `supervisor.stopProcess(namespec, false)` on the local Supervisor.
     pub async fn stop_process(&self, namespec: String) -> Result<(), Fault> {
         self.supervisor
-            .deferred(move |core, now| core.model.stop_process(&namespec, false, now, &mut core.host))
+            .deferred(move |core, now| {
+                core.model
+                    .stop_process(&namespec, false, now, &mut core.host)
+            })
             .await
             .map_err(|_| gone())?
             .map(|_| ())
@@ -129,8 +119,11 @@ impl LocalSupvisors {
     ) -> Result<Vec<LocalProcessInfo>, Fault> {
         self.supervisor
             .with(move |core, now| match namespec {
-                Some(ns) => core.model.local_process_info(&ns, now).map(|i| vec![i]),
-                None => Ok(core.model.all_local_process_info(now)),
+                Some(ns) => core
+                    .model
+                    .local_process_info(&ns, now, &core.host)
+                    .map(|i| vec![i]),
+                None => Ok(core.model.all_local_process_info(now, &core.host)),
             })
             .await
             .map_err(|_| gone())?
@@ -164,9 +157,14 @@ impl LocalSupvisors {
         numprocs: u32,
         wait: bool,
     ) -> Result<bool, Fault> {
+        let load_context = Arc::clone(&self.load_context);
         let change = self
             .supervisor
-            .with(move |core, now| core.model.update_numprocs(&program, numprocs, now, &mut core.host))
+            .with(move |core, now| {
+                let numprocs = i64::from(numprocs);
+                core.model
+                    .update_numprocs(&program, numprocs, &load_context, now, &mut core.host)
+            })
             .await
             .map_err(|_| gone())??;
         let local = self.local.clone();
@@ -202,7 +200,7 @@ impl LocalSupvisors {
             .collect();
         let to_remove = removable.clone();
         self.supervisor
-            .with(move |core, now| core.model.remove_processes(&to_remove, now, &mut core.host))
+            .with(move |core, _| core.model.remove_processes(&to_remove))
             .await
             .map_err(|_| gone())?;
         if !still_running.is_empty() {
@@ -222,18 +220,19 @@ impl LocalSupvisors {
         Ok(true)
     }
 
-    fn persist(&self, program: &str, disabled: bool) {
-        let Ok(mut guard) = self.disabilities.lock() else {
+    fn persist(&self, map: &BTreeMap<String, bool>) {
+        let Some(path) = &self.disabilities_file else {
             return;
         };
-        let (path, map) = &mut *guard;
-        map.insert(program.to_owned(), disabled);
-        if let Some(path) = path
-            && let Err(err) = write_disabilities(path, map)
-        {
+        // One writer at a time: two quick enable/disable calls must not interleave files.
+        let _guard = self.disabilities_lock.lock();
+        if let Err(err) = write_disabilities(path, map) {
             self.log.log(
                 LogLevel::Error,
-                format!("cannot write the disabilities file {}: {err}", path.display()),
+                format!(
+                    "cannot write the disabilities file {}: {err}",
+                    path.display()
+                ),
             );
         }
     }
@@ -245,16 +244,18 @@ impl LocalSupvisors {
         disabled: bool,
         wait: bool,
     ) -> Result<bool, Fault> {
-        let name = program.clone();
-        let namespecs = self
+        let (namespecs, map) = self
             .supervisor
             .with(move |core, now| {
-                core.model
-                    .set_program_disabled(&name, disabled, now, &mut core.host)
+                let namespecs =
+                    core.model
+                        .set_program_disabled(&program, disabled, now, &mut core.host)?;
+                let map = core.model.disabilities().cloned().unwrap_or_default();
+                Ok::<_, Fault>((namespecs, map))
             })
             .await
             .map_err(|_| gone())??;
-        self.persist(&program, disabled);
+        self.persist(&map);
         if disabled {
             // The processes of the program running here are stopped by the Stopper.
             let stop = Command::StopLocalProcesses(namespecs.clone());

@@ -9,7 +9,6 @@
 //!  XML-RPC `supvisors.*` ──> backend ──> engine commands / LocalSupvisors / engine snapshot
 //! ```
 
-pub mod backend;
 pub mod disabilities;
 pub mod engine_task;
 pub mod io;
@@ -22,13 +21,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use supvisors_core::engine::Engine;
-use supvisors_core::enums::EventLinks;
 use supvisors_net::events::EventPublisher;
+use supvisors_net::events::port::event_port;
 use supvisors_net::links::{Links, LinksConfig, PeerAddress};
 use supvisors_proc::driver::ManagerHandle;
 use supvisors_proc::mainlog::MainLogHandle;
 use supvisors_proc::model::SupvisorsNotice;
 use supvisors_rules::LoadedConfig;
+use supvisors_rules::context::LoadContext;
 use supvisors_rules::loaded::{SupvisorsConfig, local_processes};
 use supvisors_rules::values::LogLevel;
 use tokio::sync::mpsc;
@@ -63,23 +63,19 @@ fn links_config(supvisors: &SupvisorsConfig) -> LinksConfig {
     let port = options
         .local_instance()
         .map_or(0, |i| u16::try_from(i.internal_port).unwrap_or(0));
-    LinksConfig {
-        local: options.local_identifier.clone(),
-        // All interfaces, as the reference: the other instances connect from their nodes.
-        bind: SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
-        peers: options
-            .instances
-            .iter()
-            .map(|i| PeerAddress {
-                identifier: i.identifier.clone(),
-                host: i.host_name.clone(),
-                port: u16::try_from(i.internal_port).unwrap_or(0),
-            })
-            .collect(),
-        tick_period: options.tick_period,
-        secret: options.internal_secret.clone(),
-        ..LinksConfig::default()
-    }
+    let peers = options
+        .instances
+        .iter()
+        .map(|i| {
+            let port = u16::try_from(i.internal_port).unwrap_or(0);
+            PeerAddress::new(&i.identifier, &i.host_name, port)
+        })
+        .collect();
+    // All interfaces, as the reference: the other instances connect from their nodes.
+    let bind = SocketAddr::from((Ipv4Addr::UNSPECIFIED, port));
+    let mut config = LinksConfig::new(&options.local_identifier, bind, peers, options.tick_period);
+    config.secret = options.internal_secret.clone();
+    config
 }
 
 impl Cluster {
@@ -91,6 +87,7 @@ impl Cluster {
         supervisor: ManagerHandle,
         notices: mpsc::UnboundedReceiver<SupvisorsNotice>,
         log: MainLogHandle,
+        load_context: Arc<LoadContext<'static>>,
     ) -> Result<Cluster, String> {
         let engine_config = supvisors
             .engine_config()
@@ -106,24 +103,20 @@ impl Cluster {
             .map_err(|e| format!("cannot bind the Supvisors internal port: {e}"))?;
         let links = Arc::new(links);
 
-        let events = match supvisors.options.event_link {
-            EventLinks::Zmq => {
-                let port = supvisors
-                    .options
-                    .local_instance()
-                    .map_or(0, |i| u16::try_from(i.event_port).unwrap_or(0));
-                match EventPublisher::bind(port).await {
-                    Ok(publisher) => Some(publisher),
-                    Err(err) => {
-                        log.log(
-                            LogLevel::Critical,
-                            format!("cannot bind the event port {port}: {err}"),
-                        );
-                        None
-                    }
+        let events = match event_port(&supvisors.options) {
+            Ok(None) => None,
+            Ok(Some(port)) => match EventPublisher::bind(port).await {
+                Ok(publisher) => Some(publisher),
+                Err(err) => {
+                    let text = format!("cannot bind the event port {port}: {err}");
+                    log.log(LogLevel::Critical, text);
+                    None
                 }
+            },
+            Err(err) => {
+                log.log(LogLevel::Critical, format!("no event interface: {err}"));
+                None
             }
-            _ => None,
         };
 
         let local = LocalSupvisors {
@@ -131,10 +124,9 @@ impl Cluster {
             supervisor: supervisor.clone(),
             engine: engine.clone(),
             log: log.clone(),
-            disabilities: Arc::new(Mutex::new((
-                supvisors.options.disabilities_file.clone(),
-                supvisors.options.disabilities.clone(),
-            ))),
+            disabilities_file: supvisors.options.disabilities_file.clone(),
+            disabilities_lock: Arc::new(Mutex::new(())),
+            load_context,
             programs: Arc::new(program_names(config)),
         };
         let io = RealIo {
@@ -144,6 +136,8 @@ impl Cluster {
             engine,
             supervisor,
             log,
+            last_fsm: None,
+            instance_states: Default::default(),
         };
         let stop = CancellationToken::new();
         let tasks = vec![
@@ -162,10 +156,13 @@ impl Cluster {
     /// Stops the engine and closes the links (the internal port is free afterwards).
     pub async fn stop(self) {
         self.stop.cancel();
-        self.links.close().await;
         for task in self.tasks {
             task.abort();
             let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+        }
+        // The tasks held the other references; dropping the last one stops the links too.
+        if let Ok(links) = Arc::try_unwrap(self.links) {
+            links.shutdown().await;
         }
     }
 }

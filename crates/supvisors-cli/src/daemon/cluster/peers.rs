@@ -12,7 +12,10 @@ use super::engine_task::EngineInput;
 use super::local::LocalSupvisors;
 
 /// Routes link events until the links are gone.
-pub async fn serve_link_events(mut events: mpsc::UnboundedReceiver<LinkEvent>, local: LocalSupvisors) {
+pub async fn serve_link_events(
+    mut events: mpsc::UnboundedReceiver<LinkEvent>,
+    local: LocalSupvisors,
+) {
     while let Some(event) = events.recv().await {
         match event {
             LinkEvent::Message { from, msg } => {
@@ -57,10 +60,15 @@ async fn answer(local: &LocalSupvisors, from: &str, request: PeerRequest) -> Pee
                 .map(|_| ())
                 .map_err(|f| f.to_string()),
         ),
-        PeerRequest::StopProcess { namespec } => {
-            done(local.stop_process(namespec).await.map_err(|f| f.to_string()))
+        PeerRequest::StopProcess { namespec } => done(
+            local
+                .stop_process(namespec)
+                .await
+                .map_err(|f| f.to_string()),
+        ),
+        PeerRequest::RestartSequence => {
+            forward(local, Command::RestartSequence { wait: false }).await
         }
-        PeerRequest::RestartSequence => forward(local, Command::RestartSequence { wait: false }).await,
         PeerRequest::RestartAll => forward(local, Command::Restart).await,
         PeerRequest::ShutdownAll => forward(local, Command::Shutdown).await,
     }
@@ -78,8 +86,7 @@ async fn forward(local: &LocalSupvisors, cmd: Command) -> PeerResponse {
 async fn handshake_reply(local: &LocalSupvisors, asker: &str) -> HandshakeReply {
     let engine = local.engine.engine();
     let ctx = engine.context();
-    let how_you_see_me: Option<SupvisorsInstanceStates> =
-        ctx.instance(asker).map(|i| i.state());
+    let how_you_see_me: Option<SupvisorsInstanceStates> = ctx.instance(asker).map(|i| i.state());
     let authorized = !matches!(
         how_you_see_me,
         Some(SupvisorsInstanceStates::Isolating | SupvisorsInstanceStates::Isolated)
@@ -92,7 +99,7 @@ async fn handshake_reply(local: &LocalSupvisors, asker: &str) -> HandshakeReply 
     HandshakeReply {
         master: engine.master().to_owned(),
         how_you_see_me,
-        your_own: engine.state_modes(),
+        state_modes: engine.state_modes(),
         processes,
         intents: engine.intents().records(),
     }
