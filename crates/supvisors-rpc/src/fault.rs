@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use supvisors_core::commands::CommandError;
+
 use crate::value::Value;
 
 /// The fault codes of Supervisor 4.3.0 (`xmlrpc.Faults`): the process model's, one type for the
@@ -55,6 +57,22 @@ impl Fault {
     /// The known code of this fault, if any.
     pub fn kind(&self) -> Option<FaultCode> {
         FaultCode::from_code(self.code)
+    }
+}
+
+/// The code of each engine error (its `Display` is already the reference `faultString`).
+impl From<CommandError> for Fault {
+    fn from(err: CommandError) -> Self {
+        let code = match &err {
+            CommandError::BadSupvisorsState { .. } => FaultCode::BadSupvisorsState,
+            CommandError::IncorrectParameters(_) => FaultCode::IncorrectParameters,
+            CommandError::BadName(_) => FaultCode::BadName,
+            CommandError::NotManaged(_) => FaultCode::NotManaged,
+            CommandError::AlreadyStarted(_) => FaultCode::AlreadyStarted,
+            CommandError::NotRunning(_) => FaultCode::NotRunning,
+            CommandError::AbnormalTermination(_) => FaultCode::AbnormalTermination,
+        };
+        Fault::raw(code.code(), err.to_string())
     }
 }
 
