@@ -104,6 +104,31 @@ mod tests {
     }
 
     #[test]
+    fn engine_errors_map_one_to_one() {
+        use supvisors_core::enums::SupvisorsStates;
+        let state = CommandError::BadSupvisorsState {
+            state: SupvisorsStates::Off,
+            allowed: &[SupvisorsStates::Operation],
+        };
+        let cases = [
+            (state, 101),
+            (CommandError::IncorrectParameters("x".into()), 2),
+            (CommandError::BadName("x".into()), 10),
+            (CommandError::NotManaged("x".into()), 102),
+            (CommandError::AlreadyStarted("x".into()), 60),
+            (CommandError::NotRunning("x".into()), 70),
+            (CommandError::AbnormalTermination("x".into()), 40),
+        ];
+        for (err, code) in cases {
+            let text = err.to_string();
+            let fault = Fault::from(err);
+            assert_eq!((fault.code, fault.string), (code, text));
+        }
+        let fault = Fault::from(CommandError::NotManaged("app".into()));
+        assert_eq!(fault.string, "NOT_MANAGED: app");
+    }
+
+    #[test]
     fn codes_round_trip_through_numbers() {
         for code in FaultCode::ALL {
             assert_eq!(FaultCode::from_code(code.code()), Some(code));

@@ -268,7 +268,7 @@ fn start_process_waits_for_the_engine_reply() {
     assert_eq!(namespec, "app:p2");
     fake.event(&target, "app:p2", ProcessStates::Starting);
     fake.event(&target, "app:p2", ProcessStates::Running);
-    assert_eq!(run(pending), Ok(Value::Bool(true)));
+    assert_eq!(pending.now_or_never(), Some(Ok(Value::Bool(true))));
     let text = fault(&fake, "start_process", vec![s("CONFIG"), s("app:*")], 60);
     assert_eq!(text, "ALREADY_STARTED: app:p2");
 }
