@@ -17,7 +17,7 @@ use supvisors_core::messages::{ForcedProcessEvent, LocalProcessInfo, ProcessEven
 use supvisors_core::status::{ApplicationInfo, InstanceInfo, ProcessStatusInfo, SupvisorsStatus};
 use supvisors_net::events::EventPublisher;
 
-const PYTHON: &str = "/work/main/.venv/bin/python";
+const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
 /// Guards against a hang only; nothing is asserted on durations.
 const GIVE_UP: Duration = Duration::from_secs(60);
 

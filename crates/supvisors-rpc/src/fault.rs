@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use supvisors_core::commands::CommandError;
+
 use crate::value::Value;
 
 /// The fault codes of Supervisor 4.3.0 (`xmlrpc.Faults`): the process model's, one type for the
@@ -58,6 +60,22 @@ impl Fault {
     }
 }
 
+/// The code of each engine error (its `Display` is already the reference `faultString`).
+impl From<CommandError> for Fault {
+    fn from(err: CommandError) -> Self {
+        let code = match &err {
+            CommandError::BadSupvisorsState { .. } => FaultCode::BadSupvisorsState,
+            CommandError::IncorrectParameters(_) => FaultCode::IncorrectParameters,
+            CommandError::BadName(_) => FaultCode::BadName,
+            CommandError::NotManaged(_) => FaultCode::NotManaged,
+            CommandError::AlreadyStarted(_) => FaultCode::AlreadyStarted,
+            CommandError::NotRunning(_) => FaultCode::NotRunning,
+            CommandError::AbnormalTermination(_) => FaultCode::AbnormalTermination,
+        };
+        Fault::raw(code.code(), err.to_string())
+    }
+}
+
 impl From<FaultCode> for Fault {
     fn from(code: FaultCode) -> Self {
         Fault::bare(code)
@@ -83,6 +101,31 @@ mod tests {
             Fault::new(FaultCode::BadName, Some("")).string,
             "BAD_NAME: "
         );
+    }
+
+    #[test]
+    fn engine_errors_map_one_to_one() {
+        use supvisors_core::enums::SupvisorsStates;
+        let state = CommandError::BadSupvisorsState {
+            state: SupvisorsStates::Off,
+            allowed: &[SupvisorsStates::Operation],
+        };
+        let cases = [
+            (state, 101),
+            (CommandError::IncorrectParameters("x".into()), 2),
+            (CommandError::BadName("x".into()), 10),
+            (CommandError::NotManaged("x".into()), 102),
+            (CommandError::AlreadyStarted("x".into()), 60),
+            (CommandError::NotRunning("x".into()), 70),
+            (CommandError::AbnormalTermination("x".into()), 40),
+        ];
+        for (err, code) in cases {
+            let text = err.to_string();
+            let fault = Fault::from(err);
+            assert_eq!((fault.code, fault.string), (code, text));
+        }
+        let fault = Fault::from(CommandError::NotManaged("app".into()));
+        assert_eq!(fault.string, "NOT_MANAGED: app");
     }
 
     #[test]

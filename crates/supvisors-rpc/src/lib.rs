@@ -2,7 +2,8 @@
 //!
 //! Owns: the XML-RPC codec ([`codec`]), faults ([`fault`]), method dispatch with the built-in
 //! `system` namespace ([`dispatch`]), the descriptors of the `supervisor` namespace
-//! ([`supervisor_api`]), the HTTP server with `/RPC2`, the log tail endpoints, auth, body and
+//! ([`supervisor_api`]), the `supvisors` namespace over its daemon backend ([`supvisors_ns`]),
+//! the HTTP server with `/RPC2`, the log tail endpoints, auth, body and
 //! connection limits ([`server`]), and the client used by `supvisorsctl` ([`client`]).
 //!
 //! Never holds business logic: namespaces are implemented elsewhere behind
@@ -59,6 +60,7 @@ pub mod fault;
 pub mod server;
 pub mod supervisor_api;
 pub mod supervisor_ns;
+pub mod supvisors_ns;
 pub mod value;
 
 pub use fault::{Fault, FaultCode};

@@ -13,7 +13,7 @@ use supvisors_rpc::server::Auth;
 use supvisors_rpc::supervisor_api::SUPERVISOR_METHODS;
 use supvisors_rpc::{Fault, FaultCode, Value};
 
-const SUPERVISORCTL: &str = "/work/main/.venv/bin/supervisorctl";
+const SUPERVISORCTL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/supervisorctl");
 
 struct VersionOnly;
 

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use super::*;
 
-const PYTHON: &str = "/work/main/.venv/bin/python";
+const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
 
 fn float(x: f64) -> String {
     let mut s = String::new();

@@ -19,7 +19,8 @@ use supvisors_rpc::{Fault, FaultCode, Value};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-pub const PYTHON: &str = "/work/main/.venv/bin/python";
+/// The project venv (`scripts/setup-python.sh`), relative to this crate so that any clone works.
+pub const PYTHON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
 
 /// `test.*`: echo, a gated deferred call, a self-completing deferred call, a fault.
 #[derive(Default)]
