@@ -18,6 +18,7 @@ use supvisors_proc::reaper::Reaped;
 use supvisors_rpc::dispatch::Dispatcher;
 use supvisors_rpc::server::{ListenerConfig, Server, ServerLog, Services};
 use supvisors_rpc::supervisor_ns::{Reload, SupervisorNamespace, Tails};
+use supvisors_rpc::supvisors_ns::SupvisorsNamespace;
 use supvisors_rules::LoadedConfig;
 use supvisors_rules::context::LoadContext;
 use supvisors_rules::supervisor::MainLogFile;
@@ -28,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::{CommandLine, UsageError};
 use super::cluster::Cluster;
+use super::cluster::backend::ClusterBackend;
 use super::daemonize::Pidfile;
 use super::messages::StartupMessages;
 use super::signals::{SignalEvent, Signals};
@@ -278,7 +280,9 @@ pub async fn main_loop(
         .await;
         match started {
             Ok(started) => {
-                // SUPVNS: dispatcher = dispatcher.with(supvisors namespace over started.local)
+                let backend = ClusterBackend::new(started.local.clone());
+                let namespace = SupvisorsNamespace::new(Arc::new(backend));
+                dispatcher = dispatcher.with(Arc::new(namespace));
                 cluster = Some(started);
             }
             Err(err) => log.log(LogLevel::Critical, err),

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
 use supvisors_core::commands::{Command, CommandError, CommandReply};
 use supvisors_core::engine::Engine;
 use supvisors_core::messages::LocalProcessInfo;
@@ -35,7 +35,9 @@ impl SupvisorsBackend for ClusterBackend {
         let engine = self.local.engine.clone();
         async move {
             engine.command(cmd).await.unwrap_or_else(|| {
-                Err(CommandError::AbnormalTermination("Supvisors is stopping".to_owned()))
+                Err(CommandError::AbnormalTermination(
+                    "Supvisors is stopping".to_owned(),
+                ))
             })
         }
         .boxed()

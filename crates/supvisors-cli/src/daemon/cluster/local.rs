@@ -12,7 +12,8 @@ use supvisors_core::engine::Engine;
 use supvisors_core::messages::{Identifier, LocalProcessInfo};
 use supvisors_proc::driver::ManagerHandle;
 use supvisors_proc::mainlog::MainLogHandle;
-use supvisors_proc::model::{Fault, FaultCode, RpcResult};
+use supvisors_proc::model::RpcResult;
+use supvisors_rpc::fault::{Fault, FaultCode};
 use supvisors_rules::context::LoadContext;
 use supvisors_rules::values::LogLevel;
 
@@ -46,24 +47,7 @@ pub struct LocalSupvisors {
 }
 
 fn gone() -> Fault {
-    Fault::new(FaultCode::Failed, "the local Supervisor is stopping")
-}
-
-fn command_fault(error: CommandError) -> Fault {
-    let text = error.to_string();
-    let (code, detail) = match error {
-        CommandError::AbnormalTermination(d) => (FaultCode::AbnormalTermination, d),
-        CommandError::BadName(d) => (FaultCode::BadName, d),
-        CommandError::NotRunning(d) => (FaultCode::NotRunning, d),
-        CommandError::AlreadyStarted(d) => (FaultCode::AlreadyStarted, d),
-        CommandError::NotManaged(d) => (FaultCode::NotManaged, d),
-        CommandError::IncorrectParameters(d) => (FaultCode::IncorrectParameters, d),
-        CommandError::BadSupvisorsState { .. } => {
-            let detail = text.trim_start_matches("BAD_SUPVISORS_STATE: ").to_owned();
-            (FaultCode::BadSupvisorsState, detail)
-        }
-    };
-    Fault::new(code, detail)
+    Fault::new(FaultCode::Failed, Some("the local Supervisor is stopping"))
 }
 
 impl LocalSupvisors {
@@ -95,7 +79,7 @@ impl LocalSupvisors {
                     LogLevel::Error,
                     format!("RPCInterface.start_args: start_process {namespec} failed - {fault}"),
                 );
-                Err(fault)
+                Err(Fault::from(fault))
             }
         }
     }
@@ -110,6 +94,7 @@ impl LocalSupvisors {
             .await
             .map_err(|_| gone())?
             .map(|_| ())
+            .map_err(Fault::from)
     }
 
     /// Local process information: one process or all of them.
@@ -127,6 +112,7 @@ impl LocalSupvisors {
             })
             .await
             .map_err(|_| gone())?
+            .map_err(Fault::from)
     }
 
     /// Waits until `done` holds on the engine's view.
@@ -189,7 +175,7 @@ impl LocalSupvisors {
             Err(CommandError::AbnormalTermination(names)) => {
                 names.split(' ').map(str::to_owned).collect()
             }
-            Err(other) => return Err(command_fault(other)),
+            Err(other) => return Err(Fault::from(other)),
             Ok(_) => Vec::new(),
         };
         let removable: Vec<String> = change
@@ -206,7 +192,7 @@ impl LocalSupvisors {
         if !still_running.is_empty() {
             return Err(Fault::new(
                 FaultCode::AbnormalTermination,
-                still_running.join(" "),
+                Some(still_running.join(" ")),
             ));
         }
         if wait {
@@ -262,7 +248,7 @@ impl LocalSupvisors {
             if wait {
                 let stopped = self.engine.command(stop).await.ok_or_else(gone)?;
                 if let Err(error) = stopped {
-                    return Err(command_fault(error));
+                    return Err(Fault::from(error));
                 }
             } else {
                 let (reply, _ignored) = tokio::sync::oneshot::channel();

@@ -9,6 +9,7 @@
 //!  XML-RPC `supvisors.*` ──> backend ──> engine commands / LocalSupvisors / engine snapshot
 //! ```
 
+pub mod backend;
 pub mod disabilities;
 pub mod engine_task;
 pub mod io;
