@@ -3,6 +3,7 @@
 //! `core_identifiers`, the master election compared with Python Supvisors 0.15, application
 //! start/stop with wait, and a crashed instance seen SILENT by the others.
 
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value as Json;
@@ -40,13 +41,22 @@ autostart=false\nstartsecs=1\nstopasgroup=true\n";
 fn spec(core: bool) -> ClusterSpec {
     let spec = ClusterSpec::new(&IDS)
         .file("rules.xml", RULES)
-        .option("rules_files", "%(here)s/rules.xml")
+        .option("rules_files", "@DIR@/rules.xml")
         .sections(PROGRAMS);
     if core {
         spec.option("core_identifiers", "n1,n2,n3")
     } else {
         spec
     }
+}
+
+/// One cluster test at a time: the machine is shared.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn turn() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner())
 }
 
 fn subject() -> Subject {
@@ -59,37 +69,57 @@ fn assert_synchronised(cluster: &Cluster) -> String {
     let master = cluster.master("n1").unwrap_or_default();
     assert!(IDS.contains(&master.as_str()), "n1 sees master {master:?}");
     for id in IDS {
-        assert_eq!(cluster.master(id).as_deref(), Some(master.as_str()), "master seen by {id}");
+        assert_eq!(
+            cluster.master(id).as_deref(),
+            Some(master.as_str()),
+            "master seen by {id}"
+        );
         let infos = cluster.must(id, "supvisors.get_all_instances_info", &[]);
         let states: Vec<(&str, &str)> = infos
             .as_array()
             .into_iter()
             .flatten()
-            .map(|i| (i["identifier"].as_str().unwrap_or(""), i["statename"].as_str().unwrap_or("")))
+            .map(|i| {
+                (
+                    i["identifier"].as_str().unwrap_or(""),
+                    i["statename"].as_str().unwrap_or(""),
+                )
+            })
             .collect();
-        assert_eq!(states, [("n1", "RUNNING"), ("n2", "RUNNING"), ("n3", "RUNNING")], "seen by {id}");
+        assert_eq!(
+            states,
+            [("n1", "RUNNING"), ("n2", "RUNNING"), ("n3", "RUNNING")],
+            "seen by {id}"
+        );
     }
     master
 }
 
 #[test]
 fn three_instances_synchronise_without_core_identifiers() {
+    let _turn = turn();
     let cluster = Cluster::start(subject(), spec(false));
     assert_synchronised(&cluster);
 }
 
 #[test]
 fn three_instances_synchronise_with_core_identifiers() {
+    let _turn = turn();
     let cluster = Cluster::start(subject(), spec(true));
     assert_synchronised(&cluster);
 }
 
 #[test]
 fn master_election_matches_python() {
+    let _turn = turn();
     let reference = Cluster::start(Subject::Python, spec(true));
     let candidate = Cluster::start(subject(), spec(true));
     let expected = assert_synchronised(&reference);
-    assert_eq!(assert_synchronised(&candidate), expected, "elected master (right: python)");
+    assert_eq!(
+        assert_synchronised(&candidate),
+        expected,
+        "elected master (right: python)"
+    );
 }
 
 fn process_states(cluster: &Cluster, on: &str) -> Vec<String> {
@@ -103,9 +133,14 @@ fn process_states(cluster: &Cluster, on: &str) -> Vec<String> {
 
 #[test]
 fn start_and_stop_application_with_wait() {
+    let _turn = turn();
     let cluster = Cluster::start(subject(), spec(true));
     cluster.wait_all_state("OPERATION", PATIENCE);
-    let started = cluster.must("n2", "supvisors.start_application", &[s("CONFIG"), s("app"), Value::Bool(true)]);
+    let started = cluster.must(
+        "n2",
+        "supvisors.start_application",
+        &[s("CONFIG"), s("app"), Value::Bool(true)],
+    );
     assert_eq!(started, Json::Bool(true));
     for id in IDS {
         cluster.wait_until(PATIENCE, &format!("app RUNNING seen by {id}"), |c| {
@@ -114,12 +149,18 @@ fn start_and_stop_application_with_wait() {
     }
     let app = cluster.must("n3", "supvisors.get_application_info", &[s("app")]);
     assert_eq!(app["statename"], "RUNNING", "{app}");
-    let stopped = cluster.must("n3", "supvisors.stop_application", &[s("app"), Value::Bool(true)]);
+    let stopped = cluster.must(
+        "n3",
+        "supvisors.stop_application",
+        &[s("app"), Value::Bool(true)],
+    );
     assert_eq!(stopped, Json::Bool(true));
     let app = cluster.must("n3", "supvisors.get_application_info", &[s("app")]);
     assert_eq!(app["statename"], "STOPPED", "{app}");
     assert!(
-        process_states(&cluster, "n1").iter().all(|state| state == "STOPPED"),
+        process_states(&cluster, "n1")
+            .iter()
+            .all(|state| state == "STOPPED"),
         "{:?}",
         process_states(&cluster, "n1")
     );
@@ -127,9 +168,14 @@ fn start_and_stop_application_with_wait() {
 
 #[test]
 fn killed_instance_is_silent_for_the_others() {
+    let _turn = turn();
     let mut cluster = Cluster::start(subject(), spec(true));
     let master = assert_synchronised(&cluster);
-    let victim = IDS.iter().find(|id| **id != master).copied().unwrap_or("n3");
+    let victim = IDS
+        .iter()
+        .find(|id| **id != master)
+        .copied()
+        .unwrap_or("n3");
     cluster.kill9(victim);
     for id in IDS.iter().filter(|id| **id != victim) {
         cluster.wait_until(PATIENCE, &format!("{victim} SILENT seen by {id}"), |c| {
@@ -137,5 +183,9 @@ fn killed_instance_is_silent_for_the_others() {
                 .is_ok_and(|info| info["statename"] == "SILENT")
         });
     }
-    assert_eq!(cluster.master(&master).as_deref(), Some(master.as_str()), "the master stays");
+    assert_eq!(
+        cluster.master(&master).as_deref(),
+        Some(master.as_str()),
+        "the master stays"
+    );
 }

@@ -25,7 +25,9 @@ const PATIENCE: Duration = Duration::from_secs(180);
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn differential(n: u8) {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poison| poison.into_inner());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     let subject = Subject::from_env("CLUSTER_SUBJECT");
     // Both clusters run together: their ports and directories are distinct.
     let reference = Cluster::start(Subject::Python, scenario(n));

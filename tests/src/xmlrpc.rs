@@ -54,7 +54,9 @@ pub fn call(port: u16, method: &str, params: &[Value]) -> Result<Json, CallError
     stream.read_to_end(&mut reply).map_err(transport)?;
     let reply = String::from_utf8_lossy(&reply);
     let Some((head, body)) = reply.split_once("\r\n\r\n") else {
-        return Err(CallError::Transport(format!("{method}: no HTTP header in {reply:?}")));
+        return Err(CallError::Transport(format!(
+            "{method}: no HTTP header in {reply:?}"
+        )));
     };
     let status = head.lines().next().unwrap_or_default();
     if status.split_whitespace().nth(1) != Some("200") {

@@ -111,3 +111,15 @@ impl Drop for Daemon {
 pub fn daemon_out(dir: &Path) -> PathBuf {
     dir.join("daemon.out")
 }
+
+/// Whether process `pid`, a child of ours, has ended: gone or a zombie not yet reaped (read
+/// from `/proc`, so that a shared reference to the daemon is enough).
+pub fn ended(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name, which is in parentheses and may hold spaces.
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z') || rest.starts_with('X')),
+        Err(_) => true,
+    }
+}

@@ -77,7 +77,9 @@ impl Cluster {
             }
             std::fs::create_dir_all(dir.path().join("log")).expect("create log dir");
             let conf = dir.path().join("supervisord.conf");
-            std::fs::write(&conf, render(&spec, index, &ports)).expect("write supervisord.conf");
+            let text =
+                render(&spec, index, &ports).replace("@DIR@", &dir.path().display().to_string());
+            std::fs::write(&conf, text).expect("write supervisord.conf");
             instances.push(Instance {
                 identifier: instance.identifier.clone(),
                 ports: ports[index],
@@ -119,11 +121,19 @@ impl Cluster {
 
     /// The identifiers, in `supvisors_list` order.
     pub fn identifiers(&self) -> Vec<String> {
-        self.instances.iter().map(|i| i.identifier.clone()).collect()
+        self.instances
+            .iter()
+            .map(|i| i.identifier.clone())
+            .collect()
     }
 
     /// Calls `method(params)` on instance `identifier`.
-    pub fn call(&self, identifier: &str, method: &str, params: &[Value]) -> Result<Json, CallError> {
+    pub fn call(
+        &self,
+        identifier: &str,
+        method: &str,
+        params: &[Value],
+    ) -> Result<Json, CallError> {
         xmlrpc::call(self.instance(identifier).ports.http, method, params)
     }
 
@@ -140,7 +150,9 @@ impl Cluster {
 
     /// The Supvisors FSM state of instance `identifier`, `None` when it does not answer.
     pub fn state(&self, identifier: &str) -> Option<String> {
-        let modes = self.call(identifier, "supvisors.get_supvisors_state", &[]).ok()?;
+        let modes = self
+            .call(identifier, "supvisors.get_supvisors_state", &[])
+            .ok()?;
         modes["fsm_statename"].as_str().map(str::to_owned)
     }
 
@@ -152,11 +164,24 @@ impl Cluster {
 
     /// Polls until `check` holds; panics with `what` and every instance's logs after
     /// `timeout` (a bound on waiting, never a measured requirement).
-    pub fn wait_until(&self, timeout: Duration, what: &str, mut check: impl FnMut(&Cluster) -> bool) {
+    pub fn wait_until(
+        &self,
+        timeout: Duration,
+        what: &str,
+        mut check: impl FnMut(&Cluster) -> bool,
+    ) {
         let deadline = Instant::now() + timeout;
         loop {
             if check(self) {
                 return;
+            }
+            let ended = self.ended();
+            if !ended.is_empty() {
+                panic!(
+                    "{} cluster: {ended:?} ended while waiting for {what}\n{}",
+                    self.subject.label(),
+                    self.all_logs()
+                );
             }
             if Instant::now() > deadline {
                 panic!(
@@ -185,6 +210,16 @@ impl Cluster {
         });
     }
 
+    /// The identifiers of the instances whose daemon ended without being stopped or killed by
+    /// the harness (a configuration error, a crash).
+    pub fn ended(&self) -> Vec<String> {
+        self.instances
+            .iter()
+            .filter(|i| i.daemon.as_ref().is_some_and(|d| daemon::ended(d.pid())))
+            .map(|i| i.identifier.clone())
+            .collect()
+    }
+
     /// The identifiers of the instances whose daemon is running.
     pub fn running(&self) -> Vec<String> {
         self.instances
@@ -197,9 +232,11 @@ impl Cluster {
     /// Waits until every running instance is in OPERATION with no starting or stopping job
     /// and no process in a transitional state (STARTING, STOPPING, BACKOFF), as seen by all.
     pub fn wait_settled(&self, timeout: Duration) {
-        self.wait_until(timeout, "a settled cluster (OPERATION, no job, no transition)", |c| {
-            c.running().iter().all(|id| c.settled(id))
-        });
+        self.wait_until(
+            timeout,
+            "a settled cluster (OPERATION, no job, no transition)",
+            |c| c.running().iter().all(|id| c.settled(id)),
+        );
     }
 
     fn settled(&self, identifier: &str) -> bool {
@@ -207,7 +244,8 @@ impl Cluster {
             return false;
         };
         let idle = |key: &str| modes[key].as_array().is_some_and(Vec::is_empty);
-        if modes["fsm_statename"] != "OPERATION" || !idle("starting_jobs") || !idle("stopping_jobs") {
+        if modes["fsm_statename"] != "OPERATION" || !idle("starting_jobs") || !idle("stopping_jobs")
+        {
             return false;
         }
         let transitional = ["STARTING", "STOPPING", "BACKOFF"];
@@ -269,7 +307,11 @@ impl Cluster {
             .iter()
             .map(|i| {
                 let conf = std::fs::read_to_string(&i.conf).unwrap_or_default();
-                format!("===== {} supervisord.conf\n{conf}\n{}", i.identifier, self.logs(&i.identifier))
+                format!(
+                    "===== {} supervisord.conf\n{conf}\n{}",
+                    i.identifier,
+                    self.logs(&i.identifier)
+                )
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -279,7 +321,11 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         // All at once: a Supvisors instance may wait for its peers while stopping.
-        let mut daemons: Vec<Daemon> = self.instances.iter_mut().filter_map(|i| i.daemon.take()).collect();
+        let mut daemons: Vec<Daemon> = self
+            .instances
+            .iter_mut()
+            .filter_map(|i| i.daemon.take())
+            .collect();
         for daemon in &mut daemons {
             daemon.terminate();
         }
@@ -288,7 +334,8 @@ impl Drop for Cluster {
         }
         if std::env::var_os("CLUSTER_KEEP").is_some() {
             for instance in &mut self.instances {
-                let dir = std::mem::replace(&mut instance.dir, tempfile::tempdir().expect("temp dir"));
+                let dir =
+                    std::mem::replace(&mut instance.dir, tempfile::tempdir().expect("temp dir"));
                 eprintln!("kept {}", dir.keep().display());
             }
         }

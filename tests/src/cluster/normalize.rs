@@ -121,7 +121,11 @@ pub fn normalize_description(text: &str) -> String {
         && words[2].len() == 5
         && words[2].as_bytes()[2] == b':'
         && (words[3] == "AM" || words[3] == "PM");
-    if is_date { "<date>".to_owned() } else { text.to_owned() }
+    if is_date {
+        "<date>".to_owned()
+    } else {
+        text.to_owned()
+    }
 }
 
 fn mask_time(object: &mut Json, key: &str) {

@@ -48,8 +48,10 @@ fn scenario_1() -> ClusterSpec {
 /// Scenario 2: three service applications `scen2_srv_0x` placed on the least loaded server,
 /// three HCI applications for the consoles; here two servers and one console.
 fn scenario_2() -> ClusterSpec {
-    let server = |id: &str| InstanceSpec::new(id).include(&["etc/common/*.ini", "etc/server/*.ini"]);
-    let console = |id: &str| InstanceSpec::new(id).include(&["etc/common/*.ini", "etc/console/*.ini"]);
+    let server =
+        |id: &str| InstanceSpec::new(id).include(&["etc/common/*.ini", "etc/server/*.ini"]);
+    let console =
+        |id: &str| InstanceSpec::new(id).include(&["etc/common/*.ini", "etc/console/*.ini"]);
     ClusterSpec {
         instances: vec![server("server_1"), server("server_2"), console("console_1")],
         options: vec![
@@ -72,7 +74,11 @@ fn scenario_3() -> ClusterSpec {
     };
     let console = |id: &str| {
         InstanceSpec::new(id)
-            .include(&["etc/common/*.ini", "etc/console/*.ini", "etc/console/%(ENV_IDENTIFIER)s/*.ini"])
+            .include(&[
+                "etc/common/*.ini",
+                "etc/console/*.ini",
+                "etc/console/%(ENV_IDENTIFIER)s/*.ini",
+            ])
             .env("IDENTIFIER", id)
     };
     ClusterSpec {

@@ -175,7 +175,9 @@ pub fn supvisors_list(spec: &ClusterSpec, ports: &[Ports]) -> String {
         .join(",")
 }
 
-/// The configuration of instance `index`; paths are relative to its directory (`%(here)s`).
+/// The configuration of instance `index`; the harness then replaces `@DIR@` (in options and
+/// sections) with the instance directory: supervisord expands `%(here)s` in
+/// `[rpcinterface:supvisors]` only when the file has an `[include]` section.
 pub fn render(spec: &ClusterSpec, index: usize, ports: &[Ports]) -> String {
     let instance = &spec.instances[index];
     let port = ports[index];
@@ -205,7 +207,11 @@ pub fn render(spec: &ClusterSpec, index: usize, ports: &[Ports]) -> String {
         let _ = writeln!(text, "{key} = {value}");
     }
     if !instance.include.is_empty() {
-        let _ = write!(text, "\n[include]\nfiles = {}\n", instance.include.join(" "));
+        let _ = write!(
+            text,
+            "\n[include]\nfiles = {}\n",
+            instance.include.join(" ")
+        );
     }
     let _ = write!(text, "\n{}", instance.sections);
     text
@@ -219,20 +225,33 @@ mod tests {
     fn items_carry_identifier_and_both_ports() {
         let spec = ClusterSpec::new(&["a", "b"]);
         let ports = [
-            Ports { http: 1000, internal: 1001, event: 1002 },
-            Ports { http: 2000, internal: 2001, event: 2002 },
+            Ports {
+                http: 1000,
+                internal: 1001,
+                event: 1002,
+            },
+            Ports {
+                http: 2000,
+                internal: 2001,
+                event: 2002,
+            },
         ];
         assert_eq!(
             supvisors_list(&spec, &ports),
             "<a>127.0.0.1:1000:1001,<b>127.0.0.1:2000:2001"
         );
-        let mut spec = spec.option("core_identifiers", "a").option("stats_periods", "10");
+        let mut spec = spec
+            .option("core_identifiers", "a")
+            .option("stats_periods", "10");
         spec.instances[1] = spec.instances[1].clone().option("stats_periods", "10,100");
         let text = render(&spec, 1, &ports);
         assert!(text.contains("identifier=b\n"), "{text}");
         assert_eq!(text.matches("stats_periods").count(), 1, "{text}");
         assert!(text.contains("stats_periods = 10,100\n"), "{text}");
         assert!(text.contains("port=127.0.0.1:2000\n"), "{text}");
-        assert!(text.contains("event_port = 2002\ncore_identifiers = a\n"), "{text}");
+        assert!(
+            text.contains("event_port = 2002\ncore_identifiers = a\n"),
+            "{text}"
+        );
     }
 }
