@@ -1,8 +1,10 @@
 //! Helpers for the end-to-end tests: locating the built binaries, running them with a
 //! per-test directory, and reporting command, status and output when something fails.
 
+pub mod cluster;
 pub mod netns;
 pub mod supervisord;
+pub mod xmlrpc;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
