@@ -439,7 +439,7 @@ impl ApplicationJobs {
         for cmd in std::mem::take(&mut self.current) {
             if cmd.identifier.as_ref().is_some_and(|id| lost.contains(id)) {
                 self.process_failure(ctx, &cmd.process);
-                let namespec = format!("{}:{}", self.application, cmd.process);
+                let namespec = crate::queries::make_namespec(&self.application, &cmd.process);
                 failures.retain(|f| *f != namespec);
             } else {
                 kept.push(cmd);
@@ -447,7 +447,7 @@ impl ApplicationJobs {
         }
         self.current = kept;
         for cmd in self.planned.values().flatten() {
-            let namespec = format!("{}:{}", self.application, cmd.process);
+            let namespec = crate::queries::make_namespec(&self.application, &cmd.process);
             failures.retain(|f| *f != namespec);
         }
     }

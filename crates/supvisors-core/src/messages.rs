@@ -107,9 +107,9 @@ pub struct LocalProcessInfo {
 }
 
 impl LocalProcessInfo {
-    /// The `group:name` namespec of this process.
+    /// The namespec of this process (`name` alone when it is also the group name).
     pub fn namespec(&self) -> String {
-        format!("{}:{}", self.group, self.name)
+        crate::queries::make_namespec(&self.group, &self.name)
     }
 }
 

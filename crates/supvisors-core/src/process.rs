@@ -76,9 +76,9 @@ impl ProcessStatus {
         }
     }
 
-    /// The `group:process` name.
+    /// The namespec (`process` alone when it is also the group name).
     pub fn namespec(&self) -> String {
-        format!("{}:{}", self.application_name, self.process_name)
+        crate::queries::make_namespec(&self.application_name, &self.process_name)
     }
 
     /// The state as everybody reads it: the forced state when set, else the synthesized one.

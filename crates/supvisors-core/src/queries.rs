@@ -22,6 +22,16 @@ pub fn split_namespec(namespec: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// Supervisor's namespec: `name` when the group and process names are equal, else
+/// `group:name` (the reference's `make_namespec`, used in every text it prints).
+pub fn make_namespec(group: &str, process: &str) -> String {
+    if group == process {
+        process.to_owned()
+    } else {
+        format!("{group}:{process}")
+    }
+}
+
 fn unknown_application(name: &str) -> CommandError {
     CommandError::BadName(format!("application {name} unknown to Supvisors"))
 }

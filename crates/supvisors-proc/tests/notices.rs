@@ -80,7 +80,7 @@ async fn notices_arrive_on_the_channel_in_order() {
 
     match notices.recv().await {
         Some(SupvisorsNotice::ProcessDisability(info)) => {
-            assert_eq!(info.namespec(), "ghost:ghost");
+            assert_eq!(info.namespec(), "ghost");
             assert!(!info.disabled);
         }
         other => panic!("expected the disability first, got {other:?}"),

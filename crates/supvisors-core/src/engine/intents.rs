@@ -49,7 +49,7 @@ impl Engine {
                     .application(&r.group)
                     .is_some_and(|a| a.rules.start_sequence > 0)
             })
-            .map(|r| format!("{}:{}", r.group, r.name))
+            .map(|r| crate::queries::make_namespec(&r.group, &r.name))
             .collect();
         self.intend(&stopped, Intent::Run, now);
     }

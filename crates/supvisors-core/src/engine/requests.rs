@@ -6,7 +6,7 @@ use crate::commands::{Command, CommandError, CommandReply};
 use crate::enums::{ApplicationStates, StartingStrategies};
 use crate::fsm::RedeployMark;
 use crate::messages::{DeferredRequest, Intent};
-use crate::queries::split_namespec;
+use crate::queries::{make_namespec, split_namespec};
 
 use super::waiters::Waiter;
 
@@ -248,7 +248,7 @@ impl Engine {
         })?;
         match process {
             None => Ok(a.processes().iter().map(|p| p.namespec()).collect()),
-            Some(name) if a.process(name).is_some() => Ok(vec![format!("{app}:{name}")]),
+            Some(name) if a.process(name).is_some() => Ok(vec![make_namespec(app, name)]),
             Some(name) => Err(CommandError::BadName(format!(
                 "process={name} unknown in application={app}"
             ))),

@@ -1,23 +1,7 @@
 //! Namespec parsing and rendering (spec §3.5.1).
 
-/// Splits a namespec on its first `:`: `foo` → (`foo`, `foo`), `g:p` → (`g`, `p`),
-/// `g:*` / `g:` → (`g`, none: the whole group).
-pub fn split_namespec(namespec: &str) -> (&str, Option<&str>) {
-    match namespec.split_once(':') {
-        Some((group, "" | "*")) => (group, None),
-        Some((group, process)) => (group, Some(process)),
-        None => (namespec, Some(namespec)),
-    }
-}
-
-/// `name` when the group and process names are equal, else `group:name`.
-pub fn make_namespec(group: &str, process: &str) -> String {
-    if group == process {
-        process.to_string()
-    } else {
-        format!("{group}:{process}")
-    }
-}
+// One implementation for the whole workspace: the engine's.
+pub use supvisors_core::queries::{make_namespec, split_namespec};
 
 #[cfg(test)]
 mod tests {

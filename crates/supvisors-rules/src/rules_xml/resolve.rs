@@ -89,14 +89,7 @@ pub struct ProcessResolution {
     pub reports: Vec<ConfigError>,
 }
 
-/// Supervisor's namespec: `process` when group and process share the name, else `group:process`.
-pub fn make_namespec(group: &str, process: &str) -> String {
-    if group == process {
-        group.to_owned()
-    } else {
-        format!("{group}:{process}")
-    }
-}
+pub use supvisors_core::queries::make_namespec;
 
 fn post_report(path: Option<&Path>, section: String, problem: String) -> ConfigError {
     let path = path.map(Path::to_path_buf).unwrap_or_default();

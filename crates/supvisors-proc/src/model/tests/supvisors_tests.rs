@@ -160,7 +160,7 @@ fn a_recreated_process_starts_without_extra_args() {
     match notices.get(1) {
         Some(SupvisorsNotice::ProcessAdded(infos)) => {
             assert_eq!(infos.len(), 1);
-            assert_eq!(infos[0].namespec(), "manual:manual");
+            assert_eq!(infos[0].namespec(), "manual");
         }
         other => panic!("expected ProcessAdded, got {other:?}"),
     }
@@ -290,7 +290,7 @@ fn local_process_info_has_the_fifteen_values() {
     assert_eq!(
         names,
         [
-            ("auto:auto".to_string(), false),
+            ("auto".to_string(), false),
             ("grp:a".to_string(), false),
             ("grp:b".to_string(), true),
         ]
