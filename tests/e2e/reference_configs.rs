@@ -300,7 +300,7 @@ fn demo_cluster_example() {
     .expect("host table");
     let case = Case {
         cwd: "",
-        config: "supervisord.conf",
+        config: "demo2.conf",
         host_node_name: "demohost",
         identifier: Some("demo2"),
         env_identifier: None,

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 
 mod ctl_bench;
 mod daemon_bench;
+mod demo;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project tasks")]
@@ -23,6 +24,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Run the demo cluster (three supvisorsd on 127.0.0.1) until Ctrl-C.
+    Demo {
+        /// Stop after this many seconds instead of waiting for Ctrl-C.
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
     /// Check formatting and lints, then run every test of the workspace.
     Test {
         /// Skip the fmt and clippy checks (quicker local runs).
@@ -87,6 +94,7 @@ fn run(cli: Cli) -> Result<()> {
     let root = workspace_root();
     match cli.task {
         Task::Test { no_lint } => test(&root, no_lint),
+        Task::Demo { seconds } => demo::run(&root, seconds),
         Task::Fuzz { seconds, target } => fuzz(&root, seconds, target.as_deref()),
         Task::Bench {
             daemons_only,
@@ -348,7 +356,7 @@ fn fuzz(root: &Path, seconds: u64, only: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     eprintln!("xtask: cargo {}", args.join(" "));
     let status = Command::new("cargo")
         .args(args)

@@ -13,6 +13,9 @@ use supvisors_core::messages::{DeferredRequest, HandshakeResult, Identifier, Int
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
+/// Delay of the first tick after the start (bounded by the tick period).
+const FIRST_TICK_DELAY: Duration = Duration::from_secs(1);
+
 /// The wall clock in epoch seconds, the engine's `now`.
 pub fn wall_now() -> f64 {
     SystemTime::now()
@@ -131,9 +134,12 @@ impl EngineTask {
         let outputs = self.engine.start(wall_now());
         self.execute(io, outputs);
         self.publish_snapshot();
-        // The first tick at once: the reference waits for the next 5 s slice, which only
-        // delays the synchronization.
-        let mut ticks = tokio::time::interval(self.tick_period);
+        // The first tick once the links had a moment to connect (the instances of a cluster
+        // usually start together, and a first tick nobody receives costs a whole period),
+        // but no later than one period: the reference waits for the next 5 s slice.
+        let first = self.tick_period.min(FIRST_TICK_DELAY);
+        let start = tokio::time::Instant::now() + first;
+        let mut ticks = tokio::time::interval_at(start, self.tick_period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
