@@ -189,3 +189,41 @@ fn killed_instance_is_silent_for_the_others() {
         "the master stays"
     );
 }
+
+fn instance_state(cluster: &Cluster, on: &str, of: &str) -> Option<String> {
+    let info = cluster
+        .call(on, "supvisors.get_instance_info", &[s(of)])
+        .ok()?;
+    info["statename"].as_str().map(str::to_owned)
+}
+
+#[test]
+fn stopped_instance_rejoins_after_restart() {
+    let _turn = turn();
+    let mut cluster = Cluster::start(subject(), spec(true));
+    let master = assert_synchronised(&cluster);
+    let victim = IDS
+        .iter()
+        .rev()
+        .find(|id| **id != master)
+        .copied()
+        .unwrap_or("n3");
+    cluster.stop(victim);
+    cluster.wait_until(
+        PATIENCE,
+        &format!("{victim} SILENT seen by {master}"),
+        |c| instance_state(c, &master, victim).as_deref() == Some("SILENT"),
+    );
+    cluster.restart(victim);
+    cluster.wait_state(victim, "OPERATION", PATIENCE);
+    cluster.wait_until(
+        PATIENCE,
+        &format!("{victim} RUNNING seen by {master}"),
+        |c| instance_state(c, &master, victim).as_deref() == Some("RUNNING"),
+    );
+    assert_eq!(
+        cluster.master(victim).as_deref(),
+        Some(master.as_str()),
+        "master seen by {victim}"
+    );
+}

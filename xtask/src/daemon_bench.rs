@@ -371,7 +371,8 @@ fn children_of(pid: i32) -> Vec<i32> {
     out
 }
 
-fn cpu_ticks(pid: i32) -> Result<u64> {
+/// utime + stime of `pid`, in clock ticks.
+pub fn cpu_ticks(pid: i32) -> Result<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = rest.split_whitespace().collect();
@@ -381,7 +382,8 @@ fn cpu_ticks(pid: i32) -> Result<u64> {
     Ok(utime + stime)
 }
 
-fn rss_kb(pid: i32) -> Result<u64> {
+/// Resident set size of `pid`, in KiB.
+pub fn rss_kb(pid: i32) -> Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()

@@ -2,7 +2,8 @@
 //!
 //! - `test`: format check, clippy with `-D warnings`, build every binary, then run every test.
 //! - `fuzz`: run the cargo-fuzz targets for a given time each (not in CI).
-//! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`).
+//! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`);
+//!   `--cluster`: three instances, Python Supvisors vs `supvisorsd` (`cluster_bench`).
 //! - `sim`: run the deterministic cluster simulation over many seeds.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod cluster_bench;
 mod ctl_bench;
 mod daemon_bench;
 mod demo;
@@ -65,6 +67,10 @@ enum Task {
         /// Only `status` wall time of supervisorctl vs supvisorsctl against supervisord.
         #[arg(long)]
         ctl: bool,
+        /// Only the 3-instance cluster: Python Supvisors 0.15 vs supvisorsd (`--idle-secs`
+        /// applies; `--only python|supvisorsd` keeps one side).
+        #[arg(long)]
+        cluster: bool,
     },
     /// Run the deterministic cluster simulation of supvisors-core over many seeds.
     Sim {
@@ -103,9 +109,13 @@ fn run(cli: Cli) -> Result<()> {
             flood_secs,
             only,
             ctl,
+            cluster,
         } => {
             if ctl {
                 return bench_ctl(&root, procs);
+            }
+            if cluster {
+                return bench_cluster(&root, idle_secs, only.as_deref());
             }
             if !daemons_only {
                 cargo(&root, &["bench", "--workspace"])?;
@@ -202,6 +212,42 @@ fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -
         bail!("--only takes supervisord or supvisorsd");
     }
     daemon_bench::run(&chosen, sizes)
+}
+
+fn bench_cluster(root: &Path, idle_secs: u64, only: Option<&str>) -> Result<()> {
+    // An explicit venv is used as it is; otherwise the project's is made.
+    if std::env::var_os("SUPVISORS_VENV").is_none() {
+        setup_python(root)?;
+    }
+    if only != Some("python") {
+        cargo(
+            root,
+            &[
+                "build",
+                "--release",
+                "-p",
+                "supvisors-cli",
+                "--bin",
+                "supvisorsd",
+            ],
+        )?;
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let sides: Vec<_> = cluster_bench::sides(target.join("release/supvisorsd"))
+        .into_iter()
+        .filter(|s| only.is_none_or(|o| o == s.label))
+        .collect();
+    if sides.is_empty() {
+        bail!("--only takes python or supvisorsd with --cluster");
+    }
+    let sizes = cluster_bench::Sizes {
+        programs: 15,
+        big: 200,
+        idle_secs,
+    };
+    cluster_bench::run(&sides, &sizes)
 }
 
 fn bench_ctl(root: &Path, procs: usize) -> Result<()> {

@@ -119,6 +119,11 @@ impl Cluster {
         &self.instances[self.index(identifier)]
     }
 
+    /// The pid of instance `identifier`'s daemon, `None` once stopped or killed.
+    pub fn pid(&self, identifier: &str) -> Option<i32> {
+        self.instance(identifier).daemon.as_ref().map(Daemon::pid)
+    }
+
     /// The identifiers, in `supvisors_list` order.
     pub fn identifiers(&self) -> Vec<String> {
         self.instances
