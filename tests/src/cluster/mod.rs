@@ -58,6 +58,12 @@ impl Cluster {
     /// Allocates the ports, writes each instance's directory and configuration, and starts
     /// every daemon (without waiting for anything).
     pub fn start(subject: Subject, spec: ClusterSpec) -> Cluster {
+        Cluster::start_except(subject, spec, &[])
+    }
+
+    /// Like [`Cluster::start`], leaving the instances named in `later` stopped (start them
+    /// with [`Cluster::restart`]): a late instance joining an operating cluster.
+    pub fn start_except(subject: Subject, spec: ClusterSpec, later: &[&str]) -> Cluster {
         let ports = allocate_ports(spec.instances.len());
         let mut instances = Vec::new();
         for (index, instance) in spec.instances.iter().enumerate() {
@@ -91,7 +97,9 @@ impl Cluster {
         }
         let mut cluster = Cluster { subject, instances };
         for index in 0..cluster.instances.len() {
-            cluster.launch(index);
+            if !later.contains(&cluster.instances[index].identifier.as_str()) {
+                cluster.launch(index);
+            }
         }
         cluster
     }
