@@ -80,8 +80,17 @@ fn disable_and_enable_persist_across_restart() {
         wait_local(&cluster, id, "dis", "RUNNING");
     }
 
-    let disabled = cluster.must("n2", "supvisors.disable", &[s("dis"), Value::Bool(true)]);
-    assert_eq!(disabled, Json::Bool(true));
+    // The reference reports the processes it stopped that still run anywhere (here on n1
+    // and n3): the local stop is done all the same.
+    assert_eq!(
+        fault(
+            &cluster,
+            "n2",
+            "supvisors.disable",
+            &[s("dis"), Value::Bool(true)]
+        ),
+        (40, "ABNORMAL_TERMINATION: dis".to_owned())
+    );
     let info = local(&cluster, "n2", "dis");
     assert_eq!(info["disabled"], true, "{info}");
     assert_eq!(info["statename"], "STOPPED", "{info}");
@@ -104,6 +113,10 @@ fn disable_and_enable_persist_across_restart() {
     assert_eq!(disabled, Json::Bool(true));
     wait_local(&cluster, "n3", "dis", "STOPPED");
     assert_eq!(local(&cluster, "n3", "dis")["disabled"], true);
+    // The last copy: once stopped, it runs nowhere and the wait ends well.
+    let disabled = cluster.must("n1", "supvisors.disable", &[s("dis"), Value::Bool(true)]);
+    assert_eq!(disabled, Json::Bool(true));
+    assert_eq!(local(&cluster, "n1", "dis")["statename"], "STOPPED");
 
     // The disabilities file is read again at start: autostart does not apply.
     cluster.restart("n2");
@@ -167,6 +180,8 @@ fn update_numprocs_up_and_down() {
     let sections = format!(
         "[program:np]\ncommand={LOOP}\nnumprocs=2\nprocess_name=%(program_name)s_%(process_num)d\n\
          autostart=true\nstartsecs=1\nstopasgroup=true\n\n\
+         [program:nq]\ncommand={LOOP}\nnumprocs=3\nprocess_name=%(program_name)s_%(process_num)d\n\
+         autostart=false\nstartsecs=1\nstopasgroup=true\n\n\
          [program:single]\ncommand={LOOP}\nautostart=false\n"
     );
     let cluster = Cluster::start(subject(), spec(&sections));
@@ -203,20 +218,26 @@ fn update_numprocs_up_and_down() {
     let same = cluster.must("n2", "supvisors.update_numprocs", &[s("np"), Value::Int(4)]);
     assert_eq!(same, Json::Bool(true));
 
-    wait_local(&cluster, "n2", "np:np_1", "RUNNING");
-    let down = cluster.must(
-        "n2",
-        "supvisors.update_numprocs",
-        &[s("np"), Value::Int(1), Value::Bool(true)],
+    // Added processes are spawned by Supervisor's autostart.
+    wait_local(&cluster, "n2", "np:np_3", "RUNNING");
+
+    // np_1 is stopped here but still runs on n1 and n3: the reference keeps it and says so.
+    assert_eq!(
+        fault(
+            &cluster,
+            "n2",
+            "supvisors.update_numprocs",
+            &[s("np"), Value::Int(1), Value::Bool(true)]
+        ),
+        (40, "ABNORMAL_TERMINATION: np:np_1".to_owned())
     );
-    assert_eq!(down, Json::Bool(true));
-    for ns in ["np:np_1", "np:np_2", "np:np_3"] {
+    for ns in ["np:np_2", "np:np_3"] {
         let (code, _) = fault(&cluster, "n2", "supvisors.get_local_process_info", &[s(ns)]);
         assert_eq!(code, 10, "{ns} removed from n2's Supervisor");
     }
     assert_eq!(local(&cluster, "n2", "np:np_0")["statename"], "RUNNING");
-    assert_eq!(known(&cluster, "n2"), ["np:np_0", "np:np_1"]);
-    for id in ["n1", "n3"] {
+    assert_eq!(local(&cluster, "n2", "np:np_1")["statename"], "STOPPED");
+    for id in IDS {
         // Processes configured nowhere else are DELETED; np_1 stays, without n2.
         cluster.wait_until(
             PATIENCE,
@@ -228,7 +249,21 @@ fn update_numprocs_up_and_down() {
             &format!("np:np_1 running without n2 for {id}"),
             |c| identifiers(c, id, "np:np_1") == ["n1", "n3"],
         );
-        assert_eq!(local(&cluster, id, "np:np_1")["statename"], "RUNNING");
+    }
+
+    // A decrease whose stopped processes run nowhere else ends well.
+    cluster.must("n2", "supervisor.startProcess", &[s("nq:nq_2")]);
+    let down = cluster.must(
+        "n2",
+        "supvisors.update_numprocs",
+        &[s("nq"), Value::Int(1), Value::Bool(true)],
+    );
+    assert_eq!(down, Json::Bool(true));
+    for ns in ["nq:nq_1", "nq:nq_2"] {
+        let (code, _) = fault(&cluster, "n2", "supvisors.get_local_process_info", &[s(ns)]);
+        assert_eq!(code, 10, "{ns} removed from n2's Supervisor");
+        // Still configured on n1: known there, running nowhere.
+        assert_eq!(identifiers(&cluster, "n1", ns), Vec::<String>::new());
     }
 
     let (code, string) = fault(
