@@ -4,7 +4,7 @@
 //! joining an operating cluster with the deployment repaired (§4.10, §7.9), and the restart of
 //! a non-master instance.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::MutexGuard;
 use std::time::Duration;
 
 use serde_json::Value as Json;
@@ -59,13 +59,9 @@ fn rules(applications: &[String]) -> String {
     )
 }
 
-/// One cluster test at a time: the machine is shared.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
+/// One cluster test at a time (shared with the other cluster modules of this binary).
 fn turn() -> MutexGuard<'static, ()> {
-    ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poison| poison.into_inner())
+    supvisors_tests::cluster::one_at_a_time()
 }
 
 fn subject() -> Subject {

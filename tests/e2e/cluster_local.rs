@@ -3,7 +3,7 @@
 //! with the `disabilities_file` kept across a restart (core §9.2), and `update_numprocs` up
 //! and down with its faults (core §9.3, interfaces §1.7.13).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::MutexGuard;
 use std::time::Duration;
 
 use serde_json::Value as Json;
@@ -16,13 +16,9 @@ const PATIENCE: Duration = Duration::from_secs(90);
 
 const IDS: [&str; 3] = ["n1", "n2", "n3"];
 
-/// One cluster test at a time: the machine is shared.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
+/// One cluster test at a time (shared with the other cluster modules of this binary).
 fn turn() -> MutexGuard<'static, ()> {
-    ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poison| poison.into_inner())
+    supvisors_tests::cluster::one_at_a_time()
 }
 
 fn subject() -> Subject {

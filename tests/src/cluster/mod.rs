@@ -8,6 +8,7 @@
 //! with every instance's logs when a bounded wait runs out; no duration is asserted.
 
 mod daemon;
+mod events;
 pub mod normalize;
 pub mod scenarios;
 mod spec;
@@ -21,9 +22,17 @@ use serde_json::Value as Json;
 use supvisors_rpc::Value;
 
 pub use daemon::Daemon;
+pub use events::EventLog;
 pub use spec::{ClusterSpec, InstanceSpec, Ports, Subject, render, supvisors_list};
 
 use crate::xmlrpc::{self, CallError};
+
+/// One cluster at a time in a test binary (the machine is shared, and a loaded machine delays
+/// the 0.5 s ticks enough to make instances look lost): hold the guard for the whole test.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poison| poison.into_inner())
+}
 
 /// A running instance.
 pub struct Instance {
