@@ -8,7 +8,7 @@ use std::sync::MutexGuard;
 use std::time::Duration;
 
 use serde_json::Value as Json;
-use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
+use supvisors_tests::cluster::{Cluster, ClusterSpec, EventLog, Subject};
 use supvisors_tests::xmlrpc::s;
 
 /// Bounds every wait; never asserted.
@@ -158,9 +158,13 @@ fn lost_instance_triggers_each_running_failure_strategy() {
         group("shut", &["h1"]),
     ]
     .concat();
-    let spec = base(&text, &sections).option("core_identifiers", "n1,n2,n3");
+    let spec = base(&text, &sections)
+        .option("core_identifiers", "n1,n2,n3")
+        .option("event_link", "ZMQ");
     let mut cluster = Cluster::start(subject(), spec);
+    let events = EventLog::subscribe(cluster.instance("n1").ports.event);
     cluster.wait_settled(PATIENCE);
+    assert!(events.wait_connected(PATIENCE), "no event from n1");
     assert_eq!(cluster.master("n2").as_deref(), Some("n1"));
     for ns in ["cont:c1", "rproc:r1", "stopapp:s1", "rapp:a1", "shut:h1"] {
         wait_process(&cluster, &IDS, ns, "RUNNING", &["n3"]);
@@ -202,6 +206,21 @@ fn lost_instance_triggers_each_running_failure_strategy() {
     assert_eq!(
         seen(&cluster, "n1", "stopapp:s1").map(|p| p.0).as_deref(),
         Some("FATAL")
+    );
+    // The loss is published: the process FATAL, the instance SILENT.
+    let published = events.events();
+    assert!(
+        published.iter().any(|(h, b)| h == "process"
+            && b["application_name"] == "cont"
+            && b["process_name"] == "c1"
+            && b["statename"] == "FATAL"),
+        "{published:?}"
+    );
+    assert!(
+        published
+            .iter()
+            .any(|(h, b)| h == "instance" && b["identifier"] == "n3" && b["statename"] == "SILENT"),
+        "{published:?}"
     );
 }
 

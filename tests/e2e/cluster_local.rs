@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 use supvisors_rpc::Value;
-use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
+use supvisors_tests::cluster::{Cluster, ClusterSpec, EventLog, Subject};
 use supvisors_tests::xmlrpc::{CallError, s};
 
 /// Bounds every wait; never asserted.
@@ -34,6 +34,7 @@ fn spec(sections: &str) -> ClusterSpec {
         .option("tick_period", "0.5")
         .option("core_identifiers", "n1,n2,n3")
         .option("disabilities_file", "@DIR@/disabilities.json")
+        .option("event_link", "ZMQ")
         .sections(sections)
 }
 
@@ -71,6 +72,8 @@ fn disable_and_enable_persist_across_restart() {
          [program:other]\ncommand={LOOP}\nautostart=false\n"
     );
     let mut cluster = Cluster::start(subject(), spec(&sections));
+    let events = EventLog::subscribe(cluster.instance("n1").ports.event);
+    assert!(events.wait_connected(PATIENCE), "no event from n1");
     cluster.wait_all_state("OPERATION", PATIENCE);
     for id in IDS {
         wait_local(&cluster, id, "dis", "RUNNING");
@@ -98,6 +101,11 @@ fn disable_and_enable_persist_across_restart() {
         disabilities(&cluster, "n2"),
         serde_json::json!({"dis": true, "other": false})
     );
+    // n1 publishes n2's disability (the full local info of n2's process).
+    let disability = |h: &str, b: &Json| {
+        h == "event" && b["name"] == "dis" && b["identifier"] == "n2" && b["disabled"] == true
+    };
+    assert!(events.wait(PATIENCE, disability), "{:?}", events.events());
     // Local only: the other instances keep theirs running and enabled.
     let info = local(&cluster, "n1", "dis");
     assert_eq!(
@@ -181,6 +189,8 @@ fn update_numprocs_up_and_down() {
          [program:single]\ncommand={LOOP}\nautostart=false\n"
     );
     let cluster = Cluster::start(subject(), spec(&sections));
+    let events = EventLog::subscribe(cluster.instance("n1").ports.event);
+    assert!(events.wait_connected(PATIENCE), "no event from n1");
     cluster.wait_all_state("OPERATION", PATIENCE);
     for id in IDS {
         wait_local(&cluster, id, "np:np_1", "RUNNING");
@@ -246,6 +256,26 @@ fn update_numprocs_up_and_down() {
             |c| identifiers(c, id, "np:np_1") == ["n1", "n3"],
         );
     }
+
+    // n1 publishes the removal on n2, then the deletion of what no instance defines.
+    let removed = |h: &str, b: &Json| {
+        h == "event" && b["name"] == "np_3" && b["state"] == -1 && b["identifier"] == "n2"
+    };
+    assert!(events.wait(PATIENCE, removed), "{:?}", events.events());
+    let deleted = |h: &str, b: &Json| {
+        h == "process"
+            && b["process_name"] == "np_3"
+            && b["statecode"] == -1
+            && b["statename"] == "DELETED"
+    };
+    assert!(events.wait(PATIENCE, deleted), "{:?}", events.events());
+    let kept = |h: &str, b: &Json| {
+        h == "process" && b["process_name"] == "np_1" && b["statename"] == "DELETED"
+    };
+    assert!(
+        !events.events().iter().any(|(h, b)| kept(h, b)),
+        "np_1 is not deleted"
+    );
 
     // A decrease whose stopped processes run nowhere else ends well.
     cluster.must("n2", "supervisor.startProcess", &[s("nq:nq_2")]);
