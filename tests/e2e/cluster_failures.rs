@@ -149,6 +149,7 @@ fn lost_instance_triggers_each_running_failure_strategy() {
             &[("a1", "n3,n1", false), ("a2", "n2", false)],
         ),
         application("shut", "SHUTDOWN", &[("h1", "n3", false)]),
+        application("rest", "RESTART", &[("t1", "n3", false)]),
     ]);
     let sections = [
         group("cont", &["c1"]),
@@ -156,6 +157,7 @@ fn lost_instance_triggers_each_running_failure_strategy() {
         group("stopapp", &["s1", "s2"]),
         group("rapp", &["a1", "a2"]),
         group("shut", &["h1"]),
+        group("rest", &["t1"]),
     ]
     .concat();
     let spec = base(&text, &sections)
@@ -166,7 +168,14 @@ fn lost_instance_triggers_each_running_failure_strategy() {
     cluster.wait_settled(PATIENCE);
     assert!(events.wait_connected(PATIENCE), "no event from n1");
     assert_eq!(cluster.master("n2").as_deref(), Some("n1"));
-    for ns in ["cont:c1", "rproc:r1", "stopapp:s1", "rapp:a1", "shut:h1"] {
+    for ns in [
+        "cont:c1",
+        "rproc:r1",
+        "stopapp:s1",
+        "rapp:a1",
+        "shut:h1",
+        "rest:t1",
+    ] {
         wait_process(&cluster, &IDS, ns, "RUNNING", &["n3"]);
     }
     for ns in ["rproc:r2", "stopapp:s2", "rapp:a2"] {
@@ -195,11 +204,13 @@ fn lost_instance_triggers_each_running_failure_strategy() {
         assert_eq!(application_state(&cluster, id, "stopapp"), "STOPPED");
         assert_eq!(application_state(&cluster, id, "rapp"), "RUNNING");
         assert_eq!(application_state(&cluster, id, "rproc"), "RUNNING");
-        // SHUTDOWN is not applied on an instance loss (0.15 code, core §8.5).
-        assert_eq!(
-            seen(&cluster, id, "shut:h1").map(|p| p.0).as_deref(),
-            Some("FATAL")
-        );
+        // SHUTDOWN and RESTART are not applied on an instance loss (0.15 code, core §8.5).
+        for ns in ["shut:h1", "rest:t1"] {
+            assert_eq!(
+                seen(&cluster, id, ns).map(|p| p.0).as_deref(),
+                Some("FATAL")
+            );
+        }
         assert_eq!(cluster.state(id).as_deref(), Some("OPERATION"));
         assert_eq!(cluster.master(id).as_deref(), Some("n1"));
     }

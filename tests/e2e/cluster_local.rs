@@ -155,14 +155,19 @@ fn disable_and_enable_persist_across_restart() {
     }
 }
 
-/// The namespecs of program `np` known to the Supvisors of `on`.
+/// The namespecs of application `np` known to the Supvisors of `on`.
 fn known(cluster: &Cluster, on: &str) -> Vec<String> {
+    known_in(cluster, on, "np")
+}
+
+/// The namespecs of application `app` known to the Supvisors of `on`.
+fn known_in(cluster: &Cluster, on: &str, app: &str) -> Vec<String> {
     let all = cluster.must(on, "supvisors.get_all_process_info", &[]);
     all.as_array()
         .into_iter()
         .flatten()
-        .filter(|p| p["application_name"] == "np")
-        .filter_map(|p| p["process_name"].as_str().map(|n| format!("np:{n}")))
+        .filter(|p| p["application_name"] == app)
+        .filter_map(|p| p["process_name"].as_str().map(|n| format!("{app}:{n}")))
         .collect()
 }
 
@@ -291,6 +296,16 @@ fn update_numprocs_up_and_down() {
         // Still configured on n1: known there, running nowhere.
         assert_eq!(identifiers(&cluster, "n1", ns), Vec::<String>::new());
     }
+    // An increase without wait answers at once; the others learn the new process later.
+    let up = cluster.must(
+        "n3",
+        "supvisors.update_numprocs",
+        &[s("nq"), Value::Int(4), Value::Bool(false)],
+    );
+    assert_eq!(up, Json::Bool(true));
+    cluster.wait_until(PATIENCE, "nq:nq_3 known to n1", |c| {
+        known_in(c, "n1", "nq").contains(&"nq:nq_3".to_owned())
+    });
 
     let (code, string) = fault(
         &cluster,
