@@ -2,6 +2,8 @@
 
 mod breed;
 mod check_config;
+mod cluster_failures;
+mod cluster_local;
 mod compat;
 mod ctl_extras;
 mod ctl_streams;

@@ -8,6 +8,7 @@
 //! with every instance's logs when a bounded wait runs out; no duration is asserted.
 
 mod daemon;
+mod events;
 pub mod normalize;
 pub mod scenarios;
 mod spec;
@@ -21,9 +22,17 @@ use serde_json::Value as Json;
 use supvisors_rpc::Value;
 
 pub use daemon::Daemon;
+pub use events::EventLog;
 pub use spec::{ClusterSpec, InstanceSpec, Ports, Subject, render, supvisors_list};
 
 use crate::xmlrpc::{self, CallError};
+
+/// One cluster at a time in a test binary (the machine is shared, and a loaded machine delays
+/// the 0.5 s ticks enough to make instances look lost): hold the guard for the whole test.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poison| poison.into_inner())
+}
 
 /// A running instance.
 pub struct Instance {
@@ -58,6 +67,12 @@ impl Cluster {
     /// Allocates the ports, writes each instance's directory and configuration, and starts
     /// every daemon (without waiting for anything).
     pub fn start(subject: Subject, spec: ClusterSpec) -> Cluster {
+        Cluster::start_except(subject, spec, &[])
+    }
+
+    /// Like [`Cluster::start`], leaving the instances named in `later` stopped (start them
+    /// with [`Cluster::restart`]): a late instance joining an operating cluster.
+    pub fn start_except(subject: Subject, spec: ClusterSpec, later: &[&str]) -> Cluster {
         let ports = allocate_ports(spec.instances.len());
         let mut instances = Vec::new();
         for (index, instance) in spec.instances.iter().enumerate() {
@@ -91,7 +106,9 @@ impl Cluster {
         }
         let mut cluster = Cluster { subject, instances };
         for index in 0..cluster.instances.len() {
-            cluster.launch(index);
+            if !later.contains(&cluster.instances[index].identifier.as_str()) {
+                cluster.launch(index);
+            }
         }
         cluster
     }

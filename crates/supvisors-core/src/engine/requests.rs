@@ -55,7 +55,12 @@ impl Engine {
             }
             Command::StopLocalProcesses(namespecs) => {
                 let local = self.ctx.local_identifier().to_owned();
-                for namespec in &namespecs {
+                // As the reference: only the processes running here now are checked at the end.
+                let stopped: Vec<String> = namespecs
+                    .into_iter()
+                    .filter(|n| self.process(n).is_some_and(|p| p.running_on(&local)))
+                    .collect();
+                for namespec in &stopped {
                     let (app, process) = split_namespec(namespec);
                     let (ctx, out) = (&self.ctx, &mut self.out);
                     let only = [local.clone()];
@@ -63,7 +68,7 @@ impl Engine {
                     let followups = self.stopper.stop_process(ctx, out, now, request);
                     self.run_followups(followups, now);
                 }
-                self.waiters.push((id, Waiter::StopLocal(namespecs)));
+                self.waiters.push((id, Waiter::StopLocal(stopped)));
             }
             Command::Conciliate(strategy) => {
                 let applied = self.conciliate(strategy, now);
@@ -253,6 +258,12 @@ impl Engine {
                 "process={name} unknown in application={app}"
             ))),
         }
+    }
+
+    /// The process of `namespec` (`name` alone meaning `name:name`).
+    pub(super) fn process(&self, namespec: &str) -> Option<&crate::process::ProcessStatus> {
+        let (app, process) = split_namespec(namespec);
+        self.ctx.application(app)?.process(process.unwrap_or(app))
     }
 
     pub(super) fn process_is(&self, namespec: &str, running: bool) -> bool {

@@ -366,12 +366,40 @@ fn stop_local_processes_stops_only_the_local_copies() {
         !out.iter().any(|o| matches!(o, Output::Reply { .. })),
         "deferred"
     );
+    // As the reference (`disable`, `_decrease_numprocs`): the process stopped here still runs
+    // on b, so it is reported as still running.
     let out = c.event("a", "app:p0", Stopped, true);
     assert!(out.contains(&Output::Reply {
         id: 9,
-        result: Ok(CommandReply::Bool(true))
+        result: Err(CommandError::AbnormalTermination("app:p0".into()))
     }));
     assert_eq!(running_on_view(&c, "p0"), ["b"]);
+}
+
+#[test]
+fn stop_local_processes_checks_only_what_ran_here() {
+    let r = rules(
+        &[("app", 0, 0)],
+        &[("app:p0", 0, 0, false), ("app:p1", 0, 0, false)],
+    );
+    let mut c = Cluster::new(r, &[("app", "p0"), ("app", "p1")], |_| {});
+    c.tick();
+    c.event("a", "app:p0", Running, true);
+    c.event("b", "app:p1", Running, true);
+    let out = c.command(Command::StopLocalProcesses(vec![
+        "app:p0".into(),
+        "app:p1".into(),
+    ]));
+    assert_eq!(stops(&out), [pair("a", "app:p0")], "local instance only");
+    let out = c.event("a", "app:p0", Stopped, true);
+    assert!(
+        out.contains(&Output::Reply {
+            id: 9,
+            result: Ok(CommandReply::Bool(true))
+        }),
+        "app:p1 did not run here: not reported"
+    );
+    assert_eq!(running_on_view(&c, "p1"), ["b"]);
 }
 
 /// Q21: a stop whose request was lost times out and forces STOPPED while the process still

@@ -5,7 +5,6 @@ use super::requests::{Reply, TRUE};
 use crate::boundary::CommandId;
 use crate::commands::{CommandError, CommandReply};
 use crate::enums::{ApplicationStates, SupvisorsStates};
-use crate::queries::split_namespec;
 
 /// A command whose reply waits for a later state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +21,8 @@ pub(super) enum Waiter {
     StartProcesses(Vec<String>),
     /// `start_any_process`: Starter idle, then the chosen process must not be stopped.
     StartAny(String),
-    /// Internal local stop: Stopper idle, then none of them running on the local instance.
+    /// Internal local stop of the processes running here: Stopper idle, then none of them
+    /// running anywhere (the reference checks the synthetic state, not the local copy).
     StopLocal(Vec<String>),
     /// `stop_process`: Stopper idle, then no targeted process running.
     StopProcesses(Vec<String>),
@@ -135,16 +135,9 @@ impl Engine {
                     })
                 }
                 Waiter::StopLocal(namespecs) if !stopping => {
-                    let local = self.ctx.local_identifier();
                     let running: Vec<&str> = namespecs
                         .iter()
-                        .filter(|n| {
-                            let (app, process) = split_namespec(n);
-                            self.ctx
-                                .application(app)
-                                .and_then(|a| a.process(process.unwrap_or(app)))
-                                .is_some_and(|p| p.running_on(local))
-                        })
+                        .filter(|n| self.process(n).is_some_and(|p| p.running()))
                         .map(String::as_str)
                         .collect();
                     Some(if running.is_empty() {
