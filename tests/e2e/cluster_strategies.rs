@@ -1,0 +1,331 @@
+//! Starting strategies, distribution rules, extra arguments and the faults of the start/stop
+//! requests on the subject (`$CLUSTER_SUBJECT`: `python` or a daemon path; default our
+//! `supvisorsd`). Three instances with a 0.5 s tick and `core_identifiers`: n1 and n2 on node
+//! 127.0.0.1, n3 alone on node 127.0.0.2 (another loopback address; the internal port listens
+//! on every address, the tests reach each HTTP port on 127.0.0.1).
+//!
+//! The deployment starts one ballast program per instance so that the loads are n1 = 20,
+//! n2 = 30, n3 = 40 (node 127.0.0.1 = 50, node 127.0.0.2 = 40); a probe of load 10 whose
+//! candidates are `n2,n1,n3` then lands on a different instance for a strategy and its `_NODE`
+//! variant: CONFIG n2, LESS_LOADED n1, MOST_LOADED n3, LESS_LOADED_NODE n3,
+//! MOST_LOADED_NODE n2, LOCAL the instance asked.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value as Json;
+use supvisors_rpc::Value;
+use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
+use supvisors_tests::xmlrpc::{CallError, s};
+
+/// Bounds every wait; never asserted.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+const IDS: [&str; 3] = ["n1", "n2", "n3"];
+
+const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<root>
+    <application name="ballast">
+        <start_sequence>1</start_sequence>
+        <programs>
+            <program name="w1"><identifiers>n1</identifiers><start_sequence>1</start_sequence><expected_loading>20</expected_loading></program>
+            <program name="w2"><identifiers>n2</identifiers><start_sequence>1</start_sequence><expected_loading>30</expected_loading></program>
+            <program name="w3"><identifiers>n3</identifiers><start_sequence>1</start_sequence><expected_loading>40</expected_loading></program>
+        </programs>
+    </application>
+    <application name="probe">
+        <programs>
+            <program name="big"><expected_loading>70</expected_loading></program>
+            <program name="t"><identifiers>n2,n1,n3</identifiers><expected_loading>10</expected_loading></program>
+        </programs>
+    </application>
+    <application name="spread">
+        <distribution>ALL_INSTANCES</distribution>
+        <programs>
+            <program pattern=""><start_sequence>1</start_sequence><expected_loading>15</expected_loading></program>
+        </programs>
+    </application>
+    <application name="single">
+        <distribution>SINGLE_INSTANCE</distribution>
+        <programs>
+            <program pattern=""><identifiers>n3</identifiers><start_sequence>1</start_sequence><expected_loading>15</expected_loading></program>
+        </programs>
+    </application>
+    <application name="node">
+        <distribution>SINGLE_NODE</distribution>
+        <programs>
+            <program pattern=""><start_sequence>1</start_sequence><expected_loading>15</expected_loading></program>
+        </programs>
+    </application>
+</root>
+"#;
+
+/// A program living as long as its daemon (a `kill -9` of the daemon leaves no orphan); its
+/// extra arguments land after `--` and are ignored.
+fn program(name: &str) -> String {
+    format!(
+        "[program:{name}]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done' --\n\
+         autostart=false\nautorestart=false\nstartsecs=1\nstopasgroup=true\n"
+    )
+}
+
+fn sections() -> String {
+    let groups = [
+        ("ballast", &["w1", "w2", "w3"][..]),
+        ("probe", &["big", "t"]),
+        ("spread", &["s1", "s2"]),
+        ("single", &["i1", "i2"]),
+        ("node", &["o1", "o2"]),
+        ("loose", &["l1"]),
+    ];
+    let mut text = String::new();
+    for (group, programs) in groups {
+        text.push_str(&format!(
+            "[group:{group}]\nprograms={}\n\n",
+            programs.join(",")
+        ));
+        for name in programs {
+            text.push_str(&program(name));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn spec() -> ClusterSpec {
+    let mut spec = ClusterSpec::new(&IDS)
+        .option("core_identifiers", "n1,n2,n3")
+        .option("tick_period", "0.5")
+        .option("rules_files", "@DIR@/rules.xml")
+        .file("rules.xml", RULES)
+        .sections(&sections());
+    spec.instances[2].host = "127.0.0.2".to_owned();
+    spec
+}
+
+/// One cluster test at a time: the machine is shared.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn turn() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// A cluster in OPERATION with the ballast RUNNING and the loads seen by every instance.
+fn loaded_cluster() -> Cluster {
+    let cluster = Cluster::start(Subject::from_env("CLUSTER_SUBJECT"), spec());
+    cluster.wait_all_state("OPERATION", PATIENCE);
+    cluster.wait_settled(PATIENCE);
+    wait_loads(&cluster, [20, 30, 40]);
+    cluster
+}
+
+/// The `loading` of n1, n2, n3 as seen by `on`.
+fn loads(cluster: &Cluster, on: &str) -> Vec<i64> {
+    let infos = cluster.must(on, "supvisors.get_all_instances_info", &[]);
+    infos
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| i["loading"].as_i64().unwrap_or(-1))
+        .collect()
+}
+
+fn wait_loads(cluster: &Cluster, expected: [i64; 3]) {
+    for id in IDS {
+        cluster.wait_until(PATIENCE, &format!("loads {expected:?} seen by {id}"), |c| {
+            loads(c, id) == expected
+        });
+    }
+}
+
+/// Where process `namespec` runs, as seen by `on`.
+fn placed(cluster: &Cluster, on: &str, namespec: &str) -> Vec<String> {
+    let info = cluster.must(on, "supvisors.get_process_info", &[s(namespec)]);
+    info[0]["identifiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn statename(cluster: &Cluster, on: &str, namespec: &str) -> String {
+    let info = cluster.must(on, "supvisors.get_process_info", &[s(namespec)]);
+    info[0]["statename"].as_str().unwrap_or("").to_owned()
+}
+
+/// Stops `namespec` with wait and waits until every instance sees it stopped and the
+/// ballast loads back.
+fn stop(cluster: &Cluster, on: &str, namespec: &str) {
+    let stopped = cluster.must(
+        on,
+        "supvisors.stop_process",
+        &[s(namespec), Value::Bool(true)],
+    );
+    assert_eq!(stopped, Json::Bool(true), "stop_process {namespec}");
+    wait_loads(cluster, [20, 30, 40]);
+}
+
+fn start_process(strategy: Value, namespec: &str, args: &str, wait: bool) -> [Value; 4] {
+    [strategy, s(namespec), s(args), Value::Bool(wait)]
+}
+
+#[test]
+fn starting_strategies_choose_by_load_and_node() {
+    let _turn = turn();
+    let cluster = loaded_cluster();
+    let cases = [
+        (s("CONFIG"), "n3", "n2"),
+        (s("LESS_LOADED"), "n2", "n1"),
+        (Value::Int(2), "n1", "n3"), // MOST_LOADED by its wire code
+        (s("LESS_LOADED_NODE"), "n1", "n3"),
+        (s("MOST_LOADED_NODE"), "n3", "n2"),
+        (s("LOCAL"), "n2", "n2"),
+        (s("LOCAL"), "n3", "n3"),
+    ];
+    for (strategy, on, expected) in cases {
+        let what = format!("start_process({strategy:?}) asked to {on}");
+        let params = start_process(strategy, "probe:t", "", true);
+        assert_eq!(
+            cluster.must(on, "supvisors.start_process", &params),
+            Json::Bool(true),
+            "{what}"
+        );
+        for id in IDS {
+            assert_eq!(
+                placed(&cluster, id, "probe:t"),
+                [expected],
+                "{what}, seen by {id}"
+            );
+        }
+        stop(&cluster, on, "probe:t");
+    }
+    // No node can take 70 more (127.0.0.1: 50 + 70, 127.0.0.2: 40 + 70): nothing is queued.
+    let params = start_process(s("LESS_LOADED"), "probe:big", "", true);
+    assert_eq!(
+        cluster.call("n1", "supvisors.start_process", &params),
+        Err(CallError::Fault {
+            code: 40,
+            string: "ABNORMAL_TERMINATION: probe:big".into()
+        })
+    );
+    // start_any_process skips the candidate no instance can host.
+    let chosen = cluster.must(
+        "n2",
+        "supvisors.start_any_process",
+        &[
+            s("MOST_LOADED"),
+            s("^probe:(big|t)$"),
+            s(""),
+            Value::Bool(true),
+        ],
+    );
+    assert_eq!(chosen, "probe:t");
+    assert_eq!(placed(&cluster, "n2", "probe:t"), ["n3"]);
+    // restart_process re-evaluates the strategy once the process is stopped: the probe leaves
+    // n3 (40 + 10) for n1.
+    let params = start_process(s("LESS_LOADED"), "probe:t", "", true);
+    assert_eq!(
+        cluster.must("n1", "supvisors.restart_process", &params),
+        Json::Bool(true)
+    );
+    for id in IDS {
+        cluster.wait_until(PATIENCE, &format!("probe:t on n1 seen by {id}"), |c| {
+            placed(c, id, "probe:t") == ["n1"]
+        });
+    }
+    wait_loads(&cluster, [30, 30, 40]);
+}
+
+/// Where each process of `application` runs, as seen by `on`.
+fn placement(cluster: &Cluster, on: &str, application: &str) -> Vec<Vec<String>> {
+    let infos = cluster.must(
+        on,
+        "supvisors.get_process_info",
+        &[s(&format!("{application}:*"))],
+    );
+    infos
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            p["identifiers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+fn start_application(cluster: &Cluster, on: &str, strategy: &str, name: &str) {
+    let params = [s(strategy), s(name), Value::Bool(true)];
+    assert_eq!(
+        cluster.must(on, "supvisors.start_application", &params),
+        Json::Bool(true),
+        "start_application({strategy}, {name}) on {on}"
+    );
+}
+
+fn stop_application(cluster: &Cluster, on: &str, name: &str) {
+    let params = [s(name), Value::Bool(true)];
+    assert_eq!(
+        cluster.must(on, "supvisors.stop_application", &params),
+        Json::Bool(true)
+    );
+    wait_loads(cluster, [20, 30, 40]);
+}
+
+#[test]
+fn distribution_rules_place_applications() {
+    let _turn = turn();
+    let cluster = loaded_cluster();
+    // ALL_INSTANCES: each process chosen at its turn, the second one seeing the load of the
+    // first (n1 20 + 15 > n2 30).
+    start_application(&cluster, "n1", "LESS_LOADED", "spread");
+    let mut spread = placement(&cluster, "n1", "spread");
+    spread.sort();
+    assert_eq!(spread, [["n1"], ["n2"]], "spread");
+    stop_application(&cluster, "n1", "spread");
+    // SINGLE_INSTANCE: one instance for the application (load 30) whatever the process
+    // identifiers say (n3).
+    start_application(&cluster, "n2", "LESS_LOADED", "single");
+    assert_eq!(
+        placement(&cluster, "n2", "single"),
+        [["n1"], ["n1"]],
+        "single"
+    );
+    stop_application(&cluster, "n2", "single");
+    start_application(&cluster, "n3", "MOST_LOADED", "single");
+    assert_eq!(
+        placement(&cluster, "n3", "single"),
+        [["n3"], ["n3"]],
+        "single"
+    );
+    stop_application(&cluster, "n3", "single");
+    // SINGLE_NODE: the node of the chosen instance, then each process on an instance of it.
+    start_application(&cluster, "n3", "LESS_LOADED", "node");
+    let mut node = placement(&cluster, "n3", "node");
+    node.sort();
+    assert_eq!(node, [["n1"], ["n2"]], "node");
+    stop_application(&cluster, "n3", "node");
+    start_application(&cluster, "n1", "LESS_LOADED_NODE", "node");
+    assert_eq!(placement(&cluster, "n1", "node"), [["n3"], ["n3"]], "node");
+    stop_application(&cluster, "n1", "node");
+    // wait=False answers at once; the application gets RUNNING afterwards.
+    let params = [s("CONFIG"), s("spread"), Value::Bool(false)];
+    assert_eq!(
+        cluster.must("n2", "supvisors.start_application", &params),
+        Json::Bool(true)
+    );
+    for id in IDS {
+        cluster.wait_until(PATIENCE, &format!("spread RUNNING seen by {id}"), |c| {
+            c.must(id, "supvisors.get_application_info", &[s("spread")])["statename"] == "RUNNING"
+        });
+    }
+    // CONFIG: the first candidate with room for each process.
+    assert_eq!(placement(&cluster, "n2", "spread"), [["n1"], ["n1"]]);
+}
