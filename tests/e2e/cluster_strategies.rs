@@ -43,6 +43,7 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
         <programs>
             <program name="big"><expected_loading>70</expected_loading></program>
             <program name="t"><identifiers>n2,n1,n3</identifiers><expected_loading>10</expected_loading></program>
+            <program name="pin"><identifiers>n1</identifiers></program>
         </programs>
     </application>
     <application name="spread">
@@ -78,7 +79,7 @@ fn program(name: &str) -> String {
 fn sections() -> String {
     let groups = [
         ("ballast", &["w1", "w2", "w3"][..]),
-        ("probe", &["big", "t"]),
+        ("probe", &["big", "t", "pin"]),
         ("spread", &["s1", "s2"]),
         ("single", &["i1", "i2"]),
         ("node", &["o1", "o2"]),
@@ -223,6 +224,21 @@ fn starting_strategies_choose_by_load_and_node() {
             string: "ABNORMAL_TERMINATION: probe:big".into()
         })
     );
+    // LOCAL never picks another instance: pin may run on n1 only.
+    let params = start_process(s("LOCAL"), "probe:pin", "", true);
+    assert_eq!(
+        cluster.call("n2", "supvisors.start_process", &params),
+        Err(CallError::Fault {
+            code: 40,
+            string: "ABNORMAL_TERMINATION: probe:pin".into()
+        })
+    );
+    assert_eq!(
+        cluster.must("n1", "supvisors.start_process", &params),
+        Json::Bool(true)
+    );
+    assert_eq!(placed(&cluster, "n1", "probe:pin"), ["n1"]);
+    stop(&cluster, "n1", "probe:pin");
     // start_any_process skips the candidate no instance can host.
     let chosen = cluster.must(
         "n2",
@@ -340,4 +356,12 @@ fn distribution_rules_place_applications() {
     }
     // CONFIG: the first candidate with room for each process.
     assert_eq!(placement(&cluster, "n2", "spread"), [["n1"], ["n1"]]);
+    // restart_application stops it, then places it again with the strategy given.
+    let params = [s("MOST_LOADED"), s("spread"), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n2", "supvisors.restart_application", &params),
+        Json::Bool(true)
+    );
+    assert_eq!(placement(&cluster, "n2", "spread"), [["n3"], ["n3"]]);
+    wait_loads(&cluster, [20, 30, 70]);
 }
