@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value as Json;
+use supvisors_rpc::Value;
 use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
 use supvisors_tests::xmlrpc::s;
 
@@ -173,7 +174,7 @@ fn deployment_follows_application_and_process_sequences() {
         "[group:manual]\nprograms=m1\n".to_owned(),
         program("a0", "", "startsecs=1"),
         program("a1", "", "startsecs=2"),
-        program("a2", "exit 2 0", "startsecs=0\nexitcodes=0"),
+        program("a2", "exit 3 0", "startsecs=0\nexitcodes=0"),
         program("a3", "", "startsecs=1"),
         program("b1", "", "startsecs=1"),
         program("m1", "", "startsecs=1"),
@@ -237,6 +238,29 @@ fn deployment_follows_application_and_process_sequences() {
         assert_eq!(first["statename"], "RUNNING", "{first}");
         assert_eq!(first["major_failure"], false, "{first}");
     }
+    // Started on request, an application of sequence 0 is started like the others, and a
+    // wait_exit program counts as started once RUNNING (it is still running when the answer
+    // comes: it lives 3 s).
+    let params = [s("CONFIG"), s("manual"), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n3", "supvisors.start_application", &params),
+        Json::Bool(true)
+    );
+    assert_eq!(process(&cluster, "n3", "manual:m1").0, "RUNNING");
+    let params = [s("CONFIG"), s("first:a2"), s(""), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n1", "supvisors.start_process", &params),
+        Json::Bool(true)
+    );
+    cluster.wait_until(PATIENCE, "a2 EXITED again", |c| {
+        process(c, "n1", "first:a2").0 == "EXITED"
+    });
+    assert_eq!(
+        events(&log)[5..],
+        ["m1 start", "a2 start", "a2 exit"],
+        "{:?}",
+        events(&log)
+    );
 }
 
 /// Application `name` (start sequence 1, `strategy` for its failures): `ok` and the required

@@ -64,6 +64,12 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
             <program pattern=""><start_sequence>1</start_sequence><expected_loading>15</expected_loading></program>
         </programs>
     </application>
+    <application name="huge">
+        <distribution>SINGLE_INSTANCE</distribution>
+        <programs>
+            <program pattern=""><start_sequence>1</start_sequence><expected_loading>60</expected_loading></program>
+        </programs>
+    </application>
 </root>
 "#;
 
@@ -84,6 +90,7 @@ fn sections() -> String {
         ("single", &["i1", "i2"]),
         ("node", &["o1", "o2"]),
         ("loose", &["l1"]),
+        ("huge", &["h1", "h2"]),
     ];
     let mut text = String::new();
     for (group, programs) in groups {

@@ -232,6 +232,20 @@ fn request_faults_in_operation() {
             "{method}({params:?})"
         );
     }
+    // No instance can take the 120 of `huge`: no job, False even with wait, and its
+    // processes are marked FATAL.
+    let params = [s("CONFIG"), s("huge"), yes.clone()];
+    assert_eq!(
+        cluster.must("n2", "supvisors.start_application", &params),
+        Json::Bool(false)
+    );
+    for namespec in ["huge:h1", "huge:h2"] {
+        assert_eq!(
+            super::statename(&cluster, "n2", namespec),
+            "FATAL",
+            "{namespec}"
+        );
+    }
     // Nothing was started or stopped by the refused requests.
     super::wait_loads(&cluster, [20, 30, 40]);
     assert_eq!(
