@@ -74,18 +74,23 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 /// A program living as long as its daemon (a `kill -9` of the daemon leaves no orphan); its
-/// extra arguments land after `--` and are ignored.
+/// extra arguments land after `--` and are ignored. `crash` exits at once and is not retried.
 fn program(name: &str) -> String {
+    let script = if name == "crash" {
+        "exit 1"
+    } else {
+        "while kill -0 $PPID 2>/dev/null; do sleep 1; done"
+    };
     format!(
-        "[program:{name}]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done' --\n\
-         autostart=false\nautorestart=false\nstartsecs=1\nstopasgroup=true\n"
+        "[program:{name}]\ncommand=/bin/sh -c '{script}' --\n\
+         autostart=false\nautorestart=false\nstartsecs=1\nstartretries=0\nstopasgroup=true\n"
     )
 }
 
 fn sections() -> String {
     let groups = [
         ("ballast", &["w1", "w2", "w3"][..]),
-        ("probe", &["big", "t", "pin"]),
+        ("probe", &["big", "t", "pin", "crash"]),
         ("spread", &["s1", "s2"]),
         ("single", &["i1", "i2"]),
         ("node", &["o1", "o2"]),

@@ -232,6 +232,28 @@ fn request_faults_in_operation() {
             "{method}({params:?})"
         );
     }
+    // pin may only run on n1: LOCAL asked to n2 queues nothing.
+    let params = start_process(s("LOCAL"), "probe:pin", "", true);
+    assert_eq!(
+        cluster.call("n2", "supvisors.restart_process", &params),
+        fault(40, "ABNORMAL_TERMINATION: failed restarting probe:pin")
+    );
+    assert_eq!(
+        cluster.call("n2", "supvisors.stop_process", &[s("probe:*"), yes.clone()]),
+        fault(70, "NOT_RUNNING: probe:*")
+    );
+    // A start that fails is reported after the wait, not before.
+    let params = start_process(s("CONFIG"), "probe:crash", "", true);
+    assert_eq!(
+        cluster.call("n3", "supvisors.start_process", &params),
+        fault(40, "ABNORMAL_TERMINATION: probe:crash")
+    );
+    assert_eq!(super::statename(&cluster, "n3", "probe:crash"), "FATAL");
+    let params = start_process(s("CONFIG"), "probe:crash", "", false);
+    assert_eq!(
+        cluster.must("n3", "supvisors.start_process", &params),
+        Json::Bool(true)
+    );
     // No instance can take the 120 of `huge`: no job, False even with wait, and its
     // processes are marked FATAL.
     let params = [s("CONFIG"), s("huge"), yes.clone()];
