@@ -99,6 +99,10 @@ fn events(path: &Path) -> Vec<String> {
         .collect()
 }
 
+fn without(events: &[String], what: &str) -> Vec<String> {
+    events.iter().filter(|e| *e != what).cloned().collect()
+}
+
 fn date_of(path: &Path, what: &str) -> f64 {
     journal(path)
         .into_iter()
@@ -132,7 +136,7 @@ fn deployment_follows_application_and_process_sequences() {
     let _turn = turn();
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("journal");
-    // `first` before `second`; inside `first`: a1 (RUNNING after 2 s), then a2 which must
+    // `first` and `slow` (RUNNING after 8 s) together, both before `second`; inside `first`: a1 (RUNNING after 2 s), then a2 which must
     // exit, then a3, each on its own instance; a0 (sequence 0) and `manual` (application
     // sequence 0) are never started by the deployment.
     let rules = rules(&[
@@ -158,6 +162,11 @@ fn deployment_follows_application_and_process_sequences() {
             ],
         ),
         (
+            "slow",
+            "<start_sequence>1</start_sequence>",
+            vec![rule("f1", "<start_sequence>1</start_sequence>")],
+        ),
+        (
             "second",
             "<start_sequence>2</start_sequence>",
             vec![rule("b1", "<start_sequence>1</start_sequence>")],
@@ -170,12 +179,14 @@ fn deployment_follows_application_and_process_sequences() {
     ]);
     let sections = [
         "[group:first]\nprograms=a0,a1,a2,a3\n".to_owned(),
+        "[group:slow]\nprograms=f1\n".to_owned(),
         "[group:second]\nprograms=b1\n".to_owned(),
         "[group:manual]\nprograms=m1\n".to_owned(),
         program("a0", "", "startsecs=1"),
         program("a1", "", "startsecs=2"),
         program("a2", "exit 3 0", "startsecs=0\nexitcodes=0"),
         program("a3", "", "startsecs=1"),
+        program("f1", "", "startsecs=8"),
         program("b1", "", "startsecs=1"),
         program("m1", "", "startsecs=1"),
     ]
@@ -186,8 +197,12 @@ fn deployment_follows_application_and_process_sequences() {
     );
     cluster.wait_all_state("OPERATION", PATIENCE);
     cluster.wait_settled(PATIENCE);
+    let all = events(&log);
+    // `slow` started with `first`, not after it.
+    let at = |what: &str| all.iter().position(|e| e == what);
+    assert!(at("f1 start") < at("a2 start"), "{all:?}");
     assert_eq!(
-        events(&log),
+        without(&all, "f1 start"),
         ["a1 start", "a2 start", "a2 exit", "a3 start", "b1 start"],
         "starts in sequence order, a0 and manual:m1 left alone\n{}",
         cluster.all_logs()
@@ -198,6 +213,11 @@ fn deployment_follows_application_and_process_sequences() {
     assert!(
         gap >= 1.0,
         "a2 started {gap} s after a1, before a1 was RUNNING"
+    );
+    let gap = date_of(&log, "b1 start") - date_of(&log, "f1 start");
+    assert!(
+        gap >= 7.0,
+        "b1 started {gap} s after f1, before f1 was RUNNING"
     );
     let gap = date_of(&log, "b1 start") - date_of(&log, "a3 start");
     assert!(
@@ -255,16 +275,17 @@ fn deployment_follows_application_and_process_sequences() {
     cluster.wait_until(PATIENCE, "a2 EXITED again", |c| {
         process(c, "n1", "first:a2").0 == "EXITED"
     });
+    let all = events(&log);
     assert_eq!(
-        events(&log)[5..],
+        without(&all, "f1 start")[5..],
         ["m1 start", "a2 start", "a2 exit"],
-        "{:?}",
-        events(&log)
+        "{all:?}"
     );
 }
 
-/// Application `name` (start sequence 1, `strategy` for its failures): `ok` and the required
-/// `bad` (exits at once, no retry: FATAL) in sequence 1, `after` in sequence 2.
+/// Application `name` (start sequence 1, `strategy` for its failures): `ok` and `bad` (exits
+/// at once, no retry: FATAL) in sequence 1, `after` in sequence 2. In `waiting`, `bad` is a
+/// `wait_exit` program that gets RUNNING and then exits with an unexpected code.
 /// Returns (application body, program rules, configuration sections).
 fn failing_application(
     name: &str,
@@ -279,7 +300,11 @@ fn failing_application(
         rule(&format!("{name}_ok"), "<start_sequence>1</start_sequence>"),
         rule(
             &format!("{name}_bad"),
-            &format!("<start_sequence>1</start_sequence><required>{required}</required>"),
+            &format!(
+                "<start_sequence>1</start_sequence><required>{required}</required>\
+                 <wait_exit>{}</wait_exit>",
+                name == "waiting"
+            ),
         ),
         rule(
             &format!("{name}_after"),
@@ -289,11 +314,15 @@ fn failing_application(
     let sections = [
         format!("[group:{name}]\nprograms={name}_ok,{name}_bad,{name}_after\n"),
         program(&format!("{name}_ok"), "", "startsecs=1"),
-        program(
-            &format!("{name}_bad"),
-            "exit 0 1",
-            "startsecs=1\nstartretries=0",
-        ),
+        if name == "waiting" {
+            program(&format!("{name}_bad"), "exit 1 1", "startsecs=0")
+        } else {
+            program(
+                &format!("{name}_bad"),
+                "exit 0 1",
+                "startsecs=1\nstartretries=0",
+            )
+        },
         program(&format!("{name}_after"), "", "startsecs=1"),
     ]
     .concat();
@@ -310,6 +339,7 @@ fn starting_failure_strategies_abort_stop_continue() {
         ("stopped", "STOP", true),
         ("continued", "CONTINUE", true),
         ("optional", "ABORT", false),
+        ("waiting", "ABORT", true),
     ];
     let mut applications = Vec::new();
     let mut sections = String::new();
@@ -335,7 +365,7 @@ fn starting_failure_strategies_abort_stop_continue() {
         .collect();
     let failed = |name: &str| format!("{name}:{name}_bad");
     for id in IDS {
-        for (name, _, _) in cases {
+        for (name, _, _) in &cases[..4] {
             assert_eq!(
                 process(&cluster, id, &failed(name)).0,
                 "FATAL",
@@ -351,6 +381,10 @@ fn starting_failure_strategies_abort_stop_continue() {
             (&"RUNNING".into(), &true.into()),
             "{app}"
         );
+        // A wait_exit program that exits badly is a failure too.
+        assert_eq!(process(&cluster, id, "waiting:waiting_bad").0, "EXITED");
+        assert_eq!(process(&cluster, id, "waiting:waiting_ok").0, "RUNNING");
+        assert_eq!(process(&cluster, id, "waiting:waiting_after").0, "STOPPED");
         // STOP: the next sequence is dropped and what was started is stopped.
         assert_eq!(process(&cluster, id, "stopped:stopped_ok").0, "STOPPED");
         assert_eq!(process(&cluster, id, "stopped:stopped_after").0, "STOPPED");
@@ -394,7 +428,7 @@ fn starting_failure_strategies_abort_stop_continue() {
             "{name} never started: {started:?}"
         );
     }
-    for name in ["aborted_after", "stopped_after"] {
+    for name in ["aborted_after", "stopped_after", "waiting_after"] {
         assert!(
             !started.contains(&name.to_owned()),
             "{name} started: {started:?}"
