@@ -355,6 +355,16 @@ fn distribution_rules_place_applications() {
     start_application(&cluster, "n1", "LESS_LOADED_NODE", "node");
     assert_eq!(placement(&cluster, "n1", "node"), [["n3"], ["n3"]], "node");
     stop_application(&cluster, "n1", "node");
+    // start_process on `app:*` places each process with the strategy given.
+    let params = start_process(s("LESS_LOADED"), "spread:*", "", true);
+    assert_eq!(
+        cluster.must("n2", "supvisors.start_process", &params),
+        Json::Bool(true)
+    );
+    let mut spread = placement(&cluster, "n2", "spread");
+    spread.sort();
+    assert_eq!(spread, [["n1"], ["n2"]], "spread:*");
+    stop_application(&cluster, "n2", "spread");
     // wait=False answers at once; the application gets RUNNING afterwards.
     let params = [s("CONFIG"), s("spread"), Value::Bool(false)];
     assert_eq!(
