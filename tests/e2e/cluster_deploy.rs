@@ -285,7 +285,8 @@ fn deployment_follows_application_and_process_sequences() {
 
 /// Application `name` (start sequence 1, `strategy` for its failures): `ok` and `bad` (exits
 /// at once, no retry: FATAL) in sequence 1, `after` in sequence 2. In `waiting`, `bad` is a
-/// `wait_exit` program that gets RUNNING and then exits with an unexpected code.
+/// `wait_exit` program that gets RUNNING and then exits with an unexpected code; in
+/// `overridden`, `bad` has its own strategy, CONTINUE.
 /// Returns (application body, program rules, configuration sections).
 fn failing_application(
     name: &str,
@@ -302,8 +303,14 @@ fn failing_application(
             &format!("{name}_bad"),
             &format!(
                 "<start_sequence>1</start_sequence><required>{required}</required>\
-                 <wait_exit>{}</wait_exit>",
-                name == "waiting"
+                 <wait_exit>{}</wait_exit>{}",
+                name == "waiting",
+                // The program's own strategy wins over its application's.
+                if name == "overridden" {
+                    "<starting_failure_strategy>CONTINUE</starting_failure_strategy>"
+                } else {
+                    ""
+                }
             ),
         ),
         rule(
@@ -340,6 +347,7 @@ fn starting_failure_strategies_abort_stop_continue() {
         ("continued", "CONTINUE", true),
         ("optional", "ABORT", false),
         ("waiting", "ABORT", true),
+        ("overridden", "ABORT", true),
     ];
     let mut applications = Vec::new();
     let mut sections = String::new();
@@ -365,7 +373,7 @@ fn starting_failure_strategies_abort_stop_continue() {
         .collect();
     let failed = |name: &str| format!("{name}:{name}_bad");
     for id in IDS {
-        for (name, _, _) in &cases[..4] {
+        for (name, _, _) in cases.iter().filter(|(name, _, _)| *name != "waiting") {
             assert_eq!(
                 process(&cluster, id, &failed(name)).0,
                 "FATAL",
@@ -390,7 +398,7 @@ fn starting_failure_strategies_abort_stop_continue() {
         assert_eq!(process(&cluster, id, "stopped:stopped_after").0, "STOPPED");
         assert_eq!(application(&cluster, id, "stopped")["statename"], "STOPPED");
         // CONTINUE, and any failure of a program that is not required: the next sequence runs.
-        for name in ["continued", "optional"] {
+        for name in ["continued", "optional", "overridden"] {
             assert_eq!(
                 process(&cluster, id, &format!("{name}:{name}_ok")).0,
                 "RUNNING"
@@ -434,4 +442,32 @@ fn starting_failure_strategies_abort_stop_continue() {
             "{name} started: {started:?}"
         );
     }
+    // Started again on request, an application whose required program fails under ABORT
+    // ends RUNNING (with its failure), which is a success for start_application.
+    let params = [s("aborted"), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n2", "supvisors.stop_application", &params),
+        Json::Bool(true)
+    );
+    let params = [s("CONFIG"), s("aborted"), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n2", "supvisors.start_application", &params),
+        Json::Bool(true)
+    );
+    let count = |name: &str| {
+        journal(&log)
+            .into_iter()
+            .filter(|(n, event, _)| n == name && event == "start")
+            .count()
+    };
+    assert_eq!(
+        (
+            count("aborted_ok"),
+            count("aborted_bad"),
+            count("aborted_after")
+        ),
+        (2, 2, 0),
+        "{:?}",
+        events(&log)
+    );
 }
