@@ -48,18 +48,27 @@ fn fault(code: i32, string: &str) -> Result<Json, CallError> {
 fn extra_args_reach_the_command_line() {
     let _turn = turn();
     let cluster = loaded_cluster("127.0.0.1");
-    let params = start_process(s("CONFIG"), "probe:t", "-x 2", true);
+    // Split like the configured command: quotes group words.
+    let params = start_process(s("CONFIG"), "probe:t", "-x 2 --name 'a b'", true);
     assert_eq!(
         cluster.must("n1", "supvisors.start_process", &params),
         Json::Bool(true)
     );
     assert_eq!(placed(&cluster, "n1", "probe:t"), ["n2"]);
-    assert_eq!(extra(&cluster, "n2", "probe:t"), ["-x", "2"]);
-    assert_eq!(extra_args_seen(&cluster, "n1", "probe:t"), "-x 2");
+    assert_eq!(
+        extra(&cluster, "n2", "probe:t"),
+        ["-x", "2", "--name", "a b"]
+    );
+    let args = "-x 2 --name 'a b'";
+    assert_eq!(extra_args_seen(&cluster, "n1", "probe:t"), args);
     for id in IDS {
-        cluster.wait_until(PATIENCE, &format!("-x 2 seen by {id}"), |c| {
-            extra_args_seen(c, id, "probe:t") == "-x 2"
+        cluster.wait_until(PATIENCE, &format!("{args} seen by {id}"), |c| {
+            extra_args_seen(c, id, "probe:t") == args
         });
+        // Every instance applies the args to its own copy of the program, so that they follow
+        // the process wherever it is started next.
+        let local = cluster.must(id, "supvisors.get_local_process_info", &[s("probe:t")]);
+        assert_eq!(local["extra_args"], args, "local command of {id}");
     }
     // Restarted elsewhere (n1 is the least loaded once the probe is stopped) with other args.
     let params = start_process(s("LESS_LOADED"), "probe:t", "-y 3", true);
