@@ -99,8 +99,12 @@ fn events(path: &Path) -> Vec<String> {
         .collect()
 }
 
-fn without(events: &[String], what: &str) -> Vec<String> {
-    events.iter().filter(|e| *e != what).cloned().collect()
+fn without(events: &[String], what: &[&str]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| !what.contains(&e.as_str()))
+        .cloned()
+        .collect()
 }
 
 fn date_of(path: &Path, what: &str) -> f64 {
@@ -172,6 +176,14 @@ fn deployment_follows_application_and_process_sequences() {
             vec![rule("b1", "<start_sequence>1</start_sequence>")],
         ),
         (
+            "local",
+            "<start_sequence>3</start_sequence><starting_strategy>LOCAL</starting_strategy>",
+            vec![
+                rule("l1", "<start_sequence>1</start_sequence>"),
+                rule("l2", "<start_sequence>1</start_sequence>"),
+            ],
+        ),
+        (
             "manual",
             "<start_sequence>0</start_sequence>",
             vec![rule("m1", "<start_sequence>1</start_sequence>")],
@@ -182,6 +194,9 @@ fn deployment_follows_application_and_process_sequences() {
         "[group:slow]\nprograms=f1\n".to_owned(),
         "[group:second]\nprograms=b1\n".to_owned(),
         "[group:manual]\nprograms=m1\n".to_owned(),
+        "[group:local]\nprograms=l1,l2\n".to_owned(),
+        program("l1", "", "startsecs=1"),
+        program("l2", "", "startsecs=1"),
         program("a0", "", "startsecs=1"),
         program("a1", "", "startsecs=2"),
         program("a2", "exit 3 0", "startsecs=0\nexitcodes=0"),
@@ -202,11 +217,26 @@ fn deployment_follows_application_and_process_sequences() {
     let at = |what: &str| all.iter().position(|e| e == what);
     assert!(at("f1 start") < at("a2 start"), "{all:?}");
     assert_eq!(
-        without(&all, "f1 start"),
+        without(&all, &["f1 start", "l1 start", "l2 start"]),
         ["a1 start", "a2 start", "a2 exit", "a3 start", "b1 start"],
         "starts in sequence order, a0 and manual:m1 left alone\n{}",
         cluster.all_logs()
     );
+    // `local` last, and LOCAL at deployment means on the master, which runs the deployment.
+    let last: Vec<&str> = all[all.len() - 2..].iter().map(String::as_str).collect();
+    assert!(
+        last.contains(&"l1 start") && last.contains(&"l2 start"),
+        "{all:?}"
+    );
+    let master = cluster.master("n1").unwrap_or_default();
+    for id in IDS {
+        for namespec in ["local:l1", "local:l2"] {
+            assert_eq!(
+                process(&cluster, id, namespec),
+                ("RUNNING".into(), vec![master.clone()])
+            );
+        }
+    }
     // a2 waited for a1 to be RUNNING (startsecs=2 after its spawn): a lower bound that holds
     // however slow the machine is.
     let gap = date_of(&log, "a2 start") - date_of(&log, "a1 start");
@@ -277,7 +307,7 @@ fn deployment_follows_application_and_process_sequences() {
     });
     let all = events(&log);
     assert_eq!(
-        without(&all, "f1 start")[5..],
+        without(&all, &["f1 start", "l1 start", "l2 start"])[5..],
         ["m1 start", "a2 start", "a2 exit"],
         "{all:?}"
     );
