@@ -387,3 +387,50 @@ fn distribution_rules_place_applications() {
     assert_eq!(placement(&cluster, "n2", "spread"), [["n3"], ["n3"]]);
     wait_loads(&cluster, [20, 30, 70]);
 }
+
+/// A lost instance is no candidate, and its node no longer counts for the `_NODE` strategies.
+#[test]
+fn lost_instance_is_no_candidate() {
+    let _turn = turn();
+    let mut cluster = loaded_cluster(SECOND_NODE);
+    // n1, the lowest identifier, is the master: losing n3 leaves the cluster in OPERATION.
+    assert_eq!(cluster.master("n1").as_deref(), Some("n1"));
+    cluster.kill9("n3");
+    for id in ["n1", "n2"] {
+        cluster.wait_until(PATIENCE, &format!("n3 SILENT seen by {id}"), |c| {
+            c.call(id, "supvisors.get_instance_info", &[s("n3")])
+                .is_ok_and(|info| info["statename"] == "SILENT")
+        });
+    }
+    cluster.wait_state("n1", "OPERATION", PATIENCE);
+    let cases = [
+        // n3 (40) was the most loaded instance and alone on the less loaded node.
+        ("MOST_LOADED", "n2"),
+        ("LESS_LOADED_NODE", "n1"),
+        ("CONFIG", "n2"),
+    ];
+    for (strategy, expected) in cases {
+        let params = start_process(s(strategy), "probe:t", "", true);
+        assert_eq!(
+            cluster.must("n1", "supvisors.start_process", &params),
+            Json::Bool(true),
+            "{strategy}"
+        );
+        assert_eq!(placed(&cluster, "n1", "probe:t"), [expected], "{strategy}");
+        let stopped = cluster.must(
+            "n1",
+            "supvisors.stop_process",
+            &[s("probe:t"), Value::Bool(true)],
+        );
+        assert_eq!(stopped, Json::Bool(true));
+    }
+    // w3 (lost with n3) may run on n3 only: it cannot start anywhere else.
+    let params = start_process(s("CONFIG"), "ballast:w3", "", true);
+    assert_eq!(
+        cluster.call("n2", "supvisors.start_process", &params),
+        Err(CallError::Fault {
+            code: 40,
+            string: "ABNORMAL_TERMINATION: ballast:w3".into()
+        })
+    );
+}
