@@ -2,11 +2,17 @@
 //! `supvisorsd`), three instances on 127.0.0.1 with `core_identifiers` and a 0.5 s tick:
 //! applications started in their `start_sequence` order, programs inside an application in
 //! theirs (the next sequence only once the previous one is RUNNING, or has exited for a
-//! `wait_exit` program), start_sequence 0 left alone, and the starting-failure strategies
-//! ABORT, STOP and CONTINUE of a required program that fails at once.
+//! `wait_exit` program), applications of one sequence together, start_sequence 0 left alone,
+//! LOCAL meaning the master; the starting-failure strategies (`failures`); the repair of what
+//! a lost instance ran once it is back (`repair`).
 //!
 //! Every program appends `<name> start <epoch>` to one journal shared by the three instances
 //! (a file in a temp dir of the test), so the order of the lines is the order of the starts.
+
+#[path = "cluster_deploy/failures.rs"]
+mod failures;
+#[path = "cluster_deploy/repair.rs"]
+mod repair;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -43,7 +49,7 @@ fn recorder(journal: &Path) -> String {
     )
 }
 
-/// A `[program:x]` section of group `group` running `rec.sh` with `args`.
+/// A `[program:x]` section running `rec.sh` with `args`, then `options` lines.
 fn program(name: &str, args: &str, options: &str) -> String {
     format!(
         "[program:{name}]\ncommand=/bin/sh @DIR@/rec.sh {name} {args}\nautostart=false\n\
@@ -56,6 +62,7 @@ fn rule(name: &str, body: &str) -> String {
     format!("<program name=\"{name}\">{body}</program>")
 }
 
+/// A rules file of `(name, body, program rules)` applications.
 fn rules(applications: &[(&str, &str, Vec<String>)]) -> String {
     let mut text = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<root>\n");
     for (name, body, programs) in applications {
@@ -68,6 +75,7 @@ fn rules(applications: &[(&str, &str, Vec<String>)]) -> String {
     text
 }
 
+/// The cluster: three instances sharing the journal, with `rules` and `sections`.
 fn spec(journal: &Path, rules: &str, sections: &str) -> ClusterSpec {
     ClusterSpec::new(&IDS)
         .option("core_identifiers", "n1,n2,n3")
@@ -92,6 +100,7 @@ fn journal(path: &Path) -> Vec<(String, String, f64)> {
         .collect()
 }
 
+/// The journal's `name event` lines.
 fn events(path: &Path) -> Vec<String> {
     journal(path)
         .into_iter()
@@ -99,6 +108,7 @@ fn events(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `events` without the ones in `what`.
 fn without(events: &[String], what: &[&str]) -> Vec<String> {
     events
         .iter()
@@ -107,6 +117,7 @@ fn without(events: &[String], what: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The date of the first `what` line of the journal.
 fn date_of(path: &Path, what: &str) -> f64 {
     journal(path)
         .into_iter()
@@ -131,6 +142,7 @@ fn process(cluster: &Cluster, on: &str, namespec: &str) -> (String, Vec<String>)
     )
 }
 
+/// `get_application_info(name)` as seen by `on`.
 fn application(cluster: &Cluster, on: &str, name: &str) -> Json {
     cluster.must(on, "supvisors.get_application_info", &[s(name)])
 }
@@ -310,263 +322,5 @@ fn deployment_follows_application_and_process_sequences() {
         without(&all, &["f1 start", "l1 start", "l2 start"])[5..],
         ["m1 start", "a2 start", "a2 exit"],
         "{all:?}"
-    );
-}
-
-/// Application `name` (start sequence 1, `strategy` for its failures): `ok` and `bad` (exits
-/// at once, no retry: FATAL) in sequence 1, `after` in sequence 2. In `waiting`, `bad` is a
-/// `wait_exit` program that gets RUNNING and then exits with an unexpected code; in
-/// `overridden`, `bad` has its own strategy, CONTINUE.
-/// Returns (application body, program rules, configuration sections).
-fn failing_application(
-    name: &str,
-    strategy: &str,
-    required: bool,
-) -> (String, Vec<String>, String) {
-    let body = format!(
-        "<start_sequence>1</start_sequence>\
-         <starting_failure_strategy>{strategy}</starting_failure_strategy>"
-    );
-    let programs = vec![
-        rule(&format!("{name}_ok"), "<start_sequence>1</start_sequence>"),
-        rule(
-            &format!("{name}_bad"),
-            &format!(
-                "<start_sequence>1</start_sequence><required>{required}</required>\
-                 <wait_exit>{}</wait_exit>{}",
-                name == "waiting",
-                // The program's own strategy wins over its application's.
-                if name == "overridden" {
-                    "<starting_failure_strategy>CONTINUE</starting_failure_strategy>"
-                } else {
-                    ""
-                }
-            ),
-        ),
-        rule(
-            &format!("{name}_after"),
-            "<start_sequence>2</start_sequence>",
-        ),
-    ];
-    let sections = [
-        format!("[group:{name}]\nprograms={name}_ok,{name}_bad,{name}_after\n"),
-        program(&format!("{name}_ok"), "", "startsecs=1"),
-        if name == "waiting" {
-            program(&format!("{name}_bad"), "exit 1 1", "startsecs=0")
-        } else {
-            program(
-                &format!("{name}_bad"),
-                "exit 0 1",
-                "startsecs=1\nstartretries=0",
-            )
-        },
-        program(&format!("{name}_after"), "", "startsecs=1"),
-    ]
-    .concat();
-    (body, programs, sections)
-}
-
-#[test]
-fn starting_failure_strategies_abort_stop_continue() {
-    let _turn = turn();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let log = dir.path().join("journal");
-    let cases = [
-        ("aborted", "ABORT", true),
-        ("stopped", "STOP", true),
-        ("continued", "CONTINUE", true),
-        ("optional", "ABORT", false),
-        ("waiting", "ABORT", true),
-        ("overridden", "ABORT", true),
-    ];
-    let mut applications = Vec::new();
-    let mut sections = String::new();
-    for (name, strategy, required) in cases {
-        let (body, programs, text) = failing_application(name, strategy, required);
-        sections.push_str(&text);
-        applications.push((name, body, programs));
-    }
-    let applications: Vec<(&str, &str, Vec<String>)> = applications
-        .iter()
-        .map(|(name, body, programs)| (*name, body.as_str(), programs.clone()))
-        .collect();
-    let cluster = Cluster::start(
-        Subject::from_env("CLUSTER_SUBJECT"),
-        spec(&log, &rules(&applications), &sections),
-    );
-    cluster.wait_all_state("OPERATION", PATIENCE);
-    cluster.wait_settled(PATIENCE);
-    let started: Vec<String> = journal(&log)
-        .into_iter()
-        .filter(|(_, event, _)| event == "start")
-        .map(|(name, _, _)| name)
-        .collect();
-    let failed = |name: &str| format!("{name}:{name}_bad");
-    for id in IDS {
-        for (name, _, _) in cases.iter().filter(|(name, _, _)| *name != "waiting") {
-            assert_eq!(
-                process(&cluster, id, &failed(name)).0,
-                "FATAL",
-                "seen by {id}"
-            );
-        }
-        // ABORT: the sequence under way ends, the next one is dropped.
-        assert_eq!(process(&cluster, id, "aborted:aborted_ok").0, "RUNNING");
-        assert_eq!(process(&cluster, id, "aborted:aborted_after").0, "STOPPED");
-        let app = application(&cluster, id, "aborted");
-        assert_eq!(
-            (&app["statename"], &app["major_failure"]),
-            (&"RUNNING".into(), &true.into()),
-            "{app}"
-        );
-        // A wait_exit program that exits badly is a failure too.
-        assert_eq!(process(&cluster, id, "waiting:waiting_bad").0, "EXITED");
-        assert_eq!(process(&cluster, id, "waiting:waiting_ok").0, "RUNNING");
-        assert_eq!(process(&cluster, id, "waiting:waiting_after").0, "STOPPED");
-        // STOP: the next sequence is dropped and what was started is stopped.
-        assert_eq!(process(&cluster, id, "stopped:stopped_ok").0, "STOPPED");
-        assert_eq!(process(&cluster, id, "stopped:stopped_after").0, "STOPPED");
-        assert_eq!(application(&cluster, id, "stopped")["statename"], "STOPPED");
-        // CONTINUE, and any failure of a program that is not required: the next sequence runs.
-        for name in ["continued", "optional", "overridden"] {
-            assert_eq!(
-                process(&cluster, id, &format!("{name}:{name}_ok")).0,
-                "RUNNING"
-            );
-            assert_eq!(
-                process(&cluster, id, &format!("{name}:{name}_after")).0,
-                "RUNNING"
-            );
-        }
-        let app = application(&cluster, id, "continued");
-        assert_eq!(
-            (&app["statename"], &app["major_failure"]),
-            (&"RUNNING".into(), &true.into()),
-            "{app}"
-        );
-        let app = application(&cluster, id, "optional");
-        assert_eq!(
-            (
-                &app["statename"],
-                &app["minor_failure"],
-                &app["major_failure"]
-            ),
-            (&"RUNNING".into(), &true.into(), &false.into()),
-            "{app}"
-        );
-    }
-    for name in [
-        "stopped_ok",
-        "aborted_ok",
-        "continued_after",
-        "optional_after",
-    ] {
-        assert!(
-            started.contains(&name.to_owned()),
-            "{name} never started: {started:?}"
-        );
-    }
-    for name in ["aborted_after", "stopped_after", "waiting_after"] {
-        assert!(
-            !started.contains(&name.to_owned()),
-            "{name} started: {started:?}"
-        );
-    }
-    // Started again on request, an application whose required program fails under ABORT
-    // ends RUNNING (with its failure), which is a success for start_application.
-    let params = [s("aborted"), Value::Bool(true)];
-    assert_eq!(
-        cluster.must("n2", "supvisors.stop_application", &params),
-        Json::Bool(true)
-    );
-    let params = [s("CONFIG"), s("aborted"), Value::Bool(true)];
-    assert_eq!(
-        cluster.must("n2", "supvisors.start_application", &params),
-        Json::Bool(true)
-    );
-    let count = |name: &str| {
-        journal(&log)
-            .into_iter()
-            .filter(|(n, event, _)| n == name && event == "start")
-            .count()
-    };
-    assert_eq!(
-        (
-            count("aborted_ok"),
-            count("aborted_bad"),
-            count("aborted_after")
-        ),
-        (2, 2, 0),
-        "{:?}",
-        events(&log)
-    );
-}
-
-/// The pid of `namespec` in instance `on`'s own Supervisor.
-fn pid(cluster: &Cluster, on: &str, namespec: &str) -> i64 {
-    let info = cluster.must(on, "supvisors.get_local_process_info", &[s(namespec)]);
-    info["pid"].as_i64().unwrap_or(0)
-}
-
-#[test]
-fn repair_restarts_only_what_a_lost_instance_ran() {
-    let _turn = turn();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let log = dir.path().join("journal");
-    let rules = rules(&[(
-        "svc",
-        "<start_sequence>1</start_sequence>",
-        IDS.iter()
-            .enumerate()
-            .map(|(i, id)| {
-                rule(
-                    &format!("p{}", i + 1),
-                    &format!("<identifiers>{id}</identifiers><start_sequence>1</start_sequence>"),
-                )
-            })
-            .collect(),
-    )]);
-    let sections = [
-        "[group:svc]\nprograms=p1,p2,p3\n".to_owned(),
-        program("p1", "", "startsecs=1"),
-        program("p2", "", "startsecs=1"),
-        program("p3", "", "startsecs=1"),
-    ]
-    .concat();
-    let mut cluster = Cluster::start(
-        Subject::from_env("CLUSTER_SUBJECT"),
-        spec(&log, &rules, &sections),
-    );
-    cluster.wait_all_state("OPERATION", PATIENCE);
-    cluster.wait_settled(PATIENCE);
-    // The lowest identifier is the master: n3 is not.
-    assert_eq!(cluster.master("n1").as_deref(), Some("n1"));
-    let before = (pid(&cluster, "n1", "svc:p1"), pid(&cluster, "n2", "svc:p2"));
-    assert!(before.0 > 0 && before.1 > 0, "{before:?}");
-    cluster.kill9("n3");
-    cluster.wait_until(PATIENCE, "n3 SILENT seen by n1", |c| {
-        c.call("n1", "supvisors.get_instance_info", &[s("n3")])
-            .is_ok_and(|info| info["statename"] == "SILENT")
-    });
-    cluster.wait_until(PATIENCE, "svc:p3 no longer running", |c| {
-        process(c, "n1", "svc:p3").1.is_empty()
-    });
-    cluster.restart("n3");
-    cluster.wait_until(PATIENCE, "svc:p3 RUNNING on n3 again, seen by n1", |c| {
-        process(c, "n1", "svc:p3") == ("RUNNING".into(), vec!["n3".into()])
-    });
-    cluster.wait_settled(PATIENCE);
-    // Repaired, not restarted: p1 and p2 kept their processes.
-    assert_eq!(
-        (pid(&cluster, "n1", "svc:p1"), pid(&cluster, "n2", "svc:p2")),
-        before
-    );
-    let starts = events(&log);
-    let mut sorted = starts.clone();
-    sorted.sort();
-    assert_eq!(
-        sorted,
-        ["p1 start", "p2 start", "p3 start", "p3 start"],
-        "{starts:?}"
     );
 }
