@@ -18,7 +18,8 @@ fn repair_restarts_only_what_a_lost_instance_ran() {
     let _turn = turn();
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("journal");
-    // p1, p2, p3 each pinned to its instance, p3 required; p4 on n3 too, not required.
+    // svc: p1, p2, p3 each pinned to its instance, p3 required; aux: p5 on n1 and p4 on n3,
+    // neither required.
     let pinned = |name: &str, id: &str, required: bool| {
         rule(
             name,
@@ -28,18 +29,26 @@ fn repair_restarts_only_what_a_lost_instance_ran() {
             ),
         )
     };
-    let rules = rules(&[(
-        "svc",
-        "<start_sequence>1</start_sequence>",
-        vec![
-            pinned("p1", "n1", false),
-            pinned("p2", "n2", false),
-            pinned("p3", "n3", true),
-            pinned("p4", "n3", false),
-        ],
-    )]);
+    let rules = rules(&[
+        (
+            "svc",
+            "<start_sequence>1</start_sequence>",
+            vec![
+                pinned("p1", "n1", false),
+                pinned("p2", "n2", false),
+                pinned("p3", "n3", true),
+            ],
+        ),
+        (
+            "aux",
+            "<start_sequence>1</start_sequence>",
+            vec![pinned("p4", "n3", false), pinned("p5", "n1", false)],
+        ),
+    ]);
     let sections = [
-        "[group:svc]\nprograms=p1,p2,p3,p4\n".to_owned(),
+        "[group:svc]\nprograms=p1,p2,p3\n".to_owned(),
+        "[group:aux]\nprograms=p4,p5\n".to_owned(),
+        program("p5", "", "startsecs=1"),
         program("p1", "", "startsecs=1"),
         program("p2", "", "startsecs=1"),
         program("p3", "", "startsecs=1"),
@@ -49,7 +58,8 @@ fn repair_restarts_only_what_a_lost_instance_ran() {
     let subject = Subject::from_env("CLUSTER_SUBJECT");
     // Deliberate deviation of our engine (quirk Q19, `supvisors_core::intent`): what should
     // run is repaired. Python Supvisors 0.15 only re-plans an application in failure, and the
-    // fresh STOPPED information of the returning n3 clears the failure of p4 (not required).
+    // fresh STOPPED information of the returning n3 clears the failure of p4, and aux is
+    // neither in failure (nothing required) nor never started (p5 runs).
     let p4_repaired = subject != Subject::Python;
     let mut cluster = Cluster::start(subject, spec(&log, &rules, &sections));
     cluster.wait_all_state("OPERATION", PATIENCE);
@@ -79,12 +89,15 @@ fn repair_restarts_only_what_a_lost_instance_ran() {
     let starts = events(&log);
     let mut sorted = starts.clone();
     sorted.sort();
-    let mut expected = vec!["p1 start", "p2 start", "p3 start", "p3 start", "p4 start"];
+    let mut expected = vec![
+        "p1 start", "p2 start", "p3 start", "p3 start", "p4 start", "p5 start",
+    ];
     if p4_repaired {
         expected.push("p4 start");
     }
+    expected.sort_unstable();
     assert_eq!(sorted, expected, "{starts:?}");
-    let p4 = process(&cluster, "n1", "svc:p4");
+    let p4 = process(&cluster, "n1", "aux:p4");
     if p4_repaired {
         assert_eq!(p4, ("RUNNING".into(), vec!["n3".into()]));
     } else {
