@@ -46,6 +46,11 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
             <program name="pin"><identifiers>n1</identifiers></program>
         </programs>
     </application>
+    <application name="solo">
+        <programs>
+            <program name="u"><identifiers>n2,n1,n3</identifiers><start_sequence>1</start_sequence><expected_loading>10</expected_loading></program>
+        </programs>
+    </application>
     <application name="spread">
         <distribution>ALL_INSTANCES</distribution>
         <programs>
@@ -91,6 +96,7 @@ fn sections() -> String {
     let groups = [
         ("ballast", &["w1", "w2", "w3"][..]),
         ("probe", &["big", "t", "pin", "crash"]),
+        ("solo", &["u"]),
         ("spread", &["s1", "s2"]),
         ("single", &["i1", "i2"]),
         ("node", &["o1", "o2"]),
@@ -208,24 +214,43 @@ fn starting_strategies_choose_by_load_and_node() {
         (s("LOCAL"), "n2", "n2"),
         (s("LOCAL"), "n3", "n3"),
     ];
+    // Every entry point with every strategy: probe:t and solo:u have the same rules.
+    let entries = [
+        ("start_process", "probe:t"),
+        ("start_any_process", "probe:t"),
+        ("restart_process", "probe:t"), // not running: started at once
+        ("start_application", "solo:u"),
+    ];
     for (strategy, on, expected) in cases {
-        let what = format!("start_process({strategy:?}) asked to {on}");
-        let params = start_process(strategy, "probe:t", "", true);
-        assert_eq!(
-            cluster.must(on, "supvisors.start_process", &params),
-            Json::Bool(true),
-            "{what}"
-        );
-        // The instance asked knows at once; the others when the process events reach them.
-        assert_eq!(placed(&cluster, on, "probe:t"), [expected], "{what}");
-        for id in IDS {
-            cluster.wait_until(
-                PATIENCE,
-                &format!("{what}: on {expected}, seen by {id}"),
-                |c| placed(c, id, "probe:t") == [expected],
-            );
+        for (method, namespec) in entries {
+            let what = format!("{method}({strategy:?}) asked to {on}");
+            let (params, answer) = match method {
+                "start_any_process" => (
+                    start_process(strategy.clone(), "^probe:t$", "", true).to_vec(),
+                    Json::from(namespec),
+                ),
+                "start_application" => (
+                    vec![strategy.clone(), s("solo"), Value::Bool(true)],
+                    Json::Bool(true),
+                ),
+                _ => (
+                    start_process(strategy.clone(), namespec, "", true).to_vec(),
+                    Json::Bool(true),
+                ),
+            };
+            let method = format!("supvisors.{method}");
+            assert_eq!(cluster.must(on, &method, &params), answer, "{what}");
+            // The instance asked knows at once; the others when the process events reach them.
+            assert_eq!(placed(&cluster, on, namespec), [expected], "{what}");
+            for id in IDS {
+                cluster.wait_until(
+                    PATIENCE,
+                    &format!("{what}: on {expected}, seen by {id}"),
+                    |c| placed(c, id, namespec) == [expected],
+                );
+            }
+            stop(&cluster, on, namespec);
         }
-        stop(&cluster, on, "probe:t");
     }
     // No node can take 70 more (127.0.0.1: 50 + 70, 127.0.0.2: 40 + 70): nothing is queued.
     let params = start_process(s("LESS_LOADED"), "probe:big", "", true);
