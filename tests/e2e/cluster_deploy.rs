@@ -323,4 +323,22 @@ fn deployment_follows_application_and_process_sequences() {
         ["m1 start", "a2 start", "a2 exit"],
         "{all:?}"
     );
+    // start_application honours the sequences and wait_exit like the deployment does.
+    let params = [s("first"), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n2", "supvisors.stop_application", &params),
+        Json::Bool(true)
+    );
+    let params = [s("CONFIG"), s("first"), Value::Bool(true)];
+    assert_eq!(
+        cluster.must("n2", "supvisors.start_application", &params),
+        Json::Bool(true)
+    );
+    let all = events(&log);
+    assert_eq!(
+        without(&all, &["f1 start", "l1 start", "l2 start"])[8..],
+        ["a1 start", "a2 start", "a2 exit", "a3 start"],
+        "{all:?}"
+    );
+    assert_eq!(process(&cluster, "n2", "first:a3").0, "RUNNING");
 }
