@@ -85,15 +85,16 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 /// A program living as long as its daemon (a `kill -9` of the daemon leaves no orphan); its
-/// extra arguments land after `--` and are ignored. `crash` exits at once and is not retried.
+/// extra arguments land after `--` and are ignored. `crash` exits at once and is not retried;
+/// `ghost` names a file that does not exist.
 fn program(name: &str) -> String {
-    let script = if name == "crash" {
-        "exit 1"
-    } else {
-        "while kill -0 $PPID 2>/dev/null; do sleep 1; done"
+    let command = match name {
+        "crash" => "/bin/sh -c 'exit 1' --",
+        "ghost" => "/nonexistent/ghost",
+        _ => "/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done' --",
     };
     format!(
-        "[program:{name}]\ncommand=/bin/sh -c '{script}' --\n\
+        "[program:{name}]\ncommand={command}\n\
          autostart=false\nautorestart=false\nstartsecs=1\nstartretries=0\nstopasgroup=true\n"
     )
 }
@@ -101,7 +102,7 @@ fn program(name: &str) -> String {
 fn sections() -> String {
     let groups = [
         ("ballast", &["w1", "w2", "w3"][..]),
-        ("probe", &["big", "t", "pin", "crash"]),
+        ("probe", &["big", "t", "pin", "crash", "ghost"]),
         ("solo", &["u"]),
         ("spread", &["s1", "s2"]),
         ("single", &["i1", "i2"]),

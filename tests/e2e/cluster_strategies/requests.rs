@@ -263,6 +263,20 @@ fn request_faults_in_operation() {
         cluster.must("n3", "supvisors.start_process", &params),
         Json::Bool(true)
     );
+    // start_args propagates Supervisor's NO_FILE, after forcing the process FATAL.
+    assert_eq!(
+        cluster.call(
+            "n3",
+            "supvisors.start_args",
+            &[s("probe:ghost"), s(""), yes.clone()]
+        ),
+        fault(20, "NO_FILE: can't find command '/nonexistent/ghost'")
+    );
+    for id in IDS {
+        cluster.wait_until(PATIENCE, &format!("probe:ghost FATAL seen by {id}"), |c| {
+            super::statename(c, id, "probe:ghost") == "FATAL"
+        });
+    }
     // No instance can take the 120 of `huge`: no job, False even with wait, and its
     // processes are marked FATAL.
     let params = [s("CONFIG"), s("huge"), yes.clone()];
