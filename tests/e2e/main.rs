@@ -2,6 +2,7 @@
 
 mod breed;
 mod check_config;
+mod cluster_conciliation;
 mod compat;
 mod ctl_extras;
 mod ctl_streams;

@@ -15,6 +15,7 @@ mod spec;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
@@ -24,6 +25,17 @@ pub use daemon::Daemon;
 pub use spec::{ClusterSpec, InstanceSpec, Ports, Subject, render, supvisors_list};
 
 use crate::xmlrpc::{self, CallError};
+
+/// One cluster at a time in a test binary: the machine is shared, and timeouts of busy
+/// daemons would make tests fail for no reason of theirs.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Takes the cluster turn of this test binary (held until the guard drops).
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner())
+}
 
 /// A running instance.
 pub struct Instance {
