@@ -232,6 +232,28 @@ impl Cluster {
             .collect()
     }
 
+    /// The pid of instance `identifier`'s daemon, `None` once the harness stopped or killed it.
+    pub fn daemon_pid(&self, identifier: &str) -> Option<i32> {
+        self.instance(identifier).daemon.as_ref().map(Daemon::pid)
+    }
+
+    /// Waits until every daemon started by the harness has ended by itself (a Supvisors
+    /// shutdown); panics with every instance's logs after `timeout`.
+    pub fn wait_all_ended(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.ended().len() < self.running().len() {
+            if Instant::now() > deadline {
+                panic!(
+                    "{} cluster: only {:?} ended after {timeout:?}\n{}",
+                    self.subject.label(),
+                    self.ended(),
+                    self.all_logs()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     /// The identifiers of the instances whose daemon is running.
     pub fn running(&self) -> Vec<String> {
         self.instances
