@@ -3,6 +3,7 @@
 mod breed;
 mod check_config;
 mod cluster_conciliation;
+mod cluster_partition;
 mod cluster_sequences;
 mod compat;
 mod ctl_extras;

@@ -113,21 +113,27 @@ impl Netns {
 
     /// Runs `f` on a thread that entered host `i`'s namespace: sockets it opens live there.
     pub fn within<T: Send>(&self, i: usize, f: impl FnOnce() -> T + Send) -> T {
-        let path = format!("/run/netns/{}", self.host(i));
-        std::thread::scope(|scope| {
-            scope
-                .spawn(move || {
-                    let file = std::fs::File::open(&path)
-                        .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
-                    // Only this thread changes namespace; it ends with the scope.
-                    nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
-                        .unwrap_or_else(|e| panic!("setns {path}: {e}"));
-                    f()
-                })
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
+        within_namespace(&self.host(i), f)
     }
+}
+
+/// Runs `f` on a thread that entered the network namespace named `name` (as in
+/// `/run/netns`): sockets it opens live there.
+pub fn within_namespace<T: Send>(name: &str, f: impl FnOnce() -> T + Send) -> T {
+    let path = format!("/run/netns/{name}");
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                let file = std::fs::File::open(&path)
+                    .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+                // Only this thread changes namespace; it ends with the scope.
+                nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
+                    .unwrap_or_else(|e| panic!("setns {path}: {e}"));
+                f()
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 impl Drop for Netns {

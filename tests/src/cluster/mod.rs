@@ -48,6 +48,10 @@ pub struct Instance {
     /// Its configuration file.
     pub conf: PathBuf,
     env: Vec<(String, String)>,
+    /// Network namespace of its daemon, `None` for the test's own.
+    netns: Option<String>,
+    /// Address of its `inet_http_server`.
+    address: String,
     daemon: Option<Daemon>,
 }
 
@@ -98,6 +102,8 @@ impl Cluster {
                 dir,
                 conf,
                 env: instance.env.clone(),
+                netns: instance.netns.clone(),
+                address: instance.http_address().to_owned(),
                 daemon: None,
             });
         }
@@ -116,6 +122,7 @@ impl Cluster {
             &instance.conf,
             instance.dir.path(),
             &instance.env,
+            instance.netns.as_deref(),
         ));
     }
 
@@ -146,7 +153,15 @@ impl Cluster {
         method: &str,
         params: &[Value],
     ) -> Result<Json, CallError> {
-        xmlrpc::call(self.instance(identifier).ports.http, method, params)
+        let instance = self.instance(identifier);
+        let port = instance.ports.http;
+        match &instance.netns {
+            // From inside its namespace: its address is unreachable from the test's own.
+            Some(name) => crate::netns::within_namespace(name, || {
+                xmlrpc::call_at(&instance.address, port, method, params)
+            }),
+            None => xmlrpc::call(port, method, params),
+        }
     }
 
     /// Like [`Cluster::call`], panicking with the logs of every instance on a failure.
