@@ -31,10 +31,11 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </root>
 "#;
 
-/// Programs end by themselves when their daemon is gone.
+/// Programs end by themselves when their daemon is gone. `p1` is RUNNING as soon as spawned
+/// (`startsecs=0`): both copies of a conflict are RUNNING, and their uptimes differ.
 const PROGRAMS: &str = "[group:app]\nprograms=p1,p2\n\n\
 [program:p1]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
-autostart=false\nautorestart=false\nstartsecs=1\nstopasgroup=true\n\n\
+autostart=false\nautorestart=false\nstartsecs=0\nstopasgroup=true\n\n\
 [program:p2]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
 autostart=false\nautorestart=false\nstartsecs=1\nstopasgroup=true\n";
 
@@ -102,8 +103,8 @@ fn start_directly(cluster: &Cluster, on: &str, namespec: &str) -> i64 {
 /// Starts `app:p1` on n1, then, some seconds later (uptimes in whole seconds must differ),
 /// on n2: the oldest copy is on n1, the youngest on n2. Returns both pids.
 ///
-/// The second start does not wait for RUNNING: with 0.5 s ticks the master sees the conflict
-/// while that copy is still STARTING (running-like), and may stop it before `startsecs`.
+/// The second start does not wait: with 0.5 s ticks the master may stop that copy before the
+/// call would return.
 fn make_conflict(cluster: &Cluster) -> (i64, i64) {
     let old = start_directly(cluster, "n1", "app:p1");
     wait_running_on(cluster, "app:p1", &["n1"]);
