@@ -1,10 +1,12 @@
 //! Network partitions (spec core §4.6–§4.9, §5.6, §8.4): three hosts in network namespaces
-//! (10.77.0.1-3, one instance each), host 3 cut off its bridge then plugged back.
+//! (10.77.0.1-3, one instance each), a host cut off its bridge then plugged back.
 //!
 //! Without `auto_fence`, each side sees the other SILENT, the cut-off instance elects itself,
 //! and `p1` ends up running on both sides (RESTART_PROCESS on the majority side, kept on the
 //! cut-off host); after the heal the instances check each other again, elect one master and
-//! conciliate the conflict. With `auto_fence`, each side ISOLATES the other for good.
+//! conciliate the conflict. With `auto_fence`, each side ISOLATES the other for good. When
+//! the master's host is cut off, the majority elects another master, and the two masters
+//! give way to one after the heal.
 //!
 //! Needs root (namespaces); the namespaces and the daemons are removed by guards, also when a
 //! test fails (the cluster is declared after the namespaces, so its daemons stop first).
@@ -207,4 +209,49 @@ fn partition_with_auto_fence_isolates_for_good() {
     // Both copies run: nobody conciliates across an isolation.
     assert_eq!(p1_on(&cluster, "n1"), Some(vec!["n1".to_owned()]));
     assert_eq!(p1_on(&cluster, "n3"), Some(vec!["n3".to_owned()]));
+}
+
+#[test]
+fn partition_of_the_master_splits_then_reunites() {
+    let _turn = one_at_a_time();
+    let netns = Netns::create(3);
+    let cluster = cluster(&netns, false);
+    let original = local_pid(&cluster, "n3").expect("p1 runs on n3");
+
+    netns.partition(0);
+    for by in ["n2", "n3"] {
+        wait_seen(&cluster, by, "n1", "SILENT");
+    }
+    for of in ["n2", "n3"] {
+        wait_seen(&cluster, "n1", of, "SILENT");
+    }
+    // The majority elects the smallest core identifier left; the cut-off master stays master
+    // of itself and restarts p1, lost with n3, at home (RESTART_PROCESS).
+    cluster.wait_until(PATIENCE, "n2 master of n2 and n3, in OPERATION", |c| {
+        ["n2", "n3"].iter().all(|id| {
+            c.master(id).as_deref() == Some("n2") && c.state(id).as_deref() == Some("OPERATION")
+        })
+    });
+    wait_p1_on(&cluster, "n1", &["n1"]);
+    wait_p1_on(&cluster, "n2", &["n3"]);
+    assert_eq!(cluster.master("n1").as_deref(), Some("n1"));
+
+    netns.heal(0);
+    for by in IDS {
+        for of in IDS {
+            wait_seen(&cluster, by, of, "RUNNING");
+        }
+    }
+    // One master again, whichever side it comes from, and the older copy of p1 kept.
+    cluster.wait_until(PATIENCE, "one master for all", |c| {
+        let masters: Vec<Option<String>> = IDS.iter().map(|id| c.master(id)).collect();
+        masters[0].as_deref().is_some_and(|m| IDS.contains(&m))
+            && masters.iter().all(|m| *m == masters[0])
+    });
+    for by in IDS {
+        wait_p1_on(&cluster, by, &["n3"]);
+    }
+    cluster.wait_settled(PATIENCE);
+    assert_eq!(local_pid(&cluster, "n3"), Some(original));
+    assert_eq!(local_pid(&cluster, "n1"), None);
 }
