@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value as Json;
 use supvisors_rpc::Value;
 use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject, one_at_a_time};
-use supvisors_tests::xmlrpc::s;
+use supvisors_tests::xmlrpc::{CallError, s};
 
 /// Bounds every wait; never asserted.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -121,11 +121,18 @@ fn make_conflict(cluster: &Cluster) -> (i64, i64) {
     (old, young)
 }
 
-/// True when the main log of `identifier` says its FSM went through `state`.
+/// True when the main log of `identifier` says its FSM went through `state` (our
+/// `Supvisors in state X` or the reference's `Supvisors in X`).
 fn went_through(cluster: &Cluster, identifier: &str, state: &str) -> bool {
-    cluster
-        .logs(identifier)
-        .contains(&format!("Supvisors in state {state}"))
+    let log = cluster
+        .instance(identifier)
+        .path()
+        .join("log/supervisord.log");
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let ours = format!("Supvisors in state {state}");
+    let python = format!("Supvisors in {state}");
+    text.lines()
+        .any(|l| l.ends_with(&ours) || l.ends_with(&python))
 }
 
 fn master(cluster: &Cluster) -> String {
@@ -245,6 +252,12 @@ fn user_waits_for_conciliate() {
             "seen by {id}"
         );
     }
+    // Requests reserved to OPERATION are refused (BAD_SUPVISORS_STATE).
+    let refused = cluster.call("n2", "supvisors.restart_sequence", &[Value::Bool(false)]);
+    assert!(
+        matches!(&refused, Err(CallError::Fault { code: 101, .. })),
+        "{refused:?}"
+    );
     // USER does nothing: the conflict stays, and so does the state.
     let user = cluster.must("n3", "supvisors.conciliate", &[s("USER")]);
     assert_eq!(user, Json::Bool(false));
@@ -262,10 +275,7 @@ fn user_waits_for_conciliate() {
     // Out of CONCILIATION the request is refused (BAD_SUPVISORS_STATE).
     let refused = cluster.call("n1", "supvisors.conciliate", &[s("STOP")]);
     assert!(
-        matches!(
-            &refused,
-            Err(supvisors_tests::xmlrpc::CallError::Fault { code: 101, .. })
-        ),
+        matches!(&refused, Err(CallError::Fault { code: 101, .. })),
         "{refused:?}"
     );
 }

@@ -53,7 +53,8 @@ pub struct InstanceSpec {
     pub identifier: String,
     /// Host of its `supvisors_list` item: `127.0.0.1` when empty. Instances whose hosts
     /// resolve to the same address share a node; only 127.0.0.1 is served here, so every
-    /// instance is on the same node unless the daemons bind other loopback addresses.
+    /// instance is on the same node unless the daemons bind other loopback addresses, or run
+    /// on hosts of network namespaces ([`InstanceSpec::on_host`]).
     pub host: String,
     /// `[include] files` globs, relative to the instance directory (where the fixture is
     /// copied and the configuration written).
