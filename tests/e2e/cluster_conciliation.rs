@@ -246,6 +246,16 @@ fn user_waits_for_conciliate() {
             })
             .collect();
         assert_eq!(names, [("app", "p1")], "conflicts seen by {id}");
+        let item = &conflicts[0];
+        assert_eq!(item["statename"], "RUNNING", "{item}");
+        let mut holders: Vec<&str> = item["identifiers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
+        holders.sort_unstable();
+        assert_eq!(holders, ["n1", "n2"], "{item}");
         assert_eq!(
             running_on(&cluster, id, "app:p1"),
             Some(vec!["n1".to_owned(), "n2".to_owned()]),
