@@ -189,6 +189,9 @@ fn restart_sequence_waits_for_deployment_then_operation() {
     cluster.wait_settled(PATIENCE);
     let caller = non_master(&cluster);
     let before = entries(&cluster, &caller, "DEPLOYMENT");
+    // With the Python reference as subject this call may never return: its non-master polls
+    // for DEPLOYMENT and can miss a DEPLOYMENT that lasts less than a poll (interfaces
+    // §1.7.4 allows it); our engine answers on its own state changes, none missed.
     let done = cluster.must(&caller, "supvisors.restart_sequence", &[Value::Bool(true)]);
     assert_eq!(done, Json::Bool(true));
     // Returned once the caller saw DEPLOYMENT then OPERATION.
