@@ -15,16 +15,31 @@ const PATIENCE: Duration = Duration::from_secs(90);
 
 const IDS: [&str; 3] = ["n1", "n2", "n3"];
 
-/// `app` is started at each DEPLOYMENT (its start_sequence is set).
+/// `app` and `base` are started at each DEPLOYMENT (their start_sequence is set), both on n1;
+/// a global stop takes `app` first (greatest stop_sequence), where supervisord alone would
+/// stop `base` first (groups in reverse name order).
 const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <root>
     <application name="app">
         <start_sequence>1</start_sequence>
+        <stop_sequence>2</stop_sequence>
         <starting_strategy>CONFIG</starting_strategy>
         <programs>
             <program pattern="">
+                <identifiers>n1</identifiers>
                 <start_sequence>1</start_sequence>
                 <required>true</required>
+            </program>
+        </programs>
+    </application>
+    <application name="base">
+        <start_sequence>1</start_sequence>
+        <stop_sequence>1</stop_sequence>
+        <starting_strategy>CONFIG</starting_strategy>
+        <programs>
+            <program pattern="">
+                <identifiers>n1</identifiers>
+                <start_sequence>1</start_sequence>
             </program>
         </programs>
     </application>
@@ -34,6 +49,9 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// Programs end by themselves when their daemon is gone.
 const PROGRAMS: &str = "[group:app]\nprograms=p1\n\n\
 [program:p1]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
+autostart=false\nstartsecs=1\nstopasgroup=true\n\n\
+[group:base]\nprograms=b1\n\n\
+[program:b1]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
 autostart=false\nstartsecs=1\nstopasgroup=true\n";
 
 /// A settled cluster with `app` running.
@@ -45,16 +63,17 @@ fn cluster() -> Cluster {
         .option("tick_period", "0.5")
         .sections(PROGRAMS);
     let cluster = Cluster::start(Subject::from_env("CLUSTER_SUBJECT"), spec);
-    wait_app(&cluster, "RUNNING");
+    wait_app(&cluster, "app", "RUNNING");
+    wait_app(&cluster, "base", "RUNNING");
     cluster.wait_settled(PATIENCE);
     cluster
 }
 
-/// Waits until every instance sees `app` in `state`.
-fn wait_app(cluster: &Cluster, state: &str) {
+/// Waits until every instance sees application `name` in `state`.
+fn wait_app(cluster: &Cluster, name: &str, state: &str) {
     for id in IDS {
-        cluster.wait_until(PATIENCE, &format!("app {state} seen by {id}"), |c| {
-            c.call(id, "supvisors.get_application_info", &[s("app")])
+        cluster.wait_until(PATIENCE, &format!("{name} {state} seen by {id}"), |c| {
+            c.call(id, "supvisors.get_application_info", &[s(name)])
                 .is_ok_and(|info| info["statename"] == state)
         });
     }
@@ -90,6 +109,19 @@ fn entries(cluster: &Cluster, identifier: &str, state: &str) -> usize {
         .count()
 }
 
+/// Asserts that instance `on` stopped `app` before `base` (decreasing stop_sequence: the
+/// Supvisors global stop, not supervisord's own), both with SIGTERM.
+fn assert_stopped_in_sequence(cluster: &Cluster, on: &str) {
+    let log = cluster.instance(on).path().join("log/supervisord.log");
+    let log = std::fs::read_to_string(log).unwrap_or_default();
+    let app = log.find("stopped: p1 (terminated by SIGTERM)");
+    let base = log.find("stopped: b1 (terminated by SIGTERM)");
+    assert!(
+        matches!((app, base), (Some(a), Some(b)) if a < b),
+        "app stopped before base on {on}\n{log}"
+    );
+}
+
 /// A non-master instance.
 fn non_master(cluster: &Cluster) -> String {
     let master = cluster.master("n1").unwrap_or_default();
@@ -112,7 +144,7 @@ fn restart_stops_applications_and_restarts_every_daemon_in_place() {
     let _turn = one_at_a_time();
     let cluster = cluster();
     let daemons: Vec<Option<i32>> = IDS.iter().map(|id| cluster.daemon_pid(id)).collect();
-    let (_, old_p1) = p1_placement(&cluster);
+    let (on, old_p1) = p1_placement(&cluster);
     let caller = non_master(&cluster);
     let accepted = cluster.must(&caller, "supvisors.restart", &[]);
     assert_eq!(accepted, Json::Bool(true));
@@ -122,7 +154,7 @@ fn restart_stops_applications_and_restarts_every_daemon_in_place() {
             entries(c, id, "RESTART") >= 1 && entries(c, id, "OPERATION") >= 2
         });
     }
-    wait_app(&cluster, "RUNNING");
+    wait_app(&cluster, "app", "RUNNING");
     cluster.wait_settled(PATIENCE);
     let master = cluster.master("n1").unwrap_or_default();
     assert!(
@@ -143,6 +175,7 @@ fn restart_stops_applications_and_restarts_every_daemon_in_place() {
     assert!(cluster.ended().is_empty(), "{:?}", cluster.ended());
     // The application was stopped before the restart and started again by the deployment.
     assert!(gone(old_p1), "the old app:p1 ({old_p1}) was stopped");
+    assert_stopped_in_sequence(&cluster, &on);
     let (_, new_p1) = p1_placement(&cluster);
     assert_ne!(new_p1, old_p1);
 }
@@ -170,9 +203,7 @@ fn shutdown_stops_applications_and_every_daemon() {
             cluster.logs(id)
         );
     }
-    // Stopped by Supvisors' global stop or by its Supervisor on the way out, never killed.
-    let log = cluster.logs(&on);
-    assert!(log.contains("stopped: p1 (terminated by SIGTERM)"), "{log}");
+    assert_stopped_in_sequence(&cluster, &on);
 }
 
 #[test]
@@ -185,7 +216,7 @@ fn restart_sequence_waits_for_deployment_then_operation() {
         &[s("app"), Value::Bool(true)],
     );
     assert_eq!(stopped, Json::Bool(true));
-    wait_app(&cluster, "STOPPED");
+    wait_app(&cluster, "app", "STOPPED");
     cluster.wait_settled(PATIENCE);
     let caller = non_master(&cluster);
     let before = entries(&cluster, &caller, "DEPLOYMENT");
@@ -202,7 +233,7 @@ fn restart_sequence_waits_for_deployment_then_operation() {
     );
     assert_eq!(cluster.state(&caller).as_deref(), Some("OPERATION"));
     // The deployment started the stopped application again.
-    wait_app(&cluster, "RUNNING");
+    wait_app(&cluster, "app", "RUNNING");
     // Accepted again, without waiting this time.
     let again = cluster.must("n2", "supvisors.restart_sequence", &[Value::Bool(false)]);
     assert_eq!(again, Json::Bool(true));
