@@ -32,8 +32,12 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 /// Programs end by themselves when their daemon is gone. `p1` is RUNNING as soon as spawned
-/// (`startsecs=0`): both copies of a conflict are RUNNING, and their uptimes differ.
-const PROGRAMS: &str = "[group:app]\nprograms=p1,p2\n\n\
+/// (`startsecs=0`): both copies of a conflict are RUNNING, and their uptimes differ. `free`
+/// has no rules: it is not managed.
+const PROGRAMS: &str = "[program:free]\n\
+command=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
+autostart=false\nstartsecs=0\nstopasgroup=true\n\n\
+[group:app]\nprograms=p1,p2\n\n\
 [program:p1]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
 autostart=false\nautorestart=false\nstartsecs=0\nstopasgroup=true\n\n\
 [program:p2]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
@@ -288,4 +292,22 @@ fn user_waits_for_conciliate() {
         matches!(&refused, Err(CallError::Fault { code: 101, .. })),
         "{refused:?}"
     );
+}
+
+#[test]
+fn unmanaged_programs_may_run_twice() {
+    let _turn = one_at_a_time();
+    let cluster = cluster("STOP");
+    let first = start_directly(&cluster, "n1", "free");
+    let second = start_directly(&cluster, "n2", "free");
+    wait_running_on(&cluster, "free", &["n1", "n2"]);
+    // Several ticks go by: nothing conciliates an application without rules.
+    std::thread::sleep(Duration::from_secs(3));
+    let master = master(&cluster);
+    assert_eq!(cluster.state(&master).as_deref(), Some("OPERATION"));
+    assert!(!went_through(&cluster, &master, "CONCILIATION"));
+    let conflicts = cluster.must("n3", "supvisors.get_conflicts", &[]);
+    assert_eq!(conflicts, Json::Array(Vec::new()));
+    assert_eq!(local_pid(&cluster, "n1", "free"), Some(first));
+    assert_eq!(local_pid(&cluster, "n2", "free"), Some(second));
 }
