@@ -164,7 +164,7 @@ fn partition_without_auto_fence_heals_and_conciliates() {
 fn partition_with_auto_fence_isolates_for_good() {
     let _turn = one_at_a_time();
     let netns = Netns::create(3);
-    let cluster = cluster(&netns, true);
+    let mut cluster = cluster(&netns, true);
 
     netns.partition(2);
     for by in ["n1", "n2"] {
@@ -209,6 +209,21 @@ fn partition_with_auto_fence_isolates_for_good() {
     // Both copies run: nobody conciliates across an isolation.
     assert_eq!(p1_on(&cluster, "n1"), Some(vec!["n1".to_owned()]));
     assert_eq!(p1_on(&cluster, "n3"), Some(vec!["n3".to_owned()]));
+
+    // A restart of the isolated daemon clears its own view only: the others still isolate
+    // it, and it isolates them in return.
+    cluster.restart("n3");
+    for of in ["n1", "n2"] {
+        wait_seen(&cluster, "n3", of, "ISOLATED");
+    }
+    for by in ["n1", "n2"] {
+        assert_eq!(
+            seen(&cluster, by, "n3").as_deref(),
+            Some("ISOLATED"),
+            "by {by}"
+        );
+    }
+    assert_eq!(cluster.master("n1").as_deref(), Some("n1"));
 }
 
 #[test]
