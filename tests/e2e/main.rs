@@ -2,8 +2,11 @@
 
 mod breed;
 mod check_config;
+mod cluster_conciliation;
 mod cluster_failures;
 mod cluster_local;
+mod cluster_partition;
+mod cluster_sequences;
 mod compat;
 mod ctl_extras;
 mod ctl_streams;

@@ -12,7 +12,7 @@
 //! Addresses are the same in every test: each test's namespaces are isolated from the
 //! others'. Never connect to them from the test's own (root) namespace: there they would be
 //! routed out of the machine; use [`Netns::within`] or [`Netns::command`]. Namespace names carry the test process id and a counter, so concurrent tests never
-//! share one. Everything is deleted on drop.
+//! share one. Everything is deleted on drop, `/etc/netns/<name>` included.
 
 use std::net::Ipv4Addr;
 use std::os::fd::AsFd as _;
@@ -70,7 +70,30 @@ impl Netns {
             ip(&["-n", &host, "addr", "add", &address, "dev", "eth0"]);
             ip(&["-n", &host, "link", "set", "eth0", "up"]);
         }
+        netns.write_hosts_files();
         netns
+    }
+
+    /// Gives every host an `/etc/hosts` naming all the hosts (`ip netns exec` mounts
+    /// `/etc/netns/<name>/hosts` over it): Supvisors resolves each `supvisors_list` address
+    /// back to a name, and the reference refuses an address that has none.
+    fn write_hosts_files(&self) {
+        let mut text = String::from("127.0.0.1 localhost\n");
+        for i in 0..self.hosts {
+            text.push_str(&format!("{} {}\n", self.address(i), self.host(i)));
+        }
+        for i in 0..self.hosts {
+            let dir = self.etc_dir(i);
+            std::fs::create_dir_all(&dir)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+            std::fs::write(dir.join("hosts"), &text)
+                .unwrap_or_else(|e| panic!("cannot write {}/hosts: {e}", dir.display()));
+        }
+    }
+
+    /// The directory of host `i`'s files bound over `/etc` by `ip netns exec`.
+    fn etc_dir(&self, i: usize) -> std::path::PathBuf {
+        std::path::Path::new("/etc/netns").join(self.host(i))
     }
 
     fn switch(&self) -> String {
@@ -113,21 +136,27 @@ impl Netns {
 
     /// Runs `f` on a thread that entered host `i`'s namespace: sockets it opens live there.
     pub fn within<T: Send>(&self, i: usize, f: impl FnOnce() -> T + Send) -> T {
-        let path = format!("/run/netns/{}", self.host(i));
-        std::thread::scope(|scope| {
-            scope
-                .spawn(move || {
-                    let file = std::fs::File::open(&path)
-                        .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
-                    // Only this thread changes namespace; it ends with the scope.
-                    nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
-                        .unwrap_or_else(|e| panic!("setns {path}: {e}"));
-                    f()
-                })
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
+        within_namespace(&self.host(i), f)
     }
+}
+
+/// Runs `f` on a thread that entered the network namespace named `name` (as in
+/// `/run/netns`): sockets it opens live there.
+pub fn within_namespace<T: Send>(name: &str, f: impl FnOnce() -> T + Send) -> T {
+    let path = format!("/run/netns/{name}");
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                let file = std::fs::File::open(&path)
+                    .unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+                // Only this thread changes namespace; it ends with the scope.
+                nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET)
+                    .unwrap_or_else(|e| panic!("setns {path}: {e}"));
+                f()
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 impl Drop for Netns {
@@ -136,10 +165,13 @@ impl Drop for Netns {
             let _ = Command::new("ip")
                 .args(["netns", "del", &self.host(i)])
                 .status();
+            let _ = std::fs::remove_dir_all(self.etc_dir(i));
         }
         let _ = Command::new("ip")
             .args(["netns", "del", &self.switch()])
             .status();
+        // Only when empty: other tests may have their hosts there.
+        let _ = std::fs::remove_dir("/etc/netns");
     }
 }
 

@@ -38,14 +38,24 @@ impl std::fmt::Display for CallError {
 
 /// Calls `method(params)` on `http://127.0.0.1:<port>/RPC2`.
 pub fn call(port: u16, method: &str, params: &[Value]) -> Result<Json, CallError> {
+    call_at("127.0.0.1", port, method, params)
+}
+
+/// Calls `method(params)` on `http://<address>:<port>/RPC2`.
+pub fn call_at(
+    address: &str,
+    port: u16,
+    method: &str,
+    params: &[Value],
+) -> Result<Json, CallError> {
     let transport = |e: std::io::Error| CallError::Transport(format!("{method}: {e}"));
     let body = encode_call(method, params);
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(transport)?;
+    let mut stream = TcpStream::connect((address, port)).map_err(transport)?;
     stream
         .set_read_timeout(Some(CALL_PATIENCE))
         .map_err(transport)?;
     let request = format!(
-        "POST /RPC2 HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/xml\r\n\
+        "POST /RPC2 HTTP/1.0\r\nHost: {address}:{port}\r\nContent-Type: text/xml\r\n\
          Content-Length: {}\r\n\r\n{body}",
         body.len()
     );

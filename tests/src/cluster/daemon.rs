@@ -22,8 +22,16 @@ pub struct Daemon {
 }
 
 impl Daemon {
-    /// Starts `exe -n -c conf` in `dir`, stdout and stderr appended to `dir/daemon.out`.
-    pub fn spawn(exe: &Path, conf: &Path, dir: &Path, env: &[(String, String)]) -> Daemon {
+    /// Starts `exe -n -c conf` in `dir`, stdout and stderr appended to `dir/daemon.out`;
+    /// inside network namespace `netns` when given (`ip netns exec` execs the daemon, so the
+    /// recorded pid is the daemon's).
+    pub fn spawn(
+        exe: &Path,
+        conf: &Path,
+        dir: &Path,
+        env: &[(String, String)],
+        netns: Option<&str>,
+    ) -> Daemon {
         let out = daemon_out(dir);
         let open = || {
             File::options()
@@ -32,7 +40,14 @@ impl Daemon {
                 .open(&out)
                 .unwrap_or_else(|err| panic!("cannot open {}: {err}", out.display()))
         };
-        let mut cmd = Command::new(exe);
+        let mut cmd = match netns {
+            Some(name) => {
+                let mut cmd = Command::new("ip");
+                cmd.args(["netns", "exec", name]).arg(exe);
+                cmd
+            }
+            None => Command::new(exe),
+        };
         cmd.arg("-n")
             .arg("-c")
             .arg(conf)

@@ -16,6 +16,7 @@ mod spec;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
@@ -27,11 +28,15 @@ pub use spec::{ClusterSpec, InstanceSpec, Ports, Subject, render, supvisors_list
 
 use crate::xmlrpc::{self, CallError};
 
-/// One cluster at a time in a test binary (the machine is shared, and a loaded machine delays
-/// the 0.5 s ticks enough to make instances look lost): hold the guard for the whole test.
-pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poison| poison.into_inner())
+/// One cluster at a time in a test binary: the machine is shared, and timeouts of busy
+/// daemons would make tests fail for no reason of theirs.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Takes the cluster turn of this test binary (held until the guard drops).
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// A running instance.
@@ -45,6 +50,10 @@ pub struct Instance {
     /// Its configuration file.
     pub conf: PathBuf,
     env: Vec<(String, String)>,
+    /// Network namespace of its daemon, `None` for the test's own.
+    netns: Option<String>,
+    /// Address of its `inet_http_server`.
+    address: String,
     daemon: Option<Daemon>,
 }
 
@@ -101,6 +110,8 @@ impl Cluster {
                 dir,
                 conf,
                 env: instance.env.clone(),
+                netns: instance.netns.clone(),
+                address: instance.http_address().to_owned(),
                 daemon: None,
             });
         }
@@ -121,6 +132,7 @@ impl Cluster {
             &instance.conf,
             instance.dir.path(),
             &instance.env,
+            instance.netns.as_deref(),
         ));
     }
 
@@ -156,7 +168,15 @@ impl Cluster {
         method: &str,
         params: &[Value],
     ) -> Result<Json, CallError> {
-        xmlrpc::call(self.instance(identifier).ports.http, method, params)
+        let instance = self.instance(identifier);
+        let port = instance.ports.http;
+        match &instance.netns {
+            // From inside its namespace: its address is unreachable from the test's own.
+            Some(name) => crate::netns::within_namespace(name, || {
+                xmlrpc::call_at(&instance.address, port, method, params)
+            }),
+            None => xmlrpc::call(port, method, params),
+        }
     }
 
     /// Like [`Cluster::call`], panicking with the logs of every instance on a failure.
@@ -240,6 +260,28 @@ impl Cluster {
             .filter(|i| i.daemon.as_ref().is_some_and(|d| daemon::ended(d.pid())))
             .map(|i| i.identifier.clone())
             .collect()
+    }
+
+    /// The pid of instance `identifier`'s daemon, `None` once the harness stopped or killed it.
+    pub fn daemon_pid(&self, identifier: &str) -> Option<i32> {
+        self.instance(identifier).daemon.as_ref().map(Daemon::pid)
+    }
+
+    /// Waits until every daemon started by the harness has ended by itself (a Supvisors
+    /// shutdown); panics with every instance's logs after `timeout`.
+    pub fn wait_all_ended(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.ended().len() < self.running().len() {
+            if Instant::now() > deadline {
+                panic!(
+                    "{} cluster: only {:?} ended after {timeout:?}\n{}",
+                    self.subject.label(),
+                    self.ended(),
+                    self.all_logs()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
     }
 
     /// The identifiers of the instances whose daemon is running.

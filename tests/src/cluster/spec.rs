@@ -53,7 +53,8 @@ pub struct InstanceSpec {
     pub identifier: String,
     /// Host of its `supvisors_list` item: `127.0.0.1` when empty. Instances whose hosts
     /// resolve to the same address share a node; only 127.0.0.1 is served here, so every
-    /// instance is on the same node unless the daemons bind other loopback addresses.
+    /// instance is on the same node unless the daemons bind other loopback addresses, or run
+    /// on hosts of network namespaces ([`InstanceSpec::on_host`]).
     pub host: String,
     /// `[include] files` globs, relative to the instance directory (where the fixture is
     /// copied and the configuration written).
@@ -64,6 +65,9 @@ pub struct InstanceSpec {
     pub options: Vec<(String, String)>,
     /// Environment variables of the daemon (usable as `%(ENV_X)s` in the configuration).
     pub env: Vec<(String, String)>,
+    /// Network namespace the daemon runs in (a host of [`crate::netns::Netns`]); its
+    /// `inet_http_server` then listens on `host`, where the test reaches it from inside.
+    pub netns: Option<String>,
 }
 
 impl InstanceSpec {
@@ -98,6 +102,22 @@ impl InstanceSpec {
         self.sections.push_str(text);
         self.sections.push('\n');
         self
+    }
+
+    /// Runs the daemon on host `i` of `netns`: in its namespace, with its address.
+    pub fn on_host(mut self, netns: &crate::netns::Netns, i: usize) -> Self {
+        self.host = netns.address(i).to_string();
+        self.netns = Some(netns.host(i));
+        self
+    }
+
+    /// The address its `inet_http_server` listens on.
+    pub fn http_address(&self) -> &str {
+        if self.netns.is_some() && !self.host.is_empty() {
+            &self.host
+        } else {
+            "127.0.0.1"
+        }
     }
 }
 
@@ -185,14 +205,15 @@ pub fn render(spec: &ClusterSpec, index: usize, ports: &[Ports]) -> String {
         "[supervisord]\nidentifier={id}\nlogfile=%(here)s/log/supervisord.log\n\
          pidfile=%(here)s/supervisord.pid\nchildlogdir=%(here)s/log\nnodaemon=true\n\
          loglevel=info\n\n\
-         [inet_http_server]\nport=127.0.0.1:{http}\n\n\
+         [inet_http_server]\nport={address}:{http}\n\n\
          [rpcinterface:supervisor]\n\
          supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
-         [supervisorctl]\nserverurl=http://127.0.0.1:{http}\n\n\
+         [supervisorctl]\nserverurl=http://{address}:{http}\n\n\
          [rpcinterface:supvisors]\n\
          supervisor.rpcinterface_factory = supvisors.plugin:make_supvisors_rpcinterface\n\
          supvisors_list = {list}\nevent_port = {event}\n",
         id = instance.identifier,
+        address = instance.http_address(),
         http = port.http,
         event = port.event,
         list = supvisors_list(spec, ports),
