@@ -2,7 +2,8 @@
 //!
 //! - `test`: format check, clippy with `-D warnings`, build every binary, then run every test.
 //! - `fuzz`: run the cargo-fuzz targets for a given time each (not in CI).
-//! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`).
+//! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`);
+//!   `--cluster`: three-instance clusters side by side (`cluster_bench`).
 //! - `sim`: run the deterministic cluster simulation over many seeds.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod cluster_bench;
 mod ctl_bench;
 mod daemon_bench;
 
@@ -46,9 +48,9 @@ enum Task {
         /// Programs for the spawn, query and idle measurements.
         #[arg(long, default_value_t = 1000)]
         procs: usize,
-        /// Seconds of idle observation (CPU, RSS).
-        #[arg(long, default_value_t = 60)]
-        idle_secs: u64,
+        /// Seconds of idle observation (CPU, RSS); 60 by default, 30 with --cluster.
+        #[arg(long)]
+        idle_secs: Option<u64>,
         /// Seconds of stdout flooding.
         #[arg(long, default_value_t = 10)]
         flood_secs: u64,
@@ -58,6 +60,9 @@ enum Task {
         /// Only `status` wall time of supervisorctl vs supvisorsctl against supervisord.
         #[arg(long)]
         ctl: bool,
+        /// Only three-instance clusters of Python Supvisors 0.15 and supvisorsd side by side.
+        #[arg(long)]
+        cluster: bool,
     },
     /// Run the deterministic cluster simulation of supvisors-core over many seeds.
     Sim {
@@ -95,10 +100,20 @@ fn run(cli: Cli) -> Result<()> {
             flood_secs,
             only,
             ctl,
+            cluster,
         } => {
             if ctl {
                 return bench_ctl(&root, procs);
             }
+            if cluster {
+                let sizes = cluster_bench::Sizes {
+                    idle_secs: idle_secs.unwrap_or(30),
+                    sleepers: 15,
+                    big: 200,
+                };
+                return bench_cluster(&root, &sizes, only.as_deref());
+            }
+            let idle_secs = idle_secs.unwrap_or(60);
             if !daemons_only {
                 cargo(&root, &["bench", "--workspace"])?;
             }
@@ -194,6 +209,59 @@ fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -
         bail!("--only takes supervisord or supvisorsd");
     }
     daemon_bench::run(&chosen, sizes)
+}
+
+fn bench_cluster(root: &Path, sizes: &cluster_bench::Sizes, only: Option<&str>) -> Result<()> {
+    if !matches!(only, None | Some("python" | "supvisorsd")) {
+        bail!("--only takes python or supvisorsd with --cluster");
+    }
+    // An explicit venv is used as it is; otherwise the project's is made.
+    if std::env::var_os("SUPVISORS_VENV").is_none() && only != Some("supvisorsd") {
+        setup_python(root)?;
+    }
+    if only != Some("python") {
+        cargo(
+            root,
+            &[
+                "build",
+                "--release",
+                "-p",
+                "supvisors-cli",
+                "--bin",
+                "supvisorsd",
+            ],
+        )?;
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let ours = cluster_bench::Subject::Rust(target.join("release/supvisorsd"));
+    let columns = [
+        cluster_bench::Column {
+            label: "python",
+            subject: cluster_bench::Subject::Python,
+            tick_period: None,
+        },
+        cluster_bench::Column {
+            label: "supvisorsd",
+            subject: ours.clone(),
+            tick_period: None,
+        },
+        cluster_bench::Column {
+            label: "tick 0.5",
+            subject: ours,
+            tick_period: Some("0.5"),
+        },
+    ];
+    let chosen: Vec<_> = columns
+        .into_iter()
+        .filter(|c| match only {
+            Some("python") => c.label == "python",
+            Some(_) => c.label != "python",
+            None => true,
+        })
+        .collect();
+    cluster_bench::run(&chosen, sizes)
 }
 
 fn bench_ctl(root: &Path, procs: usize) -> Result<()> {
