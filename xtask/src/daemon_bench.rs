@@ -401,13 +401,18 @@ pub(crate) fn cpu_ticks(pid: i32) -> Result<u64> {
 
 /// Resident set size of process `pid` (its threads included, not its children), in KiB.
 pub(crate) fn rss_kb(pid: i32) -> Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+    proc_kb(pid, "status", "VmRSS:")
+}
+
+/// The KiB value of line `field` (e.g. `RssAnon:`) of `/proc/<pid>/<file>` (`status`,
+/// `smaps_rollup`).
+pub(crate) fn proc_kb(pid: i32, file: &str, field: &str) -> Result<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}"))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .context("no VmRSS")
+        .with_context(|| format!("no {field} in /proc/{pid}/{file}"))
 }
 
 fn written_bytes(pid: i32) -> Result<u64> {
