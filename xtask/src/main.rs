@@ -48,9 +48,9 @@ enum Task {
         /// Programs for the spawn, query and idle measurements.
         #[arg(long, default_value_t = 1000)]
         procs: usize,
-        /// Seconds of idle observation (CPU, RSS); 60 by default, 30 with --cluster.
-        #[arg(long)]
-        idle_secs: Option<u64>,
+        /// Seconds of idle observation (CPU, RSS).
+        #[arg(long, default_value_t = 60)]
+        idle_secs: u64,
         /// Seconds of stdout flooding.
         #[arg(long, default_value_t = 10)]
         flood_secs: u64,
@@ -107,13 +107,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             if cluster {
                 let sizes = cluster_bench::Sizes {
-                    idle_secs: idle_secs.unwrap_or(30),
+                    idle_secs,
                     sleepers: 15,
                     big: 200,
                 };
                 return bench_cluster(&root, &sizes, only.as_deref());
             }
-            let idle_secs = idle_secs.unwrap_or(60);
             if !daemons_only {
                 cargo(&root, &["bench", "--workspace"])?;
             }
