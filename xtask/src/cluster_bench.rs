@@ -136,15 +136,7 @@ impl Memory {
 /// Starts a cluster whose instances autostart `sleepers` unmanaged `sleep` programs each, times
 /// its start to OPERATION, then watches the daemons at rest.
 fn idle_cluster(column: &Column, sizes: &Sizes) -> Result<Idle> {
-    let mut sections = String::new();
-    for i in 0..sizes.sleepers {
-        let _ = writeln!(
-            sections,
-            "[program:s{i:02}]\ncommand=/bin/sleep 100000\nstartsecs=0\nautorestart=false\n\
-             stdout_logfile=NONE\nstderr_logfile=NONE\n"
-        );
-    }
-    let spec = base_spec(column).sections(&sections);
+    let spec = idle_spec(column, sizes.sleepers);
     // Port allocation and three small files are written before the first spawn: well under
     // the poll period.
     let started = Instant::now();
@@ -239,25 +231,7 @@ const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// `start_application(CONFIG, big, True)`, stops `big`, then kills the instance running `ha:ha`
 /// and times until another instance runs it.
 fn busy_cluster(column: &Column, sizes: &Sizes) -> Result<Busy> {
-    let names: Vec<String> = (0..sizes.big).map(|i| format!("b{i:03}")).collect();
-    let mut sections = format!("[group:big]\nprograms={}\n\n", names.join(","));
-    for name in &names {
-        let _ = writeln!(
-            sections,
-            "[program:{name}]\ncommand=/bin/sleep 100000\nautostart=false\nstartsecs=0\n\
-             autorestart=false\nstdout_logfile=NONE\nstderr_logfile=NONE\n"
-        );
-    }
-    // The program ends by itself once its daemon is gone: a `kill -9` leaves no orphan.
-    sections.push_str(
-        "[program:ha]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
-         autostart=false\nstartsecs=0\nstopasgroup=true\n\
-         stdout_logfile=NONE\nstderr_logfile=NONE\n",
-    );
-    let spec = base_spec(column)
-        .file("rules.xml", RULES)
-        .option("rules_files", "@DIR@/rules.xml")
-        .sections(&sections);
+    let spec = busy_spec(column, sizes.big);
     let launched = Instant::now();
     let mut cluster = Cluster::start(column.subject.clone(), spec);
     poll(&cluster, "OPERATION and ha:ha RUNNING", |c| {
@@ -309,6 +283,42 @@ fn busy_cluster(column: &Column, sizes: &Sizes) -> Result<Busy> {
         start_application_secs,
         failover_secs,
     })
+}
+
+/// The idle cluster: `sleepers` unmanaged programs autostarted on every instance.
+fn idle_spec(column: &Column, sleepers: usize) -> ClusterSpec {
+    let mut sections = String::new();
+    for i in 0..sleepers {
+        let _ = writeln!(
+            sections,
+            "[program:s{i:02}]\ncommand=/bin/sleep 100000\nstartsecs=0\nautorestart=false\n\
+             stdout_logfile=NONE\nstderr_logfile=NONE\n"
+        );
+    }
+    base_spec(column).sections(&sections)
+}
+
+/// The busy cluster: group `big` of `big` programs and program `ha`, ruled by [`RULES`].
+fn busy_spec(column: &Column, big: usize) -> ClusterSpec {
+    let names: Vec<String> = (0..big).map(|i| format!("b{i:03}")).collect();
+    let mut sections = format!("[group:big]\nprograms={}\n\n", names.join(","));
+    for name in &names {
+        let _ = writeln!(
+            sections,
+            "[program:{name}]\ncommand=/bin/sleep 100000\nautostart=false\nstartsecs=0\n\
+             autorestart=false\nstdout_logfile=NONE\nstderr_logfile=NONE\n"
+        );
+    }
+    // The program ends by itself once its daemon is gone: a `kill -9` leaves no orphan.
+    sections.push_str(
+        "[program:ha]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
+         autostart=false\nstartsecs=0\nstopasgroup=true\n\
+         stdout_logfile=NONE\nstderr_logfile=NONE\n",
+    );
+    base_spec(column)
+        .file("rules.xml", RULES)
+        .option("rules_files", "@DIR@/rules.xml")
+        .sections(&sections)
 }
 
 /// Polls `check` every [`POLL`] until it holds and returns when it did; fails after
@@ -370,4 +380,51 @@ fn holder(cluster: &Cluster, id: &str) -> Option<String> {
         .first()?
         .as_str()
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use supvisors_tests::cluster::{Ports, render};
+
+    fn ports() -> Vec<Ports> {
+        (0..3)
+            .map(|i| Ports {
+                http: 1000 + i,
+                internal: 2000 + i,
+                event: 3000 + i,
+            })
+            .collect()
+    }
+
+    fn column(tick_period: Option<&'static str>) -> Column {
+        Column {
+            label: "x",
+            subject: Subject::Python,
+            tick_period,
+        }
+    }
+
+    #[test]
+    fn every_cluster_has_three_core_instances_and_tick_period_only_when_asked() {
+        let text = render(&idle_spec(&column(None), 15), 1, &ports());
+        assert!(text.contains("identifier=n2\n"), "{text}");
+        assert!(text.contains("core_identifiers = n1,n2,n3\n"), "{text}");
+        assert!(!text.contains("tick_period"), "{text}");
+        assert_eq!(text.matches("command=/bin/sleep").count(), 15, "{text}");
+        let text = render(&idle_spec(&column(Some("0.5")), 1), 0, &ports());
+        assert!(text.contains("tick_period = 0.5\n"), "{text}");
+    }
+
+    #[test]
+    fn the_busy_cluster_groups_its_programs_and_loads_the_rules() {
+        let spec = busy_spec(&column(None), 200);
+        let text = render(&spec, 2, &ports());
+        assert!(text.contains("rules_files = @DIR@/rules.xml\n"), "{text}");
+        assert!(text.contains("programs=b000,b001,"), "{text}");
+        assert!(text.contains(",b199\n"), "{text}");
+        assert_eq!(text.matches("[program:b").count(), 200, "{text}");
+        assert!(text.contains("[program:ha]\n"), "{text}");
+        assert_eq!(spec.files, [("rules.xml".to_owned(), RULES.to_owned())]);
+    }
 }

@@ -498,3 +498,40 @@ impl Client {
         Ok(text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(what: &'static str, higher_is_better: bool, values: &[f64]) -> Row {
+        let mut row = Row::new(what, "u", higher_is_better);
+        row.values = values.to_vec();
+        row
+    }
+
+    #[test]
+    fn one_gain_column_per_subject_after_the_first() {
+        let rows = [
+            row("cost", false, &[10.0, 2.0, 5.0]),
+            row("rate", true, &[10.0, 20.0, 5.0]),
+        ];
+        let text = table(&["ref", "a", "b"], &rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].ends_with("gain a     gain b"), "{text}");
+        assert!(lines[1].ends_with("5.0x       2.0x"), "{text}");
+        assert!(lines[2].ends_with("2.0x       0.5x"), "{text}");
+    }
+
+    #[test]
+    fn two_subjects_keep_a_single_gain_header() {
+        let text = table(&["ref", "ours"], &[row("cost", false, &[3.0, 1.0])]);
+        assert!(
+            text.lines().next().is_some_and(|l| l.ends_with(" gain")),
+            "{text}"
+        );
+        assert!(
+            text.lines().nth(1).is_some_and(|l| l.ends_with("3.0x")),
+            "{text}"
+        );
+    }
+}
