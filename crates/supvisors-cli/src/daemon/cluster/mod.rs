@@ -79,8 +79,10 @@ fn links_config(supvisors: &SupvisorsConfig) -> LinksConfig {
     config.secret = options.internal_secret.clone();
     // Instances started together are refused until their peers listen: a retry within the
     // first tick period lets the first TICKs reach everyone (1 s, the default, is a whole
-    // tick period more when tick_period is 0.5 s).
-    config.reconnect = config.reconnect.min(options.tick_period / 5);
+    // tick period more when tick_period is 0.5 s). Not below 100 ms: a peer down for long is
+    // retried 10 times a second at most.
+    let floor = Duration::from_millis(100);
+    config.reconnect = config.reconnect.min(options.tick_period / 5).max(floor);
     config
 }
 
