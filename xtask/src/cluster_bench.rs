@@ -1,273 +1,430 @@
-//! `cargo xtask bench --cluster`: three Supvisors instances on 127.0.0.1 run by Python
-//! Supvisors 0.15 and by our `supvisorsd`, side by side in one run, through the cluster harness
-//! of the end-to-end tests (`supvisors_tests::cluster`). Figures: daemon RSS, idle CPU, time
-//! from start to OPERATION (default options and, where accepted, `synchro_timeout=15` with
-//! `tick_period=0.5`), 200 programs by `start_application`, and the restart elsewhere of a
-//! RESTART_PROCESS program after `kill -9` of its instance.
+//! `cargo xtask bench --cluster`: three-instance Supvisors clusters on 127.0.0.1, run by Python
+//! Supvisors 0.15 (supervisord 4.3.0 and the plugin, from the venv) and by our `supvisorsd`,
+//! measured side by side with the targets of issue #5: start to OPERATION with
+//! `core_identifiers`, idle RSS and CPU of each daemon with 15 programs, `start_application`
+//! of 200 programs with `wait`, and the restart elsewhere of a RESTART_PROCESS program after a
+//! `kill -9` of its instance.
 //!
-//! A subject that fails (the harness panics with its logs) gets `NaN` figures and its error is
-//! printed; the other subject is still measured.
+//! The clusters are the end-to-end harness's (`supvisors_tests::cluster`): the same
+//! configuration rendering, allocated ports, and each daemon in a process group of its own,
+//! stopped (or killed by its recorded group) when the cluster is dropped. Observation goes
+//! through `/proc` and XML-RPC only, the same way for every column.
 
 use std::fmt::Write as _;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
-use supvisors_tests::xmlrpc::s;
+use anyhow::{Context, Result, bail};
+use serde_json::Value as Json;
+use supvisors_rpc::Value;
+pub use supvisors_tests::cluster::Subject;
+use supvisors_tests::cluster::{Cluster, ClusterSpec};
 
-use crate::daemon_bench::{cpu_ticks, rss_kb};
+use crate::daemon_bench::{Row, TICKS_PER_SEC, cpu_ticks, proc_kb, table};
 
-/// Bounds every wait of the bench.
+/// Bounds every wait (the reference needs tens of seconds to synchronise); never a result.
 const PATIENCE: Duration = Duration::from_secs(300);
+
+/// How often the clients poll: the resolution of the timed figures.
+const POLL: Duration = Duration::from_millis(50);
+
+/// The default `synchro_timeout` plus a margin. Instances are not checked for inactivity during
+/// the first `synchro_timeout` after the INITIALIZATION entry (core spec §4.8, as in the
+/// reference): a kill sooner after the start would time that window, not the failover.
+const SYNCHRO_WINDOW: Duration = Duration::from_secs(17);
 
 const IDS: [&str; 3] = ["n1", "n2", "n3"];
 
+/// One column of the table: a daemon with its Supvisors options.
+pub struct Column {
+    /// Printed in the table header.
+    pub label: &'static str,
+    /// The daemon running the three instances.
+    pub subject: Subject,
+    /// `tick_period` option (ours only); `None` keeps the default of 5 s.
+    pub tick_period: Option<&'static str>,
+}
+
 /// Bench sizes, kept as parameters so a quick local run is possible.
 pub struct Sizes {
-    /// Programs of the idle cluster.
-    pub programs: usize,
-    /// Programs started by one `start_application`.
-    pub big: usize,
     /// Seconds of idle observation.
     pub idle_secs: u64,
+    /// Autostarted `sleep` programs per instance in the idle cluster.
+    pub sleepers: usize,
+    /// Programs of the application started with `start_application`.
+    pub big: usize,
 }
 
-/// One daemon to measure.
-pub struct Side {
-    /// Label printed in the table.
-    pub label: &'static str,
-    /// Python Supvisors or a `supvisorsd` binary.
-    pub subject: Subject,
-}
-
-/// The figures of one side, `NaN` when not measured.
-#[derive(Clone, Copy)]
-struct Figures {
-    rss_mb: f64,
-    idle_cpu_pct: f64,
-    operation_s: f64,
-    operation_tuned_s: f64,
-    big_start_s: f64,
-    restart_elsewhere_s: f64,
-}
-
-const NOT_MEASURED: Figures = Figures {
-    rss_mb: f64::NAN,
-    idle_cpu_pct: f64::NAN,
-    operation_s: f64::NAN,
-    operation_tuned_s: f64::NAN,
-    big_start_s: f64::NAN,
-    restart_elsewhere_s: f64::NAN,
-};
-
-/// Measures every side and prints a table with the ratios (first side over the last: all
-/// figures are costs).
-pub fn run(sides: &[Side], sizes: &Sizes) -> Result<()> {
-    let mut all = Vec::new();
-    for side in sides {
-        eprintln!("cluster-bench: {} ({})", side.label, side.subject.label());
-        let mut figures = NOT_MEASURED;
-        let parts: [(&str, Part); 3] = [
-            ("idle cluster", idle_cluster),
-            ("tuned start", tuned_start),
-            ("start_application", big_start),
-        ];
-        for (name, part) in parts {
-            // The harness reports failures by panicking with every instance's logs; the
-            // other parts and the other side are still measured.
-            match catch_unwind(AssertUnwindSafe(|| {
-                part(&side.subject, sizes, &mut figures)
-            })) {
-                Ok(Ok(())) => {}
-                Ok(Err(err)) => eprintln!("cluster-bench: {} {name}: {err:#}", side.label),
-                Err(_) => eprintln!("cluster-bench: {} {name} failed (see above)", side.label),
-            }
-        }
-        all.push(figures);
+/// Runs every measurement on every column and prints the table with the gains against the
+/// first column.
+pub fn run(columns: &[Column], sizes: &Sizes) -> Result<()> {
+    let mut rows = vec![
+        Row::new("start to OPERATION (3 core)", "s", false),
+        Row::new("idle RSS, largest daemon", "MB", false),
+        Row::new("  its anonymous part (RssAnon)", "MB", false),
+        Row::new("  its PSS (shared pages split)", "MB", false),
+        Row::new("idle CPU, busiest daemon", "%", false),
+        Row::new("start_application, wait", "s", false),
+        Row::new("kill -9 -> RUNNING elsewhere", "s", false),
+    ];
+    for column in columns {
+        eprintln!(
+            "cluster-bench: {} ({}, tick_period {})",
+            column.label,
+            column.subject.label(),
+            column.tick_period.unwrap_or("default")
+        );
+        let idle = idle_cluster(column, sizes)?;
+        eprintln!("cluster-bench: {}: {idle:?}", column.label);
+        rows[0].values.push(idle.start_secs);
+        rows[1].values.push(idle.memory.rss_mb);
+        rows[2].values.push(idle.memory.anon_mb);
+        rows[3].values.push(idle.memory.pss_mb);
+        rows[4].values.push(idle.cpu_pct);
+        let busy = busy_cluster(column, sizes)?;
+        eprintln!("cluster-bench: {}: {busy:?}", column.label);
+        rows[5].values.push(busy.start_application_secs);
+        rows[6].values.push(busy.failover_secs);
     }
-    print!("{}", table(sides, &all));
-    Ok(())
-}
-
-type Part = fn(&Subject, &Sizes, &mut Figures) -> Result<()>;
-
-/// Start to OPERATION, the idle figures, then the crash, on the small cluster.
-fn idle_cluster(subject: &Subject, sizes: &Sizes, figures: &mut Figures) -> Result<()> {
-    let started = Instant::now();
-    let mut cluster = Cluster::start(subject.clone(), spec(sizes.programs, &[]));
-    cluster.wait_all_state("OPERATION", PATIENCE);
-    figures.operation_s = started.elapsed().as_secs_f64();
-    cluster.wait_settled(PATIENCE);
-    let pids: Vec<i32> = IDS.iter().filter_map(|id| cluster.pid(id)).collect();
-    let daemons = pids.len().max(1) as f64;
-    let mut rss = 0.0;
-    for pid in &pids {
-        rss += rss_kb(*pid)? as f64 / 1024.0;
-    }
-    figures.rss_mb = rss / daemons;
-    let cpu0: u64 = pids.iter().map(|p| cpu_ticks(*p)).sum::<Result<u64>>()?;
-    let t0 = Instant::now();
-    std::thread::sleep(Duration::from_secs(sizes.idle_secs));
-    let cpu1: u64 = pids.iter().map(|p| cpu_ticks(*p)).sum::<Result<u64>>()?;
-    // USER_HZ is 100 on Linux.
-    let busy_secs = cpu1.saturating_sub(cpu0) as f64 / 100.0;
-    figures.idle_cpu_pct = busy_secs / t0.elapsed().as_secs_f64() * 100.0 / daemons;
-    figures.restart_elsewhere_s = restart_elsewhere(&mut cluster)?;
-    Ok(())
-}
-
-/// Start to OPERATION with a short synchronisation (the reference ignores `tick_period`?
-/// then its figure is its default tick's).
-fn tuned_start(subject: &Subject, sizes: &Sizes, figures: &mut Figures) -> Result<()> {
-    let tuned = [("synchro_timeout", "15"), ("tick_period", "0.5")];
-    let started = Instant::now();
-    let cluster = Cluster::start(subject.clone(), spec(sizes.programs, &tuned));
-    cluster.wait_all_state("OPERATION", PATIENCE);
-    figures.operation_tuned_s = started.elapsed().as_secs_f64();
-    Ok(())
-}
-
-/// `start_application` of `sizes.big` programs until all are RUNNING.
-fn big_start(subject: &Subject, sizes: &Sizes, figures: &mut Figures) -> Result<()> {
-    let cluster = Cluster::start(subject.clone(), spec(sizes.big, &[]));
-    cluster.wait_all_state("OPERATION", PATIENCE);
-    cluster.wait_settled(PATIENCE);
-    let t = Instant::now();
-    let answer = cluster.call(
-        "n1",
-        "supvisors.start_application",
-        &[s("LESS_LOADED"), s("bench")],
+    let labels: Vec<&str> = columns.iter().map(|c| c.label).collect();
+    println!(
+        "3 instances on 127.0.0.1; {} sleepers per instance, {} programs in the started \
+         application, idle window {} s",
+        sizes.sleepers, sizes.big, sizes.idle_secs
     );
-    answer.map_err(|e| anyhow::anyhow!("start_application: {e}"))?;
-    cluster.wait_until(PATIENCE, "every bench program RUNNING", |c| {
-        c.call("n1", "supvisors.get_process_info", &[s("bench:*")])
-            .is_ok_and(|list| {
-                list.as_array()
-                    .is_some_and(|l| l.iter().all(|p| p["statename"] == "RUNNING"))
-            })
-    });
-    figures.big_start_s = t.elapsed().as_secs_f64();
+    print!("{}", table(&labels, &rows));
     Ok(())
 }
 
-/// Kills the instance running `mover` (RESTART_PROCESS) and times its restart elsewhere.
-fn restart_elsewhere(cluster: &mut Cluster) -> Result<f64> {
-    let info = cluster.must("n1", "supvisors.get_process_info", &[s("mover:mover")]);
-    let host = info[0]["identifiers"][0]
-        .as_str()
-        .map(str::to_owned)
-        .context("mover is not running after deployment")?;
-    let watcher = IDS.iter().find(|id| **id != host).copied().unwrap_or("n1");
-    let t = Instant::now();
-    cluster.kill9(&host);
-    cluster.wait_until(PATIENCE, "mover RUNNING elsewhere", |c| {
-        c.call(watcher, "supvisors.get_process_info", &[s("mover:mover")])
-            .is_ok_and(|list| {
-                let ids = &list[0]["identifiers"];
-                list[0]["statename"] == "RUNNING"
-                    && ids
-                        .as_array()
-                        .is_some_and(|i| !i.is_empty() && !i.contains(&host.as_str().into()))
-            })
-    });
-    Ok(t.elapsed().as_secs_f64())
+/// The options every cluster shares: all three instances are core.
+fn base_spec(column: &Column) -> ClusterSpec {
+    let spec = ClusterSpec::new(&IDS).option("core_identifiers", &IDS.join(","));
+    match column.tick_period {
+        Some(period) => spec.option("tick_period", period),
+        None => spec,
+    }
 }
 
-/// Three instances with `programs` programs of application `bench` (started on demand) and
-/// `mover` (started at deployment on n2 or n3, restarted elsewhere when its instance dies).
-fn spec(programs: usize, extra: &[(&str, &str)]) -> ClusterSpec {
-    let rules = r#"<?xml version="1.0" encoding="UTF-8"?>
+#[derive(Debug)]
+struct Idle {
+    start_secs: f64,
+    memory: Memory,
+    cpu_pct: f64,
+}
+
+/// The memory of the daemon with the largest RSS. The RSS counts every page the daemon maps,
+/// shared ones (its executable, libc) included; the anonymous part is its own heap and stacks,
+/// and the PSS splits the shared pages among the processes sharing them (here the three
+/// daemons run one executable).
+#[derive(Debug, Default)]
+struct Memory {
+    rss_mb: f64,
+    anon_mb: f64,
+    pss_mb: f64,
+}
+
+impl Memory {
+    fn of(pid: i32) -> Result<Memory> {
+        let mb = |kb: u64| kb as f64 / 1024.0;
+        Ok(Memory {
+            rss_mb: mb(proc_kb(pid, "status", "VmRSS:")?),
+            anon_mb: mb(proc_kb(pid, "status", "RssAnon:")?),
+            pss_mb: mb(proc_kb(pid, "smaps_rollup", "Pss:")?),
+        })
+    }
+}
+
+/// Starts a cluster whose instances autostart `sleepers` unmanaged `sleep` programs each, times
+/// its start to OPERATION, then watches the daemons at rest.
+fn idle_cluster(column: &Column, sizes: &Sizes) -> Result<Idle> {
+    let spec = idle_spec(column, sizes.sleepers);
+    // Port allocation and three small files are written before the first spawn: well under
+    // the poll period.
+    let started = Instant::now();
+    let cluster = Cluster::start(column.subject.clone(), spec);
+    let start_secs = poll(&cluster, "every instance in OPERATION", |c| {
+        Ok(IDS
+            .iter()
+            .all(|id| fsm_state(c, id).as_deref() == Some("OPERATION")))
+    })?
+    .duration_since(started)
+    .as_secs_f64();
+    poll(&cluster, "every sleeper RUNNING", |c| {
+        Ok(IDS
+            .iter()
+            .all(|id| running_local(c, id).unwrap_or(0) >= sizes.sleepers))
+    })?;
+    // The end of the start (spawns, handshakes, first statistics) is not idleness.
+    std::thread::sleep(Duration::from_secs(5));
+    let pids = IDS
+        .iter()
+        .map(|id| {
+            let pid = call(&cluster, id, "supervisor.getPID", &[])?;
+            pid.as_i64()
+                .and_then(|p| i32::try_from(p).ok())
+                .with_context(|| format!("{id}: getPID answered {pid}"))
+        })
+        .collect::<Result<Vec<i32>>>()?;
+    let before = pids
+        .iter()
+        .map(|&p| cpu_ticks(p))
+        .collect::<Result<Vec<_>>>()?;
+    let window = Instant::now();
+    std::thread::sleep(Duration::from_secs(sizes.idle_secs));
+    let after = pids
+        .iter()
+        .map(|&p| cpu_ticks(p))
+        .collect::<Result<Vec<_>>>()?;
+    let secs = window.elapsed().as_secs_f64();
+    let cpu_pct = before
+        .iter()
+        .zip(&after)
+        .map(|(b, a)| a.saturating_sub(*b) as f64 / TICKS_PER_SEC / secs * 100.0)
+        .fold(0.0, f64::max);
+    let mut memory = Memory::default();
+    for &pid in &pids {
+        let this = Memory::of(pid)?;
+        if this.rss_mb > memory.rss_mb {
+            memory = this;
+        }
+    }
+    Ok(Idle {
+        start_secs,
+        memory,
+        cpu_pct,
+    })
+}
+
+#[derive(Debug)]
+struct Busy {
+    start_application_secs: f64,
+    failover_secs: f64,
+}
+
+/// Rules: `big` is managed and started on request only; `ha` starts at deployment on n2 or n3
+/// (never on n1, the master elected among the core identifiers) and is restarted elsewhere
+/// when its instance is lost.
+const RULES: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <root>
-    <application name="bench">
-        <starting_strategy>LESS_LOADED</starting_strategy>
-        <programs><program pattern=""><start_sequence>1</start_sequence></program></programs>
-    </application>
-    <application name="mover">
-        <start_sequence>1</start_sequence>
+    <application name="big">
+        <starting_strategy>CONFIG</starting_strategy>
         <programs>
-            <program name="mover">
+            <program pattern="">
+                <start_sequence>1</start_sequence>
+            </program>
+        </programs>
+    </application>
+    <application name="ha">
+        <start_sequence>1</start_sequence>
+        <starting_strategy>CONFIG</starting_strategy>
+        <running_failure_strategy>RESTART_PROCESS</running_failure_strategy>
+        <programs>
+            <program pattern="">
                 <identifiers>n2,n3</identifiers>
                 <start_sequence>1</start_sequence>
-                <running_failure_strategy>RESTART_PROCESS</running_failure_strategy>
             </program>
         </programs>
     </application>
 </root>
 "#;
-    // The program ends by itself once its daemon is gone (no orphan after kill -9).
-    let command = "/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'";
+
+/// Starts a cluster with the `big` and `ha` applications of [`RULES`], times
+/// `start_application(CONFIG, big, True)`, stops `big`, then kills the instance running `ha:ha`
+/// and times until another instance runs it.
+fn busy_cluster(column: &Column, sizes: &Sizes) -> Result<Busy> {
+    let spec = busy_spec(column, sizes.big);
+    let launched = Instant::now();
+    let mut cluster = Cluster::start(column.subject.clone(), spec);
+    poll(&cluster, "OPERATION and ha:ha RUNNING", |c| {
+        Ok(IDS
+            .iter()
+            .all(|id| fsm_state(c, id).as_deref() == Some("OPERATION"))
+            && holder(c, "n1").is_some())
+    })?;
+
+    let strategy_config = Value::Int(0);
+    let args = [strategy_config, Value::string("big"), Value::Bool(true)];
+    let started = Instant::now();
+    let done = call(&cluster, "n1", "supvisors.start_application", &args)?;
+    let start_application_secs = started.elapsed().as_secs_f64();
+    if done != Json::Bool(true) {
+        bail!("start_application answered {done}");
+    }
+    let infos = call(&cluster, "n1", "supvisors.get_all_process_info", &[])?;
+    let running = infos
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["application_name"] == "big" && p["statename"] == "RUNNING")
+        .count();
+    if running != sizes.big {
+        bail!("{running} of {} big programs RUNNING", sizes.big);
+    }
+    let args = [Value::string("big"), Value::Bool(true)];
+    call(&cluster, "n1", "supvisors.stop_application", &args)?;
+
+    let victim = holder(&cluster, "n1").context("ha:ha runs nowhere")?;
+    let master = call(&cluster, "n1", "supvisors.get_master_identifier", &[])?;
+    if master == victim.as_str() {
+        bail!("ha:ha runs on the master {victim}: the bench measures a failover, not an election");
+    }
+    let survivors: Vec<&str> = IDS.iter().copied().filter(|id| *id != victim).collect();
+    std::thread::sleep(SYNCHRO_WINDOW.saturating_sub(launched.elapsed()));
+    let killed = Instant::now();
+    cluster.kill9(&victim);
+    let failover_secs = poll(&cluster, "ha:ha RUNNING on a survivor", |c| {
+        Ok(survivors.iter().any(|id| {
+            let info = c.call(id, "supervisor.getProcessInfo", &[Value::string("ha:ha")]);
+            info.is_ok_and(|i| i["statename"] == "RUNNING")
+        }))
+    })?
+    .duration_since(killed)
+    .as_secs_f64();
+    Ok(Busy {
+        start_application_secs,
+        failover_secs,
+    })
+}
+
+/// The idle cluster: `sleepers` unmanaged programs autostarted on every instance.
+fn idle_spec(column: &Column, sleepers: usize) -> ClusterSpec {
     let mut sections = String::new();
-    let names: Vec<String> = (0..programs).map(|i| format!("p{i:03}")).collect();
-    let _ = writeln!(sections, "[group:bench]\nprograms={}\n", names.join(","));
-    for name in &names {
+    for i in 0..sleepers {
         let _ = writeln!(
             sections,
-            "[program:{name}]\ncommand={command}\nautostart=false\nstartsecs=1\n\
+            "[program:s{i:02}]\ncommand=/bin/sleep 100000\nstartsecs=0\nautorestart=false\n\
              stdout_logfile=NONE\nstderr_logfile=NONE\n"
         );
     }
-    let _ = writeln!(
-        sections,
-        "[program:mover]\ncommand={command}\nautostart=false\nstartsecs=1\n"
+    base_spec(column).sections(&sections)
+}
+
+/// The busy cluster: group `big` of `big` programs and program `ha`, ruled by [`RULES`].
+fn busy_spec(column: &Column, big: usize) -> ClusterSpec {
+    let names: Vec<String> = (0..big).map(|i| format!("b{i:03}")).collect();
+    let mut sections = format!("[group:big]\nprograms={}\n\n", names.join(","));
+    for name in &names {
+        let _ = writeln!(
+            sections,
+            "[program:{name}]\ncommand=/bin/sleep 100000\nautostart=false\nstartsecs=0\n\
+             autorestart=false\nstdout_logfile=NONE\nstderr_logfile=NONE\n"
+        );
+    }
+    // The program ends by itself once its daemon is gone: a `kill -9` leaves no orphan.
+    sections.push_str(
+        "[program:ha]\ncommand=/bin/sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 1; done'\n\
+         autostart=false\nstartsecs=0\nstopasgroup=true\n\
+         stdout_logfile=NONE\nstderr_logfile=NONE\n",
     );
-    let mut spec = ClusterSpec::new(&IDS)
-        .file("rules.xml", rules)
+    base_spec(column)
+        .file("rules.xml", RULES)
         .option("rules_files", "@DIR@/rules.xml")
-        .option("core_identifiers", "n1,n2,n3")
-        .sections(&sections);
-    for (key, value) in extra {
-        spec = spec.option(key, value);
-    }
-    spec
+        .sections(&sections)
 }
 
-/// A table row: what, unit, and the figure it shows.
-type Row = (&'static str, &'static str, fn(&Figures) -> f64);
-
-fn table(sides: &[Side], all: &[Figures]) -> String {
-    let rows: [Row; 6] = [
-        ("RSS per daemon", "MB", |f| f.rss_mb),
-        ("idle CPU per daemon", "%", |f| f.idle_cpu_pct),
-        ("start to OPERATION (defaults)", "s", |f| f.operation_s),
-        ("start to OPERATION (tuned)", "s", |f| f.operation_tuned_s),
-        ("start_application → RUNNING", "s", |f| f.big_start_s),
-        ("kill -9 → RUNNING elsewhere", "s", |f| {
-            f.restart_elsewhere_s
-        }),
-    ];
-    let mut out = String::new();
-    let _ = write!(out, "{:<32} {:>5}", "measurement", "unit");
-    for side in sides {
-        let _ = write!(out, " {:>12}", side.label);
-    }
-    let _ = writeln!(out, " {:>8}", "gain");
-    for (what, unit, get) in rows {
-        let _ = write!(out, "{what:<32} {unit:>5}");
-        let values: Vec<f64> = all.iter().map(get).collect();
-        for v in &values {
-            let _ = write!(out, " {v:>12.3}");
+/// Polls `check` every [`POLL`] until it holds and returns when it did; fails after
+/// [`PATIENCE`] or when a daemon ended, with every instance's logs.
+fn poll(
+    cluster: &Cluster,
+    what: &str,
+    mut check: impl FnMut(&Cluster) -> Result<bool>,
+) -> Result<Instant> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if check(cluster)? {
+            return Ok(Instant::now());
         }
-        let gain = match (values.first(), values.last()) {
-            (Some(&first), Some(&last)) if values.len() > 1 => first / last,
-            _ => f64::NAN,
-        };
-        let _ = writeln!(out, " {gain:>7.1}x");
+        let ended = cluster.ended();
+        if !ended.is_empty() || Instant::now() > deadline {
+            bail!(
+                "{}: waiting for {what}, ended: {ended:?}\n{}",
+                cluster.subject.label(),
+                cluster.all_logs()
+            );
+        }
+        std::thread::sleep(POLL);
     }
-    out
 }
 
-/// The two sides: the venv's Python Supvisors and `supvisorsd` at `ours`.
-pub fn sides(ours: PathBuf) -> Vec<Side> {
-    vec![
-        Side {
-            label: "python",
+fn call(cluster: &Cluster, id: &str, method: &str, params: &[Value]) -> Result<Json> {
+    cluster
+        .call(id, method, params)
+        .map_err(|err| anyhow::anyhow!("{method} on {id}: {err}"))
+}
+
+/// The FSM state of instance `id`, `None` while it does not answer.
+fn fsm_state(cluster: &Cluster, id: &str) -> Option<String> {
+    let modes = cluster
+        .call(id, "supvisors.get_supvisors_state", &[])
+        .ok()?;
+    modes["fsm_statename"].as_str().map(str::to_owned)
+}
+
+/// How many local processes instance `id` reports RUNNING.
+fn running_local(cluster: &Cluster, id: &str) -> Option<usize> {
+    let infos = cluster.call(id, "supervisor.getAllProcessInfo", &[]).ok()?;
+    let infos = infos.as_array()?;
+    Some(infos.iter().filter(|p| p["statename"] == "RUNNING").count())
+}
+
+/// The instance running `ha:ha` as seen by instance `id`.
+fn holder(cluster: &Cluster, id: &str) -> Option<String> {
+    let info = cluster
+        .call(id, "supvisors.get_process_info", &[Value::string("ha:ha")])
+        .ok()?;
+    let info = info.as_array()?.first()?;
+    if info["statename"] != "RUNNING" {
+        return None;
+    }
+    info["identifiers"]
+        .as_array()?
+        .first()?
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use supvisors_tests::cluster::{Ports, render};
+
+    fn ports() -> Vec<Ports> {
+        (0..3)
+            .map(|i| Ports {
+                http: 1000 + i,
+                internal: 2000 + i,
+                event: 3000 + i,
+            })
+            .collect()
+    }
+
+    fn column(tick_period: Option<&'static str>) -> Column {
+        Column {
+            label: "x",
             subject: Subject::Python,
-        },
-        Side {
-            label: "supvisorsd",
-            subject: Subject::Rust(ours),
-        },
-    ]
+            tick_period,
+        }
+    }
+
+    #[test]
+    fn every_cluster_has_three_core_instances_and_tick_period_only_when_asked() {
+        let text = render(&idle_spec(&column(None), 15), 1, &ports());
+        assert!(text.contains("identifier=n2\n"), "{text}");
+        assert!(text.contains("core_identifiers = n1,n2,n3\n"), "{text}");
+        assert!(!text.contains("tick_period"), "{text}");
+        assert_eq!(text.matches("command=/bin/sleep").count(), 15, "{text}");
+        let text = render(&idle_spec(&column(Some("0.5")), 1), 0, &ports());
+        assert!(text.contains("tick_period = 0.5\n"), "{text}");
+    }
+
+    #[test]
+    fn the_busy_cluster_groups_its_programs_and_loads_the_rules() {
+        let spec = busy_spec(&column(None), 200);
+        let text = render(&spec, 2, &ports());
+        assert!(text.contains("rules_files = @DIR@/rules.xml\n"), "{text}");
+        assert!(text.contains("programs=b000,b001,"), "{text}");
+        assert!(text.contains(",b199\n"), "{text}");
+        assert_eq!(text.matches("[program:b").count(), 200, "{text}");
+        assert!(text.contains("[program:ha]\n"), "{text}");
+        assert_eq!(spec.files, [("rules.xml".to_owned(), RULES.to_owned())]);
+    }
 }

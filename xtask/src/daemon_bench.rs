@@ -34,13 +34,17 @@ pub struct Sizes {
     pub flood_secs: u64,
 }
 
+/// Clock ticks per second of [`cpu_ticks`] (`USER_HZ` on Linux).
+pub(crate) const TICKS_PER_SEC: f64 = 100.0;
+
 /// One measured figure per subject.
-struct Row {
+pub(crate) struct Row {
     what: &'static str,
     unit: &'static str,
     /// True when a larger value is better (rates), false for costs.
     higher_is_better: bool,
-    values: Vec<f64>,
+    /// One value per subject, in table order (NaN when not measured).
+    pub(crate) values: Vec<f64>,
 }
 
 /// Runs every measurement on every subject and prints a table with ratios (last subject against
@@ -69,12 +73,14 @@ pub fn run(subjects: &[Subject], sizes: &Sizes) -> Result<()> {
         rows[4].values.push(flood.mb_per_s);
         rows[5].values.push(flood.get_state_p99_ms);
     }
-    print!("{}", table(subjects, &rows));
+    let labels: Vec<&str> = subjects.iter().map(|s| s.label).collect();
+    print!("{}", table(&labels, &rows));
     Ok(())
 }
 
 impl Row {
-    fn new(what: &'static str, unit: &'static str, higher_is_better: bool) -> Self {
+    /// A row with no value yet.
+    pub(crate) fn new(what: &'static str, unit: &'static str, higher_is_better: bool) -> Self {
         Row {
             what,
             unit,
@@ -84,29 +90,40 @@ impl Row {
     }
 }
 
-fn table(subjects: &[Subject], rows: &[Row]) -> String {
+/// The rows with one column per subject and, for each subject after the first, the gain
+/// against the first one (`first / other` for costs, `other / first` for rates).
+pub(crate) fn table(labels: &[&str], rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = write!(out, "{:<32} {:>9}", "measurement", "unit");
-    for s in subjects {
-        let _ = write!(out, " {:>14}", s.label);
+    for label in labels {
+        let _ = write!(out, " {label:>14}");
     }
-    let _ = writeln!(out, " {:>10}", "gain");
+    let others = labels.get(1..).unwrap_or_default();
+    for label in others {
+        // One gain column keeps the historical header; several say which subject they are for.
+        let head = if others.len() == 1 {
+            "gain".to_owned()
+        } else {
+            format!("gain {label}")
+        };
+        let _ = write!(out, " {head:>10}");
+    }
+    let _ = writeln!(out);
     for row in rows {
         let _ = write!(out, "{:<32} {:>9}", row.what, row.unit);
         for v in &row.values {
             let _ = write!(out, " {v:>14.3}");
         }
-        let gain = match (row.values.first(), row.values.last()) {
-            (Some(&first), Some(&last)) if row.values.len() > 1 => {
-                if row.higher_is_better {
-                    last / first
-                } else {
-                    first / last
-                }
-            }
-            _ => f64::NAN,
-        };
-        let _ = writeln!(out, " {gain:>9.1}x");
+        let first = row.values.first().copied().unwrap_or(f64::NAN);
+        for other in row.values.get(1..).unwrap_or_default() {
+            let gain = if row.higher_is_better {
+                other / first
+            } else {
+                first / other
+            };
+            let _ = write!(out, " {gain:>9.1}x");
+        }
+        let _ = writeln!(out);
     }
     out
 }
@@ -175,8 +192,7 @@ fn many_programs(subject: &Subject, sizes: &Sizes) -> Result<Many> {
     let t0 = Instant::now();
     std::thread::sleep(Duration::from_secs(sizes.idle_secs));
     let cpu1 = cpu_ticks(daemon.pid())?;
-    let ticks_per_sec = 100.0; // USER_HZ on Linux
-    let idle_cpu_pct = (cpu1 - cpu0) as f64 / ticks_per_sec / t0.elapsed().as_secs_f64() * 100.0;
+    let idle_cpu_pct = (cpu1 - cpu0) as f64 / TICKS_PER_SEC / t0.elapsed().as_secs_f64() * 100.0;
     let idle_rss_mb = rss_kb(daemon.pid())? as f64 / 1024.0;
     daemon.stop()?;
     Ok(Many {
@@ -242,7 +258,8 @@ fn base_config(dir: &Path, port: u16) -> String {
     )
 }
 
-fn median(v: &mut [f64]) -> f64 {
+/// The median of `v` (sorted in place), NaN when empty.
+pub(crate) fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
@@ -371,8 +388,8 @@ fn children_of(pid: i32) -> Vec<i32> {
     out
 }
 
-/// utime + stime of `pid`, in clock ticks.
-pub fn cpu_ticks(pid: i32) -> Result<u64> {
+/// User plus system CPU time of process `pid`, in clock ticks.
+pub(crate) fn cpu_ticks(pid: i32) -> Result<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = rest.split_whitespace().collect();
@@ -382,15 +399,20 @@ pub fn cpu_ticks(pid: i32) -> Result<u64> {
     Ok(utime + stime)
 }
 
-/// Resident set size of `pid`, in KiB.
-pub fn rss_kb(pid: i32) -> Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+/// Resident set size of process `pid` (its threads included, not its children), in KiB.
+pub(crate) fn rss_kb(pid: i32) -> Result<u64> {
+    proc_kb(pid, "status", "VmRSS:")
+}
+
+/// The KiB value of line `field` (e.g. `RssAnon:`) of `/proc/<pid>/<file>` (`status`,
+/// `smaps_rollup`).
+pub(crate) fn proc_kb(pid: i32, file: &str, field: &str) -> Result<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}"))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .context("no VmRSS")
+        .with_context(|| format!("no {field} in /proc/{pid}/{file}"))
 }
 
 fn written_bytes(pid: i32) -> Result<u64> {
@@ -474,5 +496,42 @@ impl Client {
             bail!("fault: {text}");
         }
         Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(what: &'static str, higher_is_better: bool, values: &[f64]) -> Row {
+        let mut row = Row::new(what, "u", higher_is_better);
+        row.values = values.to_vec();
+        row
+    }
+
+    #[test]
+    fn one_gain_column_per_subject_after_the_first() {
+        let rows = [
+            row("cost", false, &[10.0, 2.0, 5.0]),
+            row("rate", true, &[10.0, 20.0, 5.0]),
+        ];
+        let text = table(&["ref", "a", "b"], &rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].ends_with("gain a     gain b"), "{text}");
+        assert!(lines[1].ends_with("5.0x       2.0x"), "{text}");
+        assert!(lines[2].ends_with("2.0x       0.5x"), "{text}");
+    }
+
+    #[test]
+    fn two_subjects_keep_a_single_gain_header() {
+        let text = table(&["ref", "ours"], &[row("cost", false, &[3.0, 1.0])]);
+        assert!(
+            text.lines().next().is_some_and(|l| l.ends_with(" gain")),
+            "{text}"
+        );
+        assert!(
+            text.lines().nth(1).is_some_and(|l| l.ends_with("3.0x")),
+            "{text}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! - `test`: format check, clippy with `-D warnings`, build every binary, then run every test.
 //! - `fuzz`: run the cargo-fuzz targets for a given time each (not in CI).
 //! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`);
-//!   `--cluster`: three instances, Python Supvisors vs `supvisorsd` (`cluster_bench`).
+//!   `--cluster`: three-instance clusters side by side (`cluster_bench`).
 //! - `sim`: run the deterministic cluster simulation over many seeds.
 
 use std::path::{Path, PathBuf};
@@ -67,8 +67,7 @@ enum Task {
         /// Only `status` wall time of supervisorctl vs supvisorsctl against supervisord.
         #[arg(long)]
         ctl: bool,
-        /// Only the 3-instance cluster: Python Supvisors 0.15 vs supvisorsd (`--idle-secs`
-        /// applies; `--only python|supvisorsd` keeps one side).
+        /// Only three-instance clusters of Python Supvisors 0.15 and supvisorsd side by side.
         #[arg(long)]
         cluster: bool,
     },
@@ -115,7 +114,12 @@ fn run(cli: Cli) -> Result<()> {
                 return bench_ctl(&root, procs);
             }
             if cluster {
-                return bench_cluster(&root, idle_secs, only.as_deref());
+                let sizes = cluster_bench::Sizes {
+                    idle_secs,
+                    sleepers: 15,
+                    big: 200,
+                };
+                return bench_cluster(&root, &sizes, only.as_deref());
             }
             if !daemons_only {
                 cargo(&root, &["bench", "--workspace"])?;
@@ -214,9 +218,12 @@ fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -
     daemon_bench::run(&chosen, sizes)
 }
 
-fn bench_cluster(root: &Path, idle_secs: u64, only: Option<&str>) -> Result<()> {
+fn bench_cluster(root: &Path, sizes: &cluster_bench::Sizes, only: Option<&str>) -> Result<()> {
+    if !matches!(only, None | Some("python" | "supvisorsd")) {
+        bail!("--only takes python or supvisorsd with --cluster");
+    }
     // An explicit venv is used as it is; otherwise the project's is made.
-    if std::env::var_os("SUPVISORS_VENV").is_none() {
+    if std::env::var_os("SUPVISORS_VENV").is_none() && only != Some("supvisorsd") {
         setup_python(root)?;
     }
     if only != Some("python") {
@@ -235,19 +242,33 @@ fn bench_cluster(root: &Path, idle_secs: u64, only: Option<&str>) -> Result<()> 
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let sides: Vec<_> = cluster_bench::sides(target.join("release/supvisorsd"))
+    let ours = cluster_bench::Subject::Rust(target.join("release/supvisorsd"));
+    let columns = [
+        cluster_bench::Column {
+            label: "python",
+            subject: cluster_bench::Subject::Python,
+            tick_period: None,
+        },
+        cluster_bench::Column {
+            label: "supvisorsd",
+            subject: ours.clone(),
+            tick_period: None,
+        },
+        cluster_bench::Column {
+            label: "tick 0.5",
+            subject: ours,
+            tick_period: Some("0.5"),
+        },
+    ];
+    let chosen: Vec<_> = columns
         .into_iter()
-        .filter(|s| only.is_none_or(|o| o == s.label))
+        .filter(|c| match only {
+            Some("python") => c.label == "python",
+            Some(_) => c.label != "python",
+            None => true,
+        })
         .collect();
-    if sides.is_empty() {
-        bail!("--only takes python or supvisorsd with --cluster");
-    }
-    let sizes = cluster_bench::Sizes {
-        programs: 15,
-        big: 200,
-        idle_secs,
-    };
-    cluster_bench::run(&sides, &sizes)
+    cluster_bench::run(&chosen, sizes)
 }
 
 fn bench_ctl(root: &Path, procs: usize) -> Result<()> {

@@ -3,6 +3,8 @@
 //! the read-only queries after each batch of inputs (ARCHITECTURE.md, runtime data flow).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,9 +14,6 @@ use supvisors_core::engine::Engine;
 use supvisors_core::messages::{DeferredRequest, HandshakeResult, Identifier, InternalMessage};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
-
-/// Delay of the first tick after the start (bounded by the tick period).
-const FIRST_TICK_DELAY: Duration = Duration::from_secs(1);
 
 /// The wall clock in epoch seconds, the engine's `now`.
 pub fn wall_now() -> f64 {
@@ -73,6 +72,7 @@ pub struct EngineTask {
     pending: HashMap<CommandId, oneshot::Sender<CommandResult>>,
     next_id: CommandId,
     tick_period: Duration,
+    first_tick: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
 /// The handles of a running engine task.
@@ -119,12 +119,19 @@ impl EngineTask {
             pending: HashMap::new(),
             next_id: 0,
             tick_period,
+            first_tick: None,
         };
         let handle = EngineHandle {
             inputs: inputs_tx,
             snapshot: snapshot_rx,
         };
         (task, handle)
+    }
+
+    /// Delays the first tick until `ready` completes (the inputs are served meanwhile).
+    pub fn first_tick_after(mut self, ready: impl Future<Output = ()> + Send + 'static) -> Self {
+        self.first_tick = Some(Box::pin(ready));
+        self
     }
 
     /// Starts the engine (OFF → INITIALIZATION) and runs until `stop` is cancelled; the
@@ -134,17 +141,22 @@ impl EngineTask {
         let outputs = self.engine.start(wall_now());
         self.execute(io, outputs);
         self.publish_snapshot();
-        // The first tick once the links had a moment to connect (the instances of a cluster
-        // usually start together, and a first tick nobody receives costs a whole period),
-        // but no later than one period: the reference waits for the next 5 s slice.
-        let first = self.tick_period.min(FIRST_TICK_DELAY);
-        let start = tokio::time::Instant::now() + first;
-        let mut ticks = tokio::time::interval_at(start, self.tick_period);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick as soon as `first_tick` allows: the reference waits for the next 5 s
+        // slice, which only delays the synchronization.
+        let mut ready = self.first_tick.take();
+        let mut ticks = None;
+        if ready.is_none() {
+            ticks = Some(Self::ticks(self.tick_period));
+        }
         loop {
             tokio::select! {
                 () = stop.cancelled() => break,
-                _ = ticks.tick() => {
+                () = async { if let Some(ready) = ready.as_mut() { ready.await } }, if ready.is_some() => {
+                    ready = None;
+                    ticks = Some(Self::ticks(self.tick_period));
+                    continue;
+                }
+                _ = async { if let Some(ticks) = ticks.as_mut() { ticks.tick().await; } }, if ticks.is_some() => {
                     let now = wall_now();
                     self.step(io, Input::LocalTick { when: now }, now);
                 }
@@ -160,6 +172,13 @@ impl EngineTask {
             }
             self.publish_snapshot();
         }
+    }
+
+    /// The tick timer, its first tick at once.
+    fn ticks(period: Duration) -> tokio::time::Interval {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks
     }
 
     fn apply(&mut self, io: &mut dyn ClusterIo, input: EngineInput) {
@@ -283,6 +302,52 @@ mod tests {
             matches!(reply, Some(Err(CommandError::BadName(_)))),
             "{reply:?}"
         );
+        stop.cancel();
+        running.await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_tick_before_first_tick_allows_but_commands_are_served() {
+        let mut config = EngineConfig::new("a", &["a"]).unwrap();
+        config.tick_period = 0.5;
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let engine = Engine::new(config, NoRulesEngine);
+        let (task, handle) = EngineTask::new(engine, Duration::from_millis(500));
+        let (allow, allowed) = oneshot::channel::<()>();
+        let task = task.first_tick_after(async move {
+            let _ = allowed.await;
+        });
+        let io = Loopback {
+            local: "a".into(),
+            engine: handle.clone(),
+            requests: Arc::clone(&requests),
+        };
+        let stop = CancellationToken::new();
+        let running = tokio::spawn(task.run(Box::new(io), stop.clone()));
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        // No TICK: the local instance was never checked.
+        assert!(requests.lock().unwrap().is_empty());
+        assert_eq!(handle.engine().state(), SupvisorsStates::Initialization);
+        // The engine answers meanwhile (here: not in a state for that request).
+        let reply = handle
+            .command(Command::StopApplication {
+                application: "nosuch".into(),
+                wait: false,
+            })
+            .await;
+        assert!(
+            matches!(reply, Some(Err(CommandError::BadSupvisorsState { .. }))),
+            "{reply:?}"
+        );
+        allow.send(()).unwrap();
+        let mut watch = handle.watch();
+        let reached = tokio::time::timeout(Duration::from_secs(60), async {
+            while watch.borrow_and_update().state() != SupvisorsStates::Operation {
+                let _ = watch.changed().await;
+            }
+        })
+        .await;
+        assert!(reached.is_ok(), "state {:?}", handle.engine().state());
         stop.cancel();
         running.await.unwrap();
     }

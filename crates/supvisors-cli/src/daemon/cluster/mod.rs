@@ -17,6 +17,7 @@ pub mod local;
 pub mod notices;
 pub mod peers;
 
+use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,7 +33,7 @@ use supvisors_rules::LoadedConfig;
 use supvisors_rules::context::LoadContext;
 use supvisors_rules::loaded::{SupvisorsConfig, local_processes};
 use supvisors_rules::values::LogLevel;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use engine_task::EngineTask;
@@ -76,6 +77,12 @@ fn links_config(supvisors: &SupvisorsConfig) -> LinksConfig {
     let bind = SocketAddr::from((Ipv4Addr::UNSPECIFIED, port));
     let mut config = LinksConfig::new(&options.local_identifier, bind, peers, options.tick_period);
     config.secret = options.internal_secret.clone();
+    // Instances started together are refused until their peers listen: a retry within the
+    // first tick period lets the first TICKs reach everyone (1 s, the default, is a whole
+    // tick period more when tick_period is 0.5 s). Not below 100 ms: a peer down for long is
+    // retried 10 times a second at most.
+    let floor = Duration::from_millis(100);
+    config.reconnect = config.reconnect.min(options.tick_period / 5).max(floor);
     config
 }
 
@@ -97,7 +104,16 @@ impl Cluster {
         let rules = supvisors.rules_provider(local_processes(&config.supervisor));
         let engine = Engine::new(engine_config, rules);
         let (task, engine) = EngineTask::new(engine, tick_period);
-
+        // The first TICK goes to every instance through the links, the local one included: one
+        // sent before a link is up is lost, and the synchronization takes one more tick period.
+        // So the first tick waits for the links, at most one tick period, as the reference
+        // waits for the next 5 s slice (a peer may well be down).
+        let (links_up, mut links_up_rx) = watch::channel(HashSet::new());
+        let instances = supvisors.options.instances.len();
+        let task = task.first_tick_after(async move {
+            let wait = links_up_rx.wait_for(|up| up.len() >= instances);
+            let _ = tokio::time::timeout(tick_period, wait).await;
+        });
         let (link_tx, link_rx) = mpsc::unbounded_channel();
         let links = Links::start(links_config(supvisors), link_tx)
             .await
@@ -143,7 +159,7 @@ impl Cluster {
         let stop = CancellationToken::new();
         let tasks = vec![
             tokio::spawn(task.run(Box::new(io), stop.clone())),
-            tokio::spawn(peers::serve_link_events(link_rx, local.clone())),
+            tokio::spawn(peers::serve_link_events(link_rx, local.clone(), links_up)),
             tokio::spawn(notices::publish_notices(notices, Arc::clone(&links))),
         ];
         Ok(Cluster {

@@ -2,19 +2,24 @@
 //! (handshake, start/stop on their Starter's or Stopper's behalf, forwarded sequences), and
 //! link troubles worth a log line.
 
+use std::collections::HashSet;
+
 use supvisors_core::commands::Command;
 use supvisors_core::enums::SupvisorsInstanceStates;
+use supvisors_core::messages::Identifier;
 use supvisors_net::links::{HandshakeReply, LinkEvent, PeerRequest, PeerResponse};
 use supvisors_rules::values::LogLevel;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::engine_task::EngineInput;
 use super::local::LocalSupvisors;
 
-/// Routes link events until the links are gone.
+/// Routes link events until the links are gone; `up` follows the instances whose link is
+/// connected (the local one included).
 pub async fn serve_link_events(
     mut events: mpsc::UnboundedReceiver<LinkEvent>,
     local: LocalSupvisors,
+    up: watch::Sender<HashSet<Identifier>>,
 ) {
     while let Some(event) = events.recv().await {
         match event {
@@ -36,12 +41,22 @@ pub async fn serve_link_events(
                 LogLevel::Error,
                 format!("link with Supvisors={peer} refused: {reason}"),
             ),
-            LinkEvent::Connected { peer } => local
-                .log
-                .log(LogLevel::Debug, format!("link with Supvisors={peer} up")),
-            LinkEvent::Disconnected { peer } => local
-                .log
-                .log(LogLevel::Debug, format!("link with Supvisors={peer} down")),
+            LinkEvent::Connected { peer } => {
+                local
+                    .log
+                    .log(LogLevel::Debug, format!("link with Supvisors={peer} up"));
+                up.send_modify(|connected| {
+                    connected.insert(peer);
+                });
+            }
+            LinkEvent::Disconnected { peer } => {
+                local
+                    .log
+                    .log(LogLevel::Debug, format!("link with Supvisors={peer} down"));
+                up.send_modify(|connected| {
+                    connected.remove(&peer);
+                });
+            }
         }
     }
 }
