@@ -7,6 +7,7 @@ use crate::fsm::{self, RedeployMark};
 use crate::messages::{
     DeferredRequest, HandshakeResult, InternalMessage, StateModes, TickPayload, TickStatus,
 };
+use crate::queries::split_namespec;
 
 impl Engine {
     pub(super) fn on_message(&mut self, from: &str, msg: InternalMessage, now: f64) {
@@ -94,7 +95,7 @@ impl Engine {
         self.fsm_next(now);
         if self.is_master() {
             for namespec in failures {
-                if let Some((app, process)) = namespec.split_once(':') {
+                if let (app, Some(process)) = split_namespec(&namespec) {
                     self.failure.add_default_job(&self.ctx, app, process);
                 }
             }
@@ -115,7 +116,8 @@ impl Engine {
         forced: bool,
         now: f64,
     ) {
-        let Some((group, name)) = namespec.split_once(':') else {
+        // `p` alone names process `p` of group `p` (make_namespec).
+        let (group, Some(name)) = split_namespec(namespec) else {
             return;
         };
         let (ctx, out) = (&self.ctx, &mut self.out);

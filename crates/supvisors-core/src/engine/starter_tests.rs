@@ -412,3 +412,31 @@ fn item_59_restart_sequence_replans_every_auto_start_application() {
     let out = c.tick();
     assert_eq!(starts(&out), [pair("a", "app:p1")], "forced: planned again");
 }
+
+#[test]
+fn a_process_named_like_its_group_completes_its_start_wait() {
+    // Its namespec is `solo` (make_namespec), and the Starter must still see its events.
+    let mut c = Cluster::new(
+        crate::rules_provider::FixedRules::default(),
+        &[("solo", "solo")],
+        |_| {},
+    );
+    c.tick();
+    c.tick();
+    assert_eq!(c.e.state(), SupvisorsStates::Operation);
+    let out = c.command(Command::StartProcess {
+        strategy: StartingStrategies::Config,
+        namespec: "solo".into(),
+        extra_args: String::new(),
+        wait: true,
+    });
+    assert_eq!(starts(&out), [pair("a", "solo")]);
+    let out = c.event("a", "solo:solo", Running, true);
+    assert!(
+        out.contains(&Output::Reply {
+            id: 9,
+            result: Ok(CommandReply::Bool(true))
+        }),
+        "{out:?}"
+    );
+}
