@@ -22,6 +22,29 @@ pub fn split_namespec(namespec: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The namespec of process `name` of `group` as Supervisor's `make_namespec` writes it: `name`
+/// alone when both are equal. The engine keys processes by `group:name`; clients see this form
+/// in faults, replies and regex matches.
+pub fn make_namespec(group: &str, name: &str) -> String {
+    if group == name {
+        name.to_owned()
+    } else {
+        format!("{group}:{name}")
+    }
+}
+
+/// `text` (namespecs separated by spaces) with every `name:name` written `name`, as
+/// [`make_namespec`] does.
+pub fn display_namespecs(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match word.split_once(':') {
+            Some((group, name)) if group == name => name,
+            _ => word,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn unknown_application(name: &str) -> CommandError {
     CommandError::BadName(format!("application {name} unknown to Supvisors"))
 }
@@ -218,6 +241,9 @@ mod tests {
         assert_eq!(split_namespec("app:*"), ("app", None));
         assert_eq!(split_namespec("app:"), ("app", None));
         assert_eq!(split_namespec("p"), ("p", Some("p")));
+        assert_eq!(make_namespec("app", "p"), "app:p");
+        assert_eq!(make_namespec("p", "p"), "p");
+        assert_eq!(display_namespecs("p:p app:p app:*"), "p app:p app:*");
         let e = operating();
         assert_eq!(e.state(), SupvisorsStates::Operation);
         assert_eq!(e.process_info("app:*").map(|v| v.len()), Ok(2));

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use supvisors_core::commands::CommandError;
+use supvisors_core::queries::display_namespecs;
 
 use crate::value::Value;
 
@@ -72,6 +73,15 @@ impl From<CommandError> for Fault {
             CommandError::NotRunning(_) => FaultCode::NotRunning,
             CommandError::AbnormalTermination(_) => FaultCode::AbnormalTermination,
         };
+        // namespecs are shown as Supervisor writes them (`name` for `name:name`)
+        let err = match err {
+            CommandError::AlreadyStarted(n) => CommandError::AlreadyStarted(display_namespecs(&n)),
+            CommandError::NotRunning(n) => CommandError::NotRunning(display_namespecs(&n)),
+            CommandError::AbnormalTermination(n) => {
+                CommandError::AbnormalTermination(display_namespecs(&n))
+            }
+            other => other,
+        };
         Fault::raw(code.code(), err.to_string())
     }
 }
@@ -126,6 +136,8 @@ mod tests {
         }
         let fault = Fault::from(CommandError::NotManaged("app".into()));
         assert_eq!(fault.string, "NOT_MANAGED: app");
+        let fault = Fault::from(CommandError::AbnormalTermination("p:p app:q".into()));
+        assert_eq!(fault.string, "ABNORMAL_TERMINATION: p app:q");
     }
 
     #[test]

@@ -309,7 +309,12 @@ impl Engine {
             .applications()
             .iter()
             .flat_map(|a| a.processes())
-            .filter(|p| !p.running() && regex.is_match(&p.namespec()))
+            // the reference matches the namespec as Supervisor writes it (`name` alone when
+            // the group has the same name)
+            .filter(|p| {
+                let shown = crate::queries::make_namespec(&p.application_name, &p.process_name);
+                !p.running() && regex.is_match(&shown)
+            })
             .find(|p| {
                 let candidates = p.possible_identifiers(&ids);
                 let load = u32::from(p.rules.expected_load);

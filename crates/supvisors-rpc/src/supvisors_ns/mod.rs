@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use supvisors_core::commands::{Command, CommandError, CommandReply, Guard};
 use supvisors_core::engine::Engine;
-use supvisors_core::queries::{API_VERSION, split_namespec};
+use supvisors_core::queries::{API_VERSION, display_namespecs, split_namespec};
 
 use crate::dispatch::{CallFuture, MethodInfo, Namespace, expect_arity, truthy};
 use crate::fault::{Fault, FaultCode};
@@ -78,7 +78,7 @@ fn list<T>(items: &[T], f: impl Fn(&T) -> Value) -> Value {
 fn reply(result: Result<CommandReply, CommandError>) -> Result<Value, Fault> {
     match result? {
         CommandReply::Bool(b) => Ok(Value::Bool(b)),
-        CommandReply::Namespec(namespec) => Ok(Value::String(namespec)),
+        CommandReply::Namespec(namespec) => Ok(Value::String(display_namespecs(&namespec))),
     }
 }
 
