@@ -99,6 +99,12 @@ impl RealSupervisord {
     /// Starts a single-instance Python Supvisors 0.15 (identifier `one`) with `programs` and the
     /// rules file text `rules`; waits until Supvisors is in OPERATION.
     pub fn start_supvisors(programs: &str, rules: &str) -> RealSupervisord {
+        Self::start_supvisors_on(&venv_bin("supervisord"), programs, rules)
+    }
+
+    /// Like [`RealSupervisord::start_supvisors`] with another server binary taking
+    /// supervisord's command line (our `supvisorsd`), on the same configuration.
+    pub fn start_supvisors_on(server: &Path, programs: &str, rules: &str) -> RealSupervisord {
         let dir = tempfile::tempdir().expect("temp dir");
         // Supvisors derives its internal port as the HTTP port + 1: both must be free.
         let port = loop {
@@ -124,17 +130,23 @@ impl RealSupervisord {
             rules_path.display()
         );
         std::fs::write(&conf, text).expect("write s.conf");
-        let daemon = Self::start_with(dir, conf, port, true);
+        let daemon = Self::start_server(server, dir, conf, port);
+        daemon.wait_operation();
+        daemon
+    }
+
+    /// Waits until Supvisors is in OPERATION (after a start or an `sreload`).
+    pub fn wait_operation(&self) {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let out = crate::run(
                 Command::new(binary("supvisorsctl"))
                     .arg("-c")
-                    .arg(&daemon.conf)
+                    .arg(&self.conf)
                     .arg("sstate"),
             );
             if String::from_utf8_lossy(&out.stdout).contains("\nOPERATION") {
-                return daemon;
+                return;
             }
             assert!(
                 Instant::now() < deadline,
@@ -299,6 +311,12 @@ pub fn differential_supvisors(reference: &RealSupervisord, ours: &RealSupervisor
         actual, expected,
         "supvisorsctl {args:?} differs from the Python supvisorsctl (left: ours, right: reference)"
     );
+}
+
+/// [`normalize`] of a `supvisorsctl` output, with the rows showing clock times masked as
+/// [`differential_supvisors`] does.
+pub fn normalize_supvisors(out: &Output, daemon: &RealSupervisord) -> String {
+    mask_clock_rows(&normalize(out, daemon))
 }
 
 /// Rows showing a clock time (`HH:MM:SS`) also show pids, counters and loads that differ
