@@ -2,6 +2,7 @@
 
 mod breed;
 mod check_config;
+mod cluster_events;
 mod compat;
 mod ctl_extras;
 mod ctl_streams;
