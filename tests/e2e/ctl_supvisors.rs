@@ -6,7 +6,7 @@
 
 use supvisors_tests::binary;
 use supvisors_tests::supervisord::{
-    RealSupervisord, differential_supvisors, free_port, normalize_supvisors,
+    RealSupervisord, differential_supvisors, free_port, normalize_supvisors, venv_bin,
 };
 
 const PROGRAMS: &str = "\
@@ -137,6 +137,10 @@ fn supvisors_commands_match_the_python_client() {
     }
 }
 
+/// A program whose numprocs can change (its process names hold the process number).
+const MULTI: &str = "[program:multi]\ncommand=/bin/sleep 3600\nautostart=false\nstopsignal=KILL\n\
+numprocs=2\nprocess_name=%(program_name)s_%(process_num)02d\n";
+
 /// Acting commands beyond the first comparison, in this order on every daemon; the daemon is
 /// reloaded then shut down last. Extra arguments are numbers (`sleep 3600 7` sleeps longer): an
 /// option would make `sleep` exit at once, and whether Python then reports a start or an
@@ -169,6 +173,13 @@ const MORE_ACTS: &[&str] = &[
     "disable loner",
     "enable loner",
     "enable loner",
+    "update_numprocs multi 3",
+    "local_status multi:*",
+    "start_process CONFIG multi:*",
+    "update_numprocs multi 1",
+    "sstatus multi:*",
+    "stop_process multi:*",
+    "update_numprocs multi 1",
     // A refused numprocs change leaves Python 0.15 unable to disable `loner` (KeyError).
     "update_numprocs loner 2",
     "conciliate SENICIDE",
@@ -242,10 +253,14 @@ fn check_ours(python: &RealSupervisord, ours: [&RealSupervisord; 2], line: &str)
 #[test]
 fn supvisors_commands_against_our_daemon() {
     let server = binary("supvisorsd");
+    let programs = format!("{PROGRAMS}{MULTI}");
+    let start = |server: &std::path::Path| {
+        RealSupervisord::start_supvisors_on(server, &programs, RULES, true)
+    };
     let (python, first, second) = std::thread::scope(|s| {
-        let a = s.spawn(|| RealSupervisord::start_supvisors(PROGRAMS, RULES));
-        let b = s.spawn(|| RealSupervisord::start_supvisors_on(&server, PROGRAMS, RULES));
-        let c = s.spawn(|| RealSupervisord::start_supvisors_on(&server, PROGRAMS, RULES));
+        let a = s.spawn(|| start(&venv_bin("supervisord")));
+        let b = s.spawn(|| start(&server));
+        let c = s.spawn(|| start(&server));
         (
             a.join().expect("Python daemon"),
             b.join().expect("our first daemon"),
@@ -265,6 +280,8 @@ fn supvisors_commands_against_our_daemon() {
             ours,
             &format!("-s {refused} {command}"),
         ));
+        let wrong = format!("-p wrong {command}");
+        differences.extend(check_ours(&python, ours, &wrong));
     }
     for daemon in [&python, &first, &second] {
         daemon.wait_operation();
@@ -272,6 +289,12 @@ fn supvisors_commands_against_our_daemon() {
     differences.extend(check_ours(&python, ours, "sshutdown"));
     for daemon in [&python, &first, &second] {
         daemon.wait_gone();
+        let address = daemon.url.trim_start_matches("http://");
+        assert!(
+            std::net::TcpStream::connect(address).is_err(),
+            "{} still serves after sshutdown",
+            daemon.url
+        );
     }
     assert!(
         differences.is_empty(),

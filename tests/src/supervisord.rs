@@ -99,12 +99,19 @@ impl RealSupervisord {
     /// Starts a single-instance Python Supvisors 0.15 (identifier `one`) with `programs` and the
     /// rules file text `rules`; waits until Supvisors is in OPERATION.
     pub fn start_supvisors(programs: &str, rules: &str) -> RealSupervisord {
-        Self::start_supvisors_on(&venv_bin("supervisord"), programs, rules)
+        Self::start_supvisors_on(&venv_bin("supervisord"), programs, rules, false)
     }
 
     /// Like [`RealSupervisord::start_supvisors`] with another server binary taking
-    /// supervisord's command line (our `supvisorsd`), on the same configuration.
-    pub fn start_supvisors_on(server: &Path, programs: &str, rules: &str) -> RealSupervisord {
+    /// supervisord's command line (our `supvisorsd`), on the same configuration; `auth` adds
+    /// user `u` / password `p` to the HTTP server and to `[supervisorctl]`.
+    pub fn start_supvisors_on(
+        server: &Path,
+        programs: &str,
+        rules: &str,
+        auth: bool,
+    ) -> RealSupervisord {
+        let creds = if auth { "username=u\npassword=p\n" } else { "" };
         let dir = tempfile::tempdir().expect("temp dir");
         // Supvisors derives its internal port as the HTTP port + 1: both must be free.
         let port = loop {
@@ -119,10 +126,10 @@ impl RealSupervisord {
         let text = format!(
             "[supervisord]\nidentifier=one\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\n\
              childlogdir=%(here)s\nnodaemon=true\n\n\
-             [inet_http_server]\nport=127.0.0.1:{port}\n\n\
+             [inet_http_server]\nport=127.0.0.1:{port}\n{creds}\n\
              [rpcinterface:supervisor]\n\
              supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
-             [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n\n\
+             [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n{creds}\n\
              [rpcinterface:supvisors]\n\
              supervisor.rpcinterface_factory = supvisors.plugin:make_supvisors_rpcinterface\n\
              supvisors_list = <one>127.0.0.1:{port}:\nrules_files = {}\nsynchro_timeout = 15\n\n\
