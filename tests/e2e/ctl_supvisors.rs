@@ -273,6 +273,11 @@ fn supvisors_commands_against_our_daemon() {
     for line in READS.iter().chain(ACTS).chain(MORE_ACTS) {
         differences.extend(check_ours(&python, ours, line));
     }
+    // `sreload` was the last one: the daemons restart (the Python one closes its HTTP server
+    // for a moment) and synchronise again.
+    for daemon in [&python, &first, &second] {
+        daemon.wait_operation();
+    }
     let refused = format!("http://127.0.0.1:{}", free_port());
     for command in ["sstate", "sstatus", "start_process CONFIG loner"] {
         differences.extend(check_ours(
@@ -282,9 +287,6 @@ fn supvisors_commands_against_our_daemon() {
         ));
         let wrong = format!("-p wrong {command}");
         differences.extend(check_ours(&python, ours, &wrong));
-    }
-    for daemon in [&python, &first, &second] {
-        daemon.wait_operation();
     }
     differences.extend(check_ours(&python, ours, "sshutdown"));
     for daemon in [&python, &first, &second] {
