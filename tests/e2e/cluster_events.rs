@@ -6,15 +6,12 @@
 //! §3.3–3.4), and the order of §3.5 for a process start (event, process, application).
 //! `$CLUSTER_SUBJECT=python` runs the same test on Python Supvisors 0.15 (it passes there).
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value as Json;
 use supvisors_rpc::Value;
 use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
-use supvisors_tests::venv_python;
+use supvisors_tests::events::{Message, Subscriber};
 use supvisors_tests::xmlrpc::s;
 
 /// Bounds every wait; never asserted.
@@ -137,124 +134,6 @@ const DISABILITY: &[(&str, &str)] = &[
     ("identifier", "str"),
 ];
 
-/// One message as the Python client decoded it.
-#[derive(Debug, Clone)]
-struct Message {
-    header: String,
-    body: Json,
-    /// (key, Python type name), in the body's order.
-    types: Vec<(String, String)>,
-    /// Two frames, and the body is exactly `json.dumps` of itself.
-    framing: bool,
-}
-
-impl Message {
-    fn parse(line: &str) -> Option<Message> {
-        let json: Json = serde_json::from_str(line).ok()?;
-        let types = json["types"]
-            .as_array()?
-            .iter()
-            .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned())))
-            .collect();
-        Some(Message {
-            header: json["header"].as_str()?.to_owned(),
-            body: json["body"].clone(),
-            types,
-            framing: json["framing"] == Json::Bool(true),
-        })
-    }
-
-    fn is_tick(&self) -> bool {
-        self.header == "instance" || self.header == "supvisors"
-    }
-
-    fn layout(&self) -> Vec<(&str, &str)> {
-        self.types
-            .iter()
-            .map(|(k, t)| (k.as_str(), t.as_str()))
-            .collect()
-    }
-}
-
-/// The Python subscriber, killed (its own pid, through `Child`) on drop; its lines are read
-/// by a thread into a channel.
-struct Subscriber {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    received: Vec<Message>,
-}
-
-impl Subscriber {
-    fn start(port: u16) -> Subscriber {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/events/subscriber.py");
-        let mut child = Command::new(venv_python())
-            .arg(script)
-            .arg(port.to_string())
-            .arg(PATIENCE.as_secs().saturating_mul(4).to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("run the Python subscriber");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Subscriber {
-            child,
-            lines,
-            received: Vec::new(),
-        }
-    }
-
-    /// Waits until a received message satisfies `check` and returns its index.
-    fn wait_for(
-        &mut self,
-        cluster: &Cluster,
-        what: &str,
-        check: impl Fn(&Message) -> bool,
-    ) -> usize {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(index) = self.received.iter().position(&check) {
-                return index;
-            }
-            match self.lines.recv_timeout(Duration::from_millis(250)) {
-                Ok(line) => match Message::parse(&line) {
-                    Some(message) => self.received.push(message),
-                    None => panic!("unreadable subscriber line {line:?}"),
-                },
-                Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
-                Err(err) => panic!(
-                    "no {what} ({err}); received:\n{}\n{}",
-                    self.summary(),
-                    cluster.all_logs()
-                ),
-            }
-        }
-    }
-
-    fn summary(&self) -> String {
-        self.received
-            .iter()
-            .map(|m| format!("{} {}", m.header, m.body))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
-impl Drop for Subscriber {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn assert_layout(message: &Message, expected: &[(&str, &str)]) {
     assert_eq!(
         message.layout(),
@@ -288,10 +167,10 @@ fn spec() -> ClusterSpec {
 fn python_subscriber_receives_every_kind_of_message() {
     let cluster = Cluster::start(Subject::from_env("CLUSTER_SUBJECT"), spec());
     // Subscribe first: whatever comes before the subscription reaches the socket is lost.
-    let mut sub = Subscriber::start(cluster.instance("n1").ports.event);
-    sub.wait_for(&cluster, "first message", |_| true);
+    let mut sub = Subscriber::start(cluster.instance("n1").ports.event, PATIENCE * 4);
+    sub.wait_for(&cluster, PATIENCE, "first message", |_| true);
     cluster.wait_all_state("OPERATION", PATIENCE);
-    let tick = sub.wait_for(&cluster, "instance n3", |m| {
+    let tick = sub.wait_for(&cluster, PATIENCE, "instance n3", |m| {
         m.header == "instance" && m.body["identifier"] == "n3"
     });
     assert_layout(&sub.received[tick].clone(), INSTANCE);
@@ -303,10 +182,10 @@ fn python_subscriber_receives_every_kind_of_message() {
         &[s("CONFIG"), s("app:p1"), s(""), Value::Bool(true)],
     );
     assert_eq!(started, Json::Bool(true));
-    sub.wait_for(&cluster, "p1 RUNNING event", |m| {
+    sub.wait_for(&cluster, PATIENCE, "p1 RUNNING event", |m| {
         event_of(m, "p1").is_some_and(|b| b["state"] == 20)
     });
-    let starting = sub.wait_for(&cluster, "p1 STARTING event", |m| {
+    let starting = sub.wait_for(&cluster, PATIENCE, "p1 STARTING event", |m| {
         event_of(m, "p1").is_some_and(|b| b["state"] == 10)
     });
     let after: Vec<Message> = sub.received[starting..]
@@ -325,7 +204,9 @@ fn python_subscriber_receives_every_kind_of_message() {
         (&Json::from("p1"), &Json::from("STARTING"))
     );
     assert_eq!(after[2].body["application_name"], "app");
-    let jobs = sub.wait_for(&cluster, "supvisors message", |m| m.header == "supvisors");
+    let jobs = sub.wait_for(&cluster, PATIENCE, "supvisors message", |m| {
+        m.header == "supvisors"
+    });
     assert_layout(&sub.received[jobs].clone(), SUPVISORS);
 
     // A start that cannot be placed: forced FATAL, `no resource available`.
@@ -334,13 +215,13 @@ fn python_subscriber_receives_every_kind_of_message() {
         "supvisors.start_process",
         &[s("CONFIG"), s("app:orphan"), s(""), Value::Bool(false)],
     );
-    let forced = sub.wait_for(&cluster, "orphan forced event", |m| {
+    let forced = sub.wait_for(&cluster, PATIENCE, "orphan forced event", |m| {
         event_of(m, "orphan").is_some_and(|b| b["spawnerr"] == "no resource available")
     });
     let forced = sub.received[forced].clone();
     assert_layout(&forced, FORCED);
     assert_eq!(forced.body["state"], 200, "{}", forced.body);
-    let fatal = sub.wait_for(&cluster, "orphan FATAL process", |m| {
+    let fatal = sub.wait_for(&cluster, PATIENCE, "orphan FATAL process", |m| {
         m.header == "process" && m.body["process_name"] == "orphan"
     });
     assert_eq!(sub.received[fatal].body["statename"], "FATAL");
@@ -355,7 +236,7 @@ fn python_subscriber_receives_every_kind_of_message() {
         );
         assert_eq!(done, Json::Bool(true), "update_numprocs on {id}");
     }
-    let deleted = sub.wait_for(&cluster, "multi_01 DELETED", |m| {
+    let deleted = sub.wait_for(&cluster, PATIENCE, "multi_01 DELETED", |m| {
         m.header == "process" && m.body["process_name"] == "multi_01"
     });
     let deleted_msg = sub.received[deleted].clone();
@@ -385,7 +266,7 @@ fn python_subscriber_receives_every_kind_of_message() {
         assert_eq!(removal.body["state"], -1);
         assert!(*index < deleted, "removal after DELETED: {removals:?}");
     }
-    sub.wait_for(&cluster, "multi application", |m| {
+    sub.wait_for(&cluster, PATIENCE, "multi application", |m| {
         m.header == "application" && m.body["application_name"] == "multi"
     });
     let next = sub.received[deleted + 1..]
@@ -403,7 +284,7 @@ fn python_subscriber_receives_every_kind_of_message() {
     // Disability: one event, the full local process info.
     let done = cluster.must("n1", "supvisors.disable", &[s("multi"), Value::Bool(true)]);
     assert_eq!(done, Json::Bool(true));
-    let disabled = sub.wait_for(&cluster, "multi_00 disability", |m| {
+    let disabled = sub.wait_for(&cluster, PATIENCE, "multi_00 disability", |m| {
         event_of(m, "multi_00").is_some_and(|b| b["disabled"] == true)
     });
     let disabled = sub.received[disabled].clone();
