@@ -3,6 +3,7 @@
 mod breed;
 mod check_config;
 mod cluster_conciliation;
+mod cluster_events;
 mod cluster_failures;
 mod cluster_local;
 mod cluster_partition;

@@ -2,6 +2,7 @@
 //! per-test directory, and reporting command, status and output when something fails.
 
 pub mod cluster;
+pub mod events;
 pub mod netns;
 pub mod supervisord;
 pub mod xmlrpc;

@@ -99,6 +99,19 @@ impl RealSupervisord {
     /// Starts a single-instance Python Supvisors 0.15 (identifier `one`) with `programs` and the
     /// rules file text `rules`; waits until Supvisors is in OPERATION.
     pub fn start_supvisors(programs: &str, rules: &str) -> RealSupervisord {
+        Self::start_supvisors_on(&venv_bin("supervisord"), programs, rules, false)
+    }
+
+    /// Like [`RealSupervisord::start_supvisors`] with another server binary taking
+    /// supervisord's command line (our `supvisorsd`), on the same configuration; `auth` adds
+    /// user `u` / password `p` to the HTTP server and to `[supervisorctl]`.
+    pub fn start_supvisors_on(
+        server: &Path,
+        programs: &str,
+        rules: &str,
+        auth: bool,
+    ) -> RealSupervisord {
+        let creds = if auth { "username=u\npassword=p\n" } else { "" };
         let dir = tempfile::tempdir().expect("temp dir");
         // Supvisors derives its internal port as the HTTP port + 1: both must be free.
         let port = loop {
@@ -113,10 +126,10 @@ impl RealSupervisord {
         let text = format!(
             "[supervisord]\nidentifier=one\nlogfile=%(here)s/sd.log\npidfile=%(here)s/sd.pid\n\
              childlogdir=%(here)s\nnodaemon=true\n\n\
-             [inet_http_server]\nport=127.0.0.1:{port}\n\n\
+             [inet_http_server]\nport=127.0.0.1:{port}\n{creds}\n\
              [rpcinterface:supervisor]\n\
              supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
-             [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n\n\
+             [supervisorctl]\nserverurl=http://127.0.0.1:{port}\n{creds}\n\
              [rpcinterface:supvisors]\n\
              supervisor.rpcinterface_factory = supvisors.plugin:make_supvisors_rpcinterface\n\
              supvisors_list = <one>127.0.0.1:{port}:\nrules_files = {}\nsynchro_timeout = 15\n\n\
@@ -124,17 +137,23 @@ impl RealSupervisord {
             rules_path.display()
         );
         std::fs::write(&conf, text).expect("write s.conf");
-        let daemon = Self::start_with(dir, conf, port, true);
+        let daemon = Self::start_server(server, dir, conf, port);
+        daemon.wait_operation();
+        daemon
+    }
+
+    /// Waits until Supvisors is in OPERATION (after a start or an `sreload`).
+    pub fn wait_operation(&self) {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let out = crate::run(
                 Command::new(binary("supvisorsctl"))
                     .arg("-c")
-                    .arg(&daemon.conf)
+                    .arg(&self.conf)
                     .arg("sstate"),
             );
             if String::from_utf8_lossy(&out.stdout).contains("\nOPERATION") {
-                return daemon;
+                return;
             }
             assert!(
                 Instant::now() < deadline,
@@ -299,6 +318,12 @@ pub fn differential_supvisors(reference: &RealSupervisord, ours: &RealSupervisor
         actual, expected,
         "supvisorsctl {args:?} differs from the Python supvisorsctl (left: ours, right: reference)"
     );
+}
+
+/// [`normalize`] of a `supvisorsctl` output, with the rows showing clock times masked as
+/// [`differential_supvisors`] does.
+pub fn normalize_supvisors(out: &Output, daemon: &RealSupervisord) -> String {
+    mask_clock_rows(&normalize(out, daemon))
 }
 
 /// Rows showing a clock time (`HH:MM:SS`) also show pids, counters and loads that differ

@@ -228,6 +228,8 @@ mod tests {
         assert_eq!(split_namespec("app:*"), ("app", None));
         assert_eq!(split_namespec("app:"), ("app", None));
         assert_eq!(split_namespec("p"), ("p", Some("p")));
+        assert_eq!(make_namespec("app", "p"), "app:p");
+        assert_eq!(make_namespec("p", "p"), "p");
         let e = operating();
         assert_eq!(e.state(), SupvisorsStates::Operation);
         assert_eq!(e.process_info("app:*").map(|v| v.len()), Ok(2));

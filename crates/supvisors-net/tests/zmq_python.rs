@@ -87,7 +87,8 @@ fn sequence() -> Vec<Publication> {
         now: 1_700_000_002.5,
         pid: 0,
         expected: false,
-        spawnerr: String::new(),
+        // non-empty: an empty one is published as null (Supervisor's None)
+        spawnerr: "Bad exit code 1".into(),
         extra_args: String::new(),
         disabled: false,
     };

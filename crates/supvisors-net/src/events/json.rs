@@ -47,6 +47,16 @@ impl JsonObject {
         self
     }
 
+    /// Adds a string value, or `null` for an empty one (Python's `None`).
+    pub fn str_or_null(&mut self, key: &str, value: &str) -> &mut Self {
+        if value.is_empty() {
+            self.key(key).push_str("null");
+            self
+        } else {
+            self.str(key, value)
+        }
+    }
+
     /// Adds an integer value.
     pub fn int(&mut self, key: &str, value: i64) -> &mut Self {
         let out = self.key(key);

@@ -154,7 +154,9 @@ fn state_change(e: &ProcessEvent, identifier: &str) -> String {
         .float("now", e.now)
         .int("pid", e.pid.into())
         .bool("expected", e.expected)
-        .str("spawnerr", &e.spawnerr)
+        // Supervisor's `spawnerr` is None until a spawn fails, never '': the listener of
+        // the reference forwards it as is, so a state change without error carries null
+        .str_or_null("spawnerr", &e.spawnerr)
         .str("extra_args", &e.extra_args)
         .bool("disabled", e.disabled)
         .str("identifier", identifier);

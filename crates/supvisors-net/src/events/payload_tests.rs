@@ -123,8 +123,28 @@ fn event_state_change_and_removal() {
         name: "p".into(),
         event: Some(event),
     };
-    let expected = r#"{"name": "p", "group": "app", "state": 100, "now": 1700000002.5, "pid": 0, "expected": false, "spawnerr": "", "extra_args": "\u00e9", "disabled": true, "identifier": "b"}"#;
+    let expected = r#"{"name": "p", "group": "app", "state": 100, "now": 1700000002.5, "pid": 0, "expected": false, "spawnerr": null, "extra_args": "\u00e9", "disabled": true, "identifier": "b"}"#;
     assert_eq!(encode(&change), (Header::Event, expected.into()));
+    let Publication::ProcessEvent {
+        event: Some(event), ..
+    } = &change
+    else {
+        unreachable!("built above");
+    };
+    let failed = Publication::ProcessEvent {
+        identifier: "b".into(),
+        group: "app".into(),
+        name: "p".into(),
+        event: Some(ProcessEvent {
+            spawnerr: "Bad exit code 1".into(),
+            ..event.clone()
+        }),
+    };
+    assert!(
+        encode(&failed)
+            .1
+            .contains(r#""spawnerr": "Bad exit code 1", "#)
+    );
     let removal = Publication::ProcessEvent {
         identifier: "b".into(),
         group: "app".into(),
