@@ -10,6 +10,7 @@ mod cluster_partition;
 mod cluster_sequences;
 mod compat;
 mod ctl_extras;
+mod ctl_interactive;
 mod ctl_streams;
 mod ctl_supervisor;
 mod ctl_supvisors;

@@ -20,7 +20,7 @@ pub fn ask_credentials(ctl: &mut Ctl) -> bool {
     let Some(user) = read_plain("Username:") else {
         return false;
     };
-    let Some(password) = read_plain("Password:") else {
+    let Some(password) = read_hidden("Password:") else {
         return false;
     };
     ctl.output("");
@@ -38,6 +38,23 @@ fn read_plain(prompt: &str) -> Option<String> {
         Ok(0) | Err(_) => None,
         Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_owned()),
     }
+}
+
+/// Reads a line without echoing it when stdin is a terminal (Python's `getpass`).
+fn read_hidden(prompt: &str) -> Option<String> {
+    use nix::sys::termios::{LocalFlags, SetArg, tcgetattr, tcsetattr};
+    let stdin = std::io::stdin();
+    let Ok(saved) = tcgetattr(&stdin) else {
+        return read_plain(prompt);
+    };
+    let mut quiet = saved.clone();
+    quiet.local_flags.remove(LocalFlags::ECHO);
+    let _ = tcsetattr(&stdin, SetArg::TCSAFLUSH, &quiet);
+    let line = read_plain(prompt);
+    let _ = tcsetattr(&stdin, SetArg::TCSAFLUSH, &saved);
+    // The newline typed by the user was not echoed either.
+    println!();
+    line
 }
 
 /// Names offered by completion, filled before each prompt.

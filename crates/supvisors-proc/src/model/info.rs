@@ -144,18 +144,20 @@ impl Supervisor {
         host: &impl Host,
     ) -> Result<Vec<ProcessInfo>, Fault> {
         self.check_state()?;
+        Ok(self.in_info_order(|group, p| process_info(group, p, now, host)))
+    }
+
+    /// `f` applied to every process (with its group name) in `getAllProcessInfo` order:
+    /// group name, then process name.
+    pub(crate) fn in_info_order<T>(&self, mut f: impl FnMut(&str, &Process) -> T) -> Vec<T> {
         let mut groups: Vec<_> = self.groups.iter().collect();
         groups.sort_by(|a, b| a.config.name.cmp(&b.config.name));
         let mut out = Vec::new();
         for g in groups {
             let mut procs: Vec<_> = g.processes.iter().collect();
             procs.sort_by(|a, b| a.config.name.cmp(&b.config.name));
-            out.extend(
-                procs
-                    .into_iter()
-                    .map(|p| process_info(&g.config.name, p, now, host)),
-            );
+            out.extend(procs.into_iter().map(|p| f(&g.config.name, p)));
         }
-        Ok(out)
+        out
     }
 }

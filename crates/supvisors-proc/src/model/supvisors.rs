@@ -245,19 +245,7 @@ impl Supervisor {
 
     /// `get_all_local_process_info()`, in `getAllProcessInfo` order (group, then process name).
     pub fn all_local_process_info(&self, now: Clock, host: &impl Host) -> Vec<LocalProcessInfo> {
-        let mut groups: Vec<_> = self.groups.iter().collect();
-        groups.sort_by(|a, b| a.config.name.cmp(&b.config.name));
-        let mut out = Vec::new();
-        for g in groups {
-            let mut procs: Vec<_> = g.processes.iter().collect();
-            procs.sort_by(|a, b| a.config.name.cmp(&b.config.name));
-            out.extend(
-                procs
-                    .into_iter()
-                    .map(|p| p.local_info(&g.config.name, now, host)),
-            );
-        }
-        out
+        self.in_info_order(|group, p| p.local_info(group, now, host))
     }
 
     /// A group was activated: in Supvisors mode its processes get their disabilities and the

@@ -44,8 +44,8 @@ pub(super) fn py_repr(value: &Value) -> String {
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Double(d) => python_float_repr(*d),
-        Value::String(s) | Value::Raw(s) | Value::DateTime(s) => py_quote(s),
-        Value::Base64(b) => py_quote(&String::from_utf8_lossy(b)),
+        Value::String(s) | Value::Raw(s) | Value::DateTime(s) => supvisors_rules::pystr::repr(s),
+        Value::Base64(b) => supvisors_rules::pystr::repr(&String::from_utf8_lossy(b)),
         Value::Nil => "None".into(),
         Value::Array(items) => {
             let items: Vec<String> = items.iter().map(py_repr).collect();
@@ -54,37 +54,11 @@ pub(super) fn py_repr(value: &Value) -> String {
         Value::Struct(members) => {
             let members: Vec<String> = members
                 .iter()
-                .map(|(k, v)| format!("{}: {}", py_quote(k), py_repr(v)))
+                .map(|(k, v)| format!("{}: {}", supvisors_rules::pystr::repr(k), py_repr(v)))
                 .collect();
             format!("{{{}}}", members.join(", "))
         }
     }
-}
-
-/// Python's quoting of a str: single quotes unless the text holds one and no double quote.
-fn py_quote(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// A name argument (application, namespec, program, identifier, regex, extra arguments).
@@ -117,8 +91,11 @@ impl<E: Copy> WireEnum<E> {
                 .copied()
                 .find(|e| (self.name)(*e) == s)
                 .ok_or_else(|| {
-                    let names: Vec<String> =
-                        self.all.iter().map(|e| py_quote((self.name)(*e))).collect();
+                    let names: Vec<String> = self
+                        .all
+                        .iter()
+                        .map(|e| supvisors_rules::pystr::repr((self.name)(*e)))
+                        .collect();
                     incorrect(format!(
                         "invalid <enum '{}'>: {s} (string expected in [{}])",
                         self.class,
@@ -181,7 +158,10 @@ pub(super) fn log_level(value: &Value) -> Result<LogLevel, Fault> {
             .find(|(n, _)| n == s)
             .map(|(_, level)| *level)
             .ok_or_else(|| {
-                let names: Vec<String> = LOG_LEVELS.iter().map(|(n, _)| py_quote(n)).collect();
+                let names: Vec<String> = LOG_LEVELS
+                    .iter()
+                    .map(|(n, _)| supvisors_rules::pystr::repr(n))
+                    .collect();
                 incorrect(format!(
                     "invalid logger level: {s} (string expected in [{}])",
                     names.join(", ")
