@@ -18,6 +18,7 @@ const PROGRAMS: &str = "\
 struct Running {
     child: Child,
     text: Arc<Mutex<String>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Running {
@@ -29,12 +30,13 @@ impl Running {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
         let text = Arc::new(Mutex::new(String::new()));
+        let mut readers = Vec::new();
         for mut pipe in [
             Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
             Box::new(child.stderr.take().expect("stderr")),
         ] {
             let text = Arc::clone(&text);
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = pipe.read(&mut buf) {
                     if n == 0 {
@@ -43,9 +45,13 @@ impl Running {
                     let chunk = String::from_utf8_lossy(&buf[..n]).into_owned();
                     text.lock().expect("no poisoned lock").push_str(&chunk);
                 }
-            });
+            }));
         }
-        Running { child, text }
+        Running {
+            child,
+            text,
+            readers,
+        }
     }
 
     fn wait_for(&self, marker: &str) {
@@ -67,8 +73,11 @@ impl Running {
 
     fn finish(mut self) -> String {
         let status = self.child.wait().expect("wait");
-        // Let the reader threads drain the pipes.
-        std::thread::sleep(Duration::from_millis(200));
+        // The readers end at end of file: everything the client wrote is in by then (a fixed
+        // sleep here lost the last lines on a loaded machine).
+        for reader in std::mem::take(&mut self.readers) {
+            let _ = reader.join();
+        }
         let text = self.text.lock().expect("lock").clone();
         format!("{text}exit {:?}", status.code())
     }
