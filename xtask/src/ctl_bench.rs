@@ -1,5 +1,5 @@
 //! `cargo xtask bench --ctl`: the wall time of a whole `status` command against one real
-//! supervisord 4.3.0 supervising N `sleep` programs, Python `supervisorctl` and our
+//! server (supervisord 4.3.0, then supvisorsd) supervising N `sleep` programs, Python `supervisorctl` and our
 //! `supvisorsctl` side by side (issue #6: goal ≤ 50 ms for 1,000 processes).
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
