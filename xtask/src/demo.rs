@@ -21,11 +21,9 @@ fn ctl(root: &Path, config: &str, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Where cargo puts release binaries (`CARGO_TARGET_DIR` is honoured).
+/// Where cargo puts release binaries.
 fn release_dir(root: &Path) -> std::path::PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), std::path::PathBuf::from)
-        .join("release")
+    crate::target_dir(root).join("release")
 }
 
 /// Stops the daemons this task started, by pid, when it returns early.

@@ -177,27 +177,38 @@ fn test(root: &Path, no_lint: bool) -> Result<()> {
     }
 }
 
+/// Where cargo puts its builds (`CARGO_TARGET_DIR` is honoured).
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// The Python venv with the reference implementations (`SUPVISORS_VENV` is honoured).
+fn venv_dir(root: &Path) -> PathBuf {
+    std::env::var_os("SUPVISORS_VENV").map_or_else(|| root.join(".venv"), PathBuf::from)
+}
+
+/// The release `supvisorsd` the benches run.
+fn build_release_daemon(root: &Path) -> Result<()> {
+    cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "supvisors-cli",
+            "--bin",
+            "supvisorsd",
+        ],
+    )
+}
+
 fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -> Result<()> {
     setup_python(root)?;
     if only != Some("supervisord") {
-        cargo(
-            root,
-            &[
-                "build",
-                "--release",
-                "-p",
-                "supvisors-cli",
-                "--bin",
-                "supvisorsd",
-            ],
-        )?;
+        build_release_daemon(root)?;
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let venv = std::env::var_os("SUPVISORS_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".venv"));
+    let target = target_dir(root);
+    let venv = venv_dir(root);
     let subjects = [
         daemon_bench::Subject {
             label: "supervisord",
@@ -227,21 +238,9 @@ fn bench_cluster(root: &Path, sizes: &cluster_bench::Sizes, only: Option<&str>) 
         setup_python(root)?;
     }
     if only != Some("python") {
-        cargo(
-            root,
-            &[
-                "build",
-                "--release",
-                "-p",
-                "supvisors-cli",
-                "--bin",
-                "supvisorsd",
-            ],
-        )?;
+        build_release_daemon(root)?;
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target = target_dir(root);
     let ours = cluster_bench::Subject::Rust(target.join("release/supvisorsd"));
     let columns = [
         cluster_bench::Column {
@@ -280,12 +279,8 @@ fn bench_ctl(root: &Path, procs: usize) -> Result<()> {
         root,
         &["build", "--release", "-p", "supvisors-cli", "--bins"],
     )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let venv = std::env::var_os("SUPVISORS_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".venv"));
+    let target = target_dir(root);
+    let venv = venv_dir(root);
     // Both clients against each server: the reference supervisord, then our supvisorsd (the
     // issue's 50 ms goal is the whole command, which the server's answer time bounds).
     for server in [
