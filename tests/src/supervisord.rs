@@ -278,9 +278,20 @@ pub fn normalize(out: &Output, daemon: &RealSupervisord) -> String {
         if line.parse::<u32>().is_ok_and(|n| n > 0) {
             line = "N".into();
         }
+        // The two daemons stopped their processes at different moments: a minute may turn
+        // between them, so the stop time of a STOPPED or EXITED row is masked.
+        let line = stop_time().replace_all(&line, "<WHEN>").into_owned();
         lines.push(line);
     }
     format!("{}\nexit {:?}", lines.join("\n"), out.status.code())
+}
+
+/// The date Supervisor shows for a stopped process (`Nov 25 03:53 PM`).
+fn stop_time() -> &'static regex::Regex {
+    static STOP_TIME: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    STOP_TIME.get_or_init(|| {
+        regex::Regex::new(r"\b[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\b").expect("valid regex")
+    })
 }
 
 /// Compares one command line on the reference and on ours, against two daemons in the same

@@ -26,6 +26,26 @@ pub struct Core {
     /// The real machine.
     pub host: RealHost,
     waiters: Vec<(Waiter, oneshot::Sender<Result<RpcResult, Fault>>)>,
+    /// Answers of calls, sent once the call's log lines and events are queued: a caller that
+    /// logs after its answer must never see its line written before the model's.
+    replies: Replies,
+}
+
+#[derive(Default)]
+struct Replies(Vec<Box<dyn FnOnce() + Send>>);
+
+impl std::fmt::Debug for Replies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} pending replies", self.0.len())
+    }
+}
+
+impl Core {
+    fn reply<T: Send + 'static>(&mut self, tx: oneshot::Sender<T>, answer: T) {
+        self.replies.0.push(Box::new(move || {
+            let _ = tx.send(answer);
+        }));
+    }
 }
 
 type Call = Box<dyn FnOnce(&mut Core, Clock) + Send>;
@@ -78,7 +98,8 @@ impl ManagerHandle {
     {
         let (tx, rx) = oneshot::channel();
         let call: Call = Box::new(move |core, now| {
-            let _ = tx.send(f(core, now));
+            let answer = f(core, now);
+            core.reply(tx, answer);
         });
         self.tx.send(Msg::Call(call)).map_err(|_| Gone)?;
         rx.await.map_err(|_| Gone)
@@ -101,16 +122,10 @@ impl ManagerHandle {
     {
         let (tx, rx) = oneshot::channel();
         let call: Call = Box::new(move |core, now| match f(core, now) {
-            Err(fault) => {
-                let _ = tx.send(Err(fault));
-            }
-            Ok(Outcome::Done(result)) => {
-                let _ = tx.send(Ok(result));
-            }
+            Err(fault) => core.reply(tx, Err(fault)),
+            Ok(Outcome::Done(result)) => core.reply(tx, Ok(result)),
             Ok(Outcome::Deferred(mut waiter)) => match core.model.poll(&mut waiter, now) {
-                Some(result) => {
-                    let _ = tx.send(result);
-                }
+                Some(result) => core.reply(tx, result),
                 None => core.waiters.push((waiter, tx)),
             },
         });
@@ -196,6 +211,7 @@ impl Manager {
                 model,
                 host,
                 waiters: Vec::new(),
+                replies: Replies::default(),
             },
             rx,
             tx,
@@ -255,7 +271,9 @@ impl Manager {
                     self.core.model.tick(now, &mut self.core.host);
                 }
             }
-            if let Some(end) = self.flush_outputs() {
+            let end = self.flush_outputs();
+            self.send_replies();
+            if let Some(end) = end {
                 return end;
             }
             self.poll_waiters();
@@ -327,6 +345,12 @@ impl Manager {
                     channel.name()
                 ),
             ),
+        }
+    }
+
+    fn send_replies(&mut self) {
+        for reply in self.core.replies.0.drain(..) {
+            reply();
         }
     }
 
