@@ -17,7 +17,7 @@ pub mod report;
 
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd as _, OwnedFd};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
@@ -115,6 +115,17 @@ pub fn start_capture(
     Ok(CaptureHandle { shared, tail, task })
 }
 
+/// One `read(2)` straight on the pipe. tokio's `try_read_buf` answers WouldBlock without a
+/// syscall until its reactor has seen the pipe readable; right after the reap that event may
+/// still be on its way, and the child's last words would be dropped with the pipe.
+fn read_now(rx: &pipe::Receiver, buf: &mut Vec<u8>) -> io::Result<usize> {
+    buf.clear();
+    buf.resize(READ_SIZE, 0);
+    let read = nix::unistd::read(rx.as_raw_fd(), buf).map_err(io::Error::from);
+    buf.truncate(*read.as_ref().unwrap_or(&0));
+    read
+}
+
 struct Pump {
     cfg: CaptureConfig,
     filter: OutputFilter,
@@ -174,9 +185,8 @@ impl Pump {
                     Control::Finish => {
                         let mut budget = FINISH_LIMIT;
                         while budget > 0 {
-                            let mut buf = free.pop().unwrap_or_else(|| Vec::with_capacity(READ_SIZE));
-                            buf.clear();
-                            match rx.try_read_buf(&mut buf) {
+                            let mut buf = free.pop().unwrap_or_default();
+                            match read_now(&rx, &mut buf) {
                                 Ok(0) => break,
                                 Ok(n) => {
                                     budget = budget.saturating_sub(n);
