@@ -23,6 +23,10 @@ pub struct ProcessInfo {
     pub local_time: f64,
     /// `now` of the last event (ticks do not change it).
     pub event_time: f64,
+    /// When the current state began, as far as known: the event's `now`, or for a loaded
+    /// snapshot the stop or start date it carries. A forced state is dismissed only when this
+    /// is newer (see [`ProcessStatus::force_state`]).
+    pub state_time: f64,
     /// `now − start` when RUNNING or STOPPING, else 0.
     pub uptime: f64,
     /// The process has ever crashed on that instance.
@@ -35,6 +39,17 @@ impl ProcessInfo {
             ProcessStates::Running | ProcessStates::Stopping => self.info.now - self.info.start,
             _ => 0.0,
         };
+    }
+}
+
+/// When the state shown by a snapshot began: the stop date of a stopped process (0 if never
+/// started), the start date of a starting one; a RUNNING or STOPPING snapshot does not say
+/// when it reached that state, so the snapshot's own date stands.
+fn state_began(info: &LocalProcessInfo) -> f64 {
+    match info.state {
+        s if s.is_stopped() => info.stop,
+        ProcessStates::Starting | ProcessStates::Backoff => info.start,
+        _ => info.now,
     }
 }
 
@@ -159,6 +174,7 @@ impl ProcessStatus {
         let previous_crash = self.infos.get(identifier).is_some_and(|i| i.has_crashed);
         let mut entry = ProcessInfo {
             event_time: info.now,
+            state_time: state_began(&info),
             local_time: now,
             uptime: 0.0,
             has_crashed: previous_crash || is_crashed(info.state, info.expected),
@@ -230,6 +246,7 @@ impl ProcessStatus {
         entry.info.now = event_now;
         entry.local_time = now;
         entry.event_time = event_now;
+        entry.state_time = event_now;
         match state {
             ProcessStates::Starting | ProcessStates::Backoff => entry.info.start = event_now,
             s if s.is_stopped() => entry.info.stop = event_now,
@@ -247,9 +264,15 @@ impl ProcessStatus {
     }
 
     /// Applies a forced state unless a newer event crossed it (spec §6.4); true when applied.
+    ///
+    /// The reference compares with the date of the last information received, which a
+    /// handshake sets to the snapshot's `now`: an instance whose handshake with the master came
+    /// after the master forced a process (no resource available) dismissed the forced state
+    /// although nothing happened to the process since, and kept a view that differed from
+    /// every other instance's. Here the date compared is when the current state began.
     pub fn force_state(&mut self, event: &ForcedProcessEvent, now: f64) -> bool {
         if let Some(info) = self.infos.get(&event.identifier)
-            && info.event_time > event.now
+            && info.state_time > event.now
         {
             return false;
         }

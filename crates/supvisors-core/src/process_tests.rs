@@ -125,6 +125,33 @@ fn item_69_forced_state_cleared_by_events_and_non_stopped_loads() {
 }
 
 #[test]
+fn forced_state_weighed_against_when_the_loaded_state_began() {
+    use ProcessStates::*;
+    // The handshake snapshot (now = 100) came after the forced decision (now = 90), but the
+    // process never started there: nothing crossed the forced state.
+    let mut p = process_on(&[("a", Stopped)]);
+    assert!(p.force_state(&forced(Fatal, 90.0), 2.0));
+    assert_eq!(p.state(), Fatal);
+    // Stopped after the decision: the snapshot is newer news.
+    let mut stopped_late = local_info("app", "p", Exited);
+    stopped_late.stop = 95.0;
+    let mut p = process_on(&[]);
+    p.add_info("a", stopped_late, 1.0);
+    assert!(!p.force_state(&forced(Fatal, 90.0), 2.0));
+    // Started after the decision.
+    let mut started_late = local_info("app", "p", Backoff);
+    started_late.start = 91.0;
+    p.add_info("a", started_late, 3.0);
+    assert!(!p.force_state(&forced(Fatal, 90.0), 4.0));
+    // RUNNING does not say since when: the snapshot's date stands.
+    let mut running = local_info("app", "p", Running);
+    running.start = 10.0;
+    p.add_info("a", running, 5.0);
+    assert!(!p.force_state(&forced(Fatal, 90.0), 6.0));
+    assert_eq!(p.state(), Running);
+}
+
+#[test]
 fn item_70_forced_event_dismissed_when_newer_event() {
     use ProcessStates::*;
     let mut p = process_on(&[("a", Stopped)]);

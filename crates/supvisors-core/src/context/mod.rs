@@ -9,7 +9,7 @@ use crate::boundary::{Output, Publication};
 use crate::config::EngineConfig;
 use crate::enums::SupvisorsInstanceStates;
 use crate::instance::InstanceStatus;
-use crate::messages::{DeferredRequest, Identifier, ProcessEvent, StateModes, TickPayload};
+use crate::messages::{DeferredRequest, Identifier, InternalMessage, StateModes, TickPayload};
 use crate::process::ProcessStatus;
 use crate::rules_provider::RulesProvider;
 use crate::status::{ApplicationInfo, InstanceInfo, ProcessStatusInfo, SupvisorsStatus};
@@ -28,7 +28,7 @@ pub struct Context {
     /// Counter of the last local tick processed.
     pub local_counter: u64,
     /// Q17: process events received from CHECKING instances, replayed after their handshake.
-    pending: std::collections::BTreeMap<Identifier, Vec<ProcessEvent>>,
+    pending: std::collections::BTreeMap<Identifier, Vec<InternalMessage>>,
     /// Σ expected_load of the processes running on each instance, aligned with `instances`.
     ///
     /// Kept up to date by every method that changes a process (a full scan per strategy

@@ -4,7 +4,7 @@ use super::Context;
 use crate::application::ApplicationStatus;
 use crate::boundary::{LocalAction, Output, Publication};
 use crate::enums::{ApplicationStates, SupvisorsInstanceStates};
-use crate::messages::{ForcedProcessEvent, LocalProcessInfo, ProcessEvent};
+use crate::messages::{ForcedProcessEvent, InternalMessage, LocalProcessInfo, ProcessEvent};
 use crate::process::ProcessStatus;
 use crate::status::{ApplicationInfo, ProcessStatusInfo};
 
@@ -95,10 +95,7 @@ impl Context {
             SupvisorsInstanceStates::Running => {}
             SupvisorsInstanceStates::Checking => {
                 // Q17: the handshake snapshot may predate this event; keep it for the replay
-                let pending = self.pending.entry(from.to_owned()).or_default();
-                if pending.len() < super::MAX_PENDING_EVENTS {
-                    pending.push(event.clone());
-                }
+                self.keep_pending(from, InternalMessage::Process(event.clone()));
                 return None;
             }
             _ => return None,
@@ -140,17 +137,30 @@ impl Context {
     /// An event dated exactly like the snapshot cannot be ordered with it: it is replayed, as
     /// re-applying a state the snapshot already holds is harmless while dropping a newer one
     /// leaves the view stale for good (seed 1193 of the repair scenario, 1 ms clock).
-    pub fn take_pending(&mut self, from: &str) -> Vec<ProcessEvent> {
+    ///
+    /// Forced events are kept too: a master may decide (no resource available) before this
+    /// instance has authorized it, and the reference then loses the forced state for good on
+    /// this instance only. Whether one still applies is weighed by `force_state` at replay.
+    pub fn take_pending(&mut self, from: &str) -> Vec<InternalMessage> {
         let events = self.pending.remove(from).unwrap_or_default();
         events
             .into_iter()
-            .filter(|e| {
-                self.application(&e.group)
+            .filter(|message| match message {
+                InternalMessage::Process(e) => self
+                    .application(&e.group)
                     .and_then(|a| a.process(&e.name))
                     .and_then(|p| p.info(from))
-                    .is_some_and(|i| e.now >= i.event_time)
+                    .is_some_and(|i| e.now >= i.event_time),
+                _ => true,
             })
             .collect()
+    }
+
+    fn keep_pending(&mut self, from: &str, message: InternalMessage) {
+        let pending = self.pending.entry(from.to_owned()).or_default();
+        if pending.len() < super::MAX_PENDING_EVENTS {
+            pending.push(message);
+        }
     }
 
     /// Applies a forced event (spec §6.4); returns the namespec unless unknown or dismissed.
@@ -162,8 +172,13 @@ impl Context {
         now: f64,
         out: &mut Vec<Output>,
     ) -> Option<String> {
-        if self.instance_state(from) != SupvisorsInstanceStates::Running {
-            return None;
+        match self.instance_state(from) {
+            SupvisorsInstanceStates::Running => {}
+            SupvisorsInstanceStates::Checking => {
+                self.keep_pending(from, InternalMessage::ForcedProcess(event.clone()));
+                return None;
+            }
+            _ => return None,
         }
         let Some(index) = self.find(from, &event.group, &event.name, false) else {
             self.unknown_event(from, closing, out);

@@ -481,6 +481,8 @@ fn forced_event_is_published_with_the_sender_as_identifier() {
         "no resource available".to_owned(),
     );
     assert_eq!(published, Some(expected));
+    // b reported a state change (dated 10) after the decision below (dated 1).
+    process_event(&mut c, "b", "p", ProcessStates::Stopped);
     let dismissed = ForcedProcessEvent { now: 1.0, ..forced };
     let mut out = Vec::new();
     assert_eq!(

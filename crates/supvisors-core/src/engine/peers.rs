@@ -200,8 +200,8 @@ impl Engine {
                 .load_processes(from, result.processes, now, &mut self.out);
         }
         // Q17: replay what the instance published while it was CHECKING
-        for event in self.ctx.take_pending(from) {
-            self.on_message(from, InternalMessage::Process(event), now);
+        for message in self.ctx.take_pending(from) {
+            self.on_message(from, message, now);
         }
     }
 }

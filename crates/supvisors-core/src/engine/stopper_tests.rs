@@ -4,7 +4,7 @@ use super::fixture::*;
 use super::*;
 use crate::commands::{Command, CommandError, CommandReply};
 use crate::enums::{ProcessStates, StartingStrategies};
-use crate::messages::HandshakeResult;
+use crate::messages::{ForcedProcessEvent, HandshakeResult, InternalMessage};
 use crate::process::tests::local_info;
 use ProcessStates::*;
 
@@ -305,6 +305,65 @@ fn q17_events_of_a_checking_instance_are_replayed_after_its_handshake() {
 #[test]
 fn q17_event_at_the_instant_of_the_handshake_snapshot_is_replayed() {
     q17_replay(&[(0.0, vec!["b".to_owned()])]);
+}
+
+/// A master may decide "no resource available" before this instance has authorized it: the
+/// forced event is kept like process events and weighed after the handshake, against when the
+/// loaded state began (a never-started process: the forced state holds).
+#[test]
+fn q17_forced_event_of_a_checking_instance_is_replayed_after_its_handshake() {
+    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+    c.tick();
+    c.e.set_state(SupvisorsStates::Initialization, c.now);
+    c.tick_one("a");
+    let mut result = HandshakeResult::failed();
+    result.authorized = Some(true);
+    c.e.handle(
+        Input::Handshake {
+            from: "a".into(),
+            result,
+        },
+        c.now,
+    );
+    c.tick_one("b");
+    let forced = ForcedProcessEvent {
+        group: "app".into(),
+        name: "p0".into(),
+        state: Fatal,
+        identifier: "b".into(),
+        now: c.now,
+        reason: "no resource available".into(),
+        extra_args: String::new(),
+    };
+    c.e.handle(
+        Input::Peer {
+            from: "b".into(),
+            msg: InternalMessage::ForcedProcess(forced),
+        },
+        c.now,
+    );
+    let state = |c: &Cluster| {
+        c.e.context()
+            .application("app")
+            .and_then(|a| a.process("p0"))
+            .map(|p| p.state())
+    };
+    assert_eq!(state(&c), Some(Stopped), "kept while b is CHECKING");
+    // The snapshot is newer than the decision, but the process never started on b.
+    let mut snapshot = local_info("app", "p0", Stopped);
+    snapshot.now = c.now + 1.0;
+    let mut result = HandshakeResult::failed();
+    result.authorized = Some(true);
+    result.processes = vec![snapshot];
+    c.e.handle(
+        Input::Handshake {
+            from: "b".into(),
+            result,
+        },
+        c.now,
+    );
+    assert_eq!(state(&c), Some(Fatal));
 }
 
 fn q17_replay(cases: &[(f64, Vec<String>)]) {
