@@ -19,7 +19,7 @@ use supvisors_rpc::Value;
 pub use supvisors_tests::cluster::Subject;
 use supvisors_tests::cluster::{Cluster, ClusterSpec};
 
-use crate::daemon_bench::{Row, TICKS_PER_SEC, cpu_ticks, proc_kb, table};
+use crate::daemon_bench::{Row, cpu_ns, proc_kb, table};
 
 /// Bounds every wait (the reference needs tens of seconds to synchronise); never a result.
 const PATIENCE: Duration = Duration::from_secs(300);
@@ -166,19 +166,19 @@ fn idle_cluster(column: &Column, sizes: &Sizes) -> Result<Idle> {
         .collect::<Result<Vec<i32>>>()?;
     let before = pids
         .iter()
-        .map(|&p| cpu_ticks(p))
+        .map(|&p| cpu_ns(p))
         .collect::<Result<Vec<_>>>()?;
     let window = Instant::now();
     std::thread::sleep(Duration::from_secs(sizes.idle_secs));
     let after = pids
         .iter()
-        .map(|&p| cpu_ticks(p))
+        .map(|&p| cpu_ns(p))
         .collect::<Result<Vec<_>>>()?;
     let secs = window.elapsed().as_secs_f64();
     let cpu_pct = before
         .iter()
         .zip(&after)
-        .map(|(b, a)| a.saturating_sub(*b) as f64 / TICKS_PER_SEC / secs * 100.0)
+        .map(|(b, a)| a.saturating_sub(*b) as f64 / 1e9 / secs * 100.0)
         .fold(0.0, f64::max);
     let mut memory = Memory::default();
     for &pid in &pids {

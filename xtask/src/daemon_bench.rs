@@ -34,9 +34,6 @@ pub struct Sizes {
     pub flood_secs: u64,
 }
 
-/// Clock ticks per second of [`cpu_ticks`] (`USER_HZ` on Linux).
-pub(crate) const TICKS_PER_SEC: f64 = 100.0;
-
 /// One measured figure per subject.
 pub(crate) struct Row {
     what: &'static str,
@@ -188,11 +185,11 @@ fn many_programs(subject: &Subject, sizes: &Sizes) -> Result<Many> {
     }
     let all_info_ms = median(&mut samples);
 
-    let cpu0 = cpu_ticks(daemon.pid())?;
+    let cpu0 = cpu_ns(daemon.pid())?;
     let t0 = Instant::now();
     std::thread::sleep(Duration::from_secs(sizes.idle_secs));
-    let cpu1 = cpu_ticks(daemon.pid())?;
-    let idle_cpu_pct = (cpu1 - cpu0) as f64 / TICKS_PER_SEC / t0.elapsed().as_secs_f64() * 100.0;
+    let cpu1 = cpu_ns(daemon.pid())?;
+    let idle_cpu_pct = cpu1.saturating_sub(cpu0) as f64 / 1e9 / t0.elapsed().as_secs_f64() * 100.0;
     let idle_rss_mb = rss_kb(daemon.pid())? as f64 / 1024.0;
     daemon.stop()?;
     Ok(Many {
@@ -388,15 +385,26 @@ fn children_of(pid: i32) -> Vec<i32> {
     out
 }
 
-/// User plus system CPU time of process `pid`, in clock ticks.
-pub(crate) fn cpu_ticks(pid: i32) -> Result<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of stat; `rest` starts at field 3.
-    let utime: u64 = f.get(11).unwrap_or(&"0").parse()?;
-    let stime: u64 = f.get(12).unwrap_or(&"0").parse()?;
-    Ok(utime + stime)
+/// CPU time of process `pid`, all its threads, in nanoseconds: the first field of each
+/// thread's `schedstat`. The `utime`/`stime` of `stat` count 10 ms clock ticks, and an idle
+/// daemon uses two or three of them a minute: the figure was mostly rounding. A thread that
+/// ends between two readings takes its time away; the daemons' threads live as long as they do
+/// (an idle blocking-pool thread ends after 10 s of nothing, having used next to nothing).
+pub(crate) fn cpu_ns(pid: i32) -> Result<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let path = task?.path().join("schedstat");
+        // A thread may end between the listing and the read.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        total += first_number(&text).with_context(|| format!("{}: {text:?}", path.display()))?;
+    }
+    Ok(total)
+}
+
+fn first_number(text: &str) -> Option<u64> {
+    text.split_whitespace().next()?.parse().ok()
 }
 
 /// Resident set size of process `pid` (its threads included, not its children), in KiB.
@@ -502,6 +510,26 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_time_of_this_process_grows_with_work() {
+        let pid = i32::try_from(std::process::id()).expect("pid fits");
+        let before = cpu_ns(pid).expect("own schedstat");
+        let spin = Instant::now();
+        let mut x = 0u64;
+        // Spins until 20 ms of CPU are counted; a loaded machine only makes it take longer.
+        while cpu_ns(pid).expect("own schedstat") - before < 20_000_000 {
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+            assert!(
+                spin.elapsed() < Duration::from_secs(20),
+                "20 s of spinning and under 20 ms counted"
+            );
+        }
+        assert_eq!(first_number("123 456 7\n"), Some(123));
+        assert_eq!(first_number(""), None);
+    }
 
     fn row(what: &'static str, higher_is_better: bool, values: &[f64]) -> Row {
         let mut row = Row::new(what, "u", higher_is_better);

@@ -11,19 +11,14 @@ use anyhow::{Context, Result, bail};
 
 const INSTANCES: [&str; 3] = ["demo1", "demo2", "demo3"];
 
-fn ctl(root: &Path, config: &str, args: &[&str]) -> Result<String> {
-    let out = Command::new(release_dir(root).join("supvisorsctl"))
+fn ctl(bin_dir: &Path, root: &Path, config: &str, args: &[&str]) -> Result<String> {
+    let out = Command::new(bin_dir.join("supvisorsctl"))
         .arg("-c")
         .arg(root.join("examples/demo").join(config))
         .args(args)
         .output()
         .context("cannot run supvisorsctl")?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Where cargo puts release binaries.
-fn release_dir(root: &Path) -> std::path::PathBuf {
-    crate::target_dir(root).join("release")
 }
 
 /// Stops the daemons this task started, by pid, when it returns early.
@@ -45,11 +40,8 @@ impl Drop for Daemons {
 
 /// Runs the demo cluster until Ctrl-C, or for `seconds` when given.
 pub fn run(root: &Path, seconds: Option<u64>) -> Result<()> {
-    crate::cargo(
-        root,
-        &["build", "--release", "-p", "supvisors-cli", "--bins"],
-    )?;
-    let daemon = release_dir(root).join("supvisorsd");
+    let bin_dir = crate::dist::build(root, &["supvisorsd", "supvisorsctl"])?;
+    let daemon = bin_dir.join("supvisorsd");
     let mut daemons = Daemons(Vec::new());
     for id in INSTANCES {
         let config = root.join(format!("examples/demo/{id}.conf"));
@@ -65,7 +57,7 @@ pub fn run(root: &Path, seconds: Option<u64>) -> Result<()> {
     loop {
         let states: Vec<String> = INSTANCES
             .iter()
-            .map(|id| ctl(root, &format!("{id}.conf"), &["sstate"]).unwrap_or_default())
+            .map(|id| ctl(&bin_dir, root, &format!("{id}.conf"), &["sstate"]).unwrap_or_default())
             .collect();
         if states.iter().all(|s| s.contains("OPERATION")) {
             break;
@@ -80,10 +72,11 @@ pub fn run(root: &Path, seconds: Option<u64>) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     for args in [&["sstate"][..], &["instance_status"], &["sstatus"]] {
-        print!("{}", ctl(root, "demo1.conf", args)?);
+        print!("{}", ctl(&bin_dir, root, "demo1.conf", args)?);
     }
     eprintln!(
-        "xtask: try `supvisorsctl -c examples/demo/demo1.conf` (or .venv/bin/supervisorctl); Ctrl-C stops the cluster"
+        "xtask: try `{} -c examples/demo/demo1.conf` (or .venv/bin/supervisorctl); Ctrl-C stops the cluster",
+        bin_dir.join("supvisorsctl").display()
     );
     match seconds {
         Some(seconds) => std::thread::sleep(Duration::from_secs(seconds)),

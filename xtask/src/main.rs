@@ -5,6 +5,7 @@
 //! - `bench`: run the criterion benchmarks, then the daemons side by side (`daemon_bench`);
 //!   `--cluster`: three-instance clusters side by side (`cluster_bench`).
 //! - `sim`: run the deterministic cluster simulation over many seeds.
+//! - `dist`: build the shipped binaries (static, size-optimised; `dist`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,6 +17,7 @@ mod cluster_bench;
 mod ctl_bench;
 mod daemon_bench;
 mod demo;
+mod dist;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project tasks")]
@@ -32,6 +34,8 @@ enum Task {
         #[arg(long)]
         seconds: Option<u64>,
     },
+    /// Build the shipped binaries, statically linked and optimised for size.
+    Dist,
     /// Check formatting and lints, then run every test of the workspace.
     Test {
         /// Skip the fmt and clippy checks (quicker local runs).
@@ -100,6 +104,12 @@ fn run(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Test { no_lint } => test(&root, no_lint),
         Task::Demo { seconds } => demo::run(&root, seconds),
+        Task::Dist => {
+            let dir = dist::build(&root, &["supvisorsd", "supvisorsctl"])?;
+            println!("{}", dir.join("supvisorsd").display());
+            println!("{}", dir.join("supvisorsctl").display());
+            Ok(())
+        }
         Task::Fuzz { seconds, target } => fuzz(&root, seconds, target.as_deref()),
         Task::Bench {
             daemons_only,
@@ -187,27 +197,18 @@ fn venv_dir(root: &Path) -> PathBuf {
     std::env::var_os("SUPVISORS_VENV").map_or_else(|| root.join(".venv"), PathBuf::from)
 }
 
-/// The release `supvisorsd` the benches run.
-fn build_release_daemon(root: &Path) -> Result<()> {
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "supvisors-cli",
-            "--bin",
-            "supvisorsd",
-        ],
-    )
+/// The shipped `supvisorsd` the benches run.
+fn build_dist_daemon(root: &Path) -> Result<PathBuf> {
+    Ok(dist::build(root, &["supvisorsd"])?.join("supvisorsd"))
 }
 
 fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -> Result<()> {
     setup_python(root)?;
-    if only != Some("supervisord") {
-        build_release_daemon(root)?;
-    }
-    let target = target_dir(root);
+    let ours = if only == Some("supervisord") {
+        PathBuf::new()
+    } else {
+        build_dist_daemon(root)?
+    };
     let venv = venv_dir(root);
     let subjects = [
         daemon_bench::Subject {
@@ -216,7 +217,7 @@ fn bench_daemons(root: &Path, sizes: &daemon_bench::Sizes, only: Option<&str>) -
         },
         daemon_bench::Subject {
             label: "supvisorsd",
-            exe: target.join("release/supvisorsd"),
+            exe: ours,
         },
     ];
     let chosen: Vec<_> = subjects
@@ -237,11 +238,12 @@ fn bench_cluster(root: &Path, sizes: &cluster_bench::Sizes, only: Option<&str>) 
     if std::env::var_os("SUPVISORS_VENV").is_none() && only != Some("supvisorsd") {
         setup_python(root)?;
     }
-    if only != Some("python") {
-        build_release_daemon(root)?;
-    }
-    let target = target_dir(root);
-    let ours = cluster_bench::Subject::Rust(target.join("release/supvisorsd"));
+    let ours = if only == Some("python") {
+        PathBuf::new()
+    } else {
+        build_dist_daemon(root)?
+    };
+    let ours = cluster_bench::Subject::Rust(ours);
     let columns = [
         cluster_bench::Column {
             label: "python",
@@ -275,23 +277,16 @@ fn bench_ctl(root: &Path, procs: usize) -> Result<()> {
     if std::env::var_os("SUPVISORS_VENV").is_none() {
         setup_python(root)?;
     }
-    cargo(
-        root,
-        &["build", "--release", "-p", "supvisors-cli", "--bins"],
-    )?;
-    let target = target_dir(root);
+    let dist = dist::build(root, &["supvisorsd", "supvisorsctl"])?;
     let venv = venv_dir(root);
     // Both clients against each server: the reference supervisord, then our supvisorsd (the
     // issue's 50 ms goal is the whole command, which the server's answer time bounds).
-    for server in [
-        venv.join("bin/supervisord"),
-        target.join("release/supvisorsd"),
-    ] {
+    for server in [venv.join("bin/supervisord"), dist.join("supvisorsd")] {
         println!("== server: {}", server.display());
         ctl_bench::run(
             &server,
             &venv.join("bin/supervisorctl"),
-            &target.join("release/supvisorsctl"),
+            &dist.join("supvisorsctl"),
             procs,
         )?;
     }
