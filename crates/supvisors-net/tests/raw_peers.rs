@@ -89,6 +89,40 @@ async fn publisher_that_never_speaks_is_dropped_after_silence_and_retried() {
     assert_eq!(read_to_end(&mut second).await, 0);
 }
 
+/// Lower bounds only: a loaded machine can make the gaps longer, never shorter.
+#[tokio::test]
+async fn peer_that_drops_every_connection_is_retried_less_and_less_often() {
+    let raw = bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let (mut listeners, mut peers) = listeners(&["a"]);
+    peers.push(PeerAddress::new(
+        "x",
+        "127.0.0.1",
+        raw.local_addr().unwrap().port(),
+    ));
+    let mut cfg = config("a", &peers);
+    cfg.reconnect = Duration::from_millis(50);
+    cfg.reconnect_max = Duration::from_millis(400);
+    let _a = start(listeners.pop().unwrap(), cfg);
+    let mut accepted = Vec::new();
+    for _ in 0..7 {
+        let (stream, _) = tokio::time::timeout(GUARD, raw.accept())
+            .await
+            .expect("a retries")
+            .unwrap();
+        accepted.push(tokio::time::Instant::now());
+        // Closed before the challenge: the attempt fails.
+        drop(stream);
+    }
+    let gaps: Vec<Duration> = accepted.windows(2).map(|w| w[1] - w[0]).collect();
+    let least = [50, 100, 200, 400, 400, 400];
+    for (gap, ms) in gaps.iter().zip(least) {
+        assert!(
+            *gap + Duration::from_millis(10) >= Duration::from_millis(ms),
+            "gaps between attempts {gaps:?}, expected at least {least:?} ms"
+        );
+    }
+}
+
 #[tokio::test]
 async fn subscriber_that_never_says_hello_is_dropped_after_silence() {
     let (a, _raw) = node_with_raw_peer();

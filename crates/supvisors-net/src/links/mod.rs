@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Both sides send a HEARTBEAT every `heartbeat` and close a link that received nothing for
-//! `silence`; the subscriber then reconnects every `reconnect`, unless the peer was isolated.
+//! `silence`; the subscriber then reconnects with a growing delay (`reconnect` doubled after each
+//! failed attempt, up to `reconnect_max`), unless the peer was isolated.
 //! A subscriber whose queue overflows is dropped (it reconnects): publishing never blocks.
 //! HEARTBEATs, challenges and refusals never reach the daemon as messages.
 
@@ -76,8 +77,12 @@ pub struct LinksConfig {
     pub heartbeat: Duration,
     /// A link that received nothing for this long is closed (10 s).
     pub silence: Duration,
-    /// Delay between two connection attempts of a link that is down (1 s).
+    /// Delay before the first new connection attempt of a link that is down (1 s); it doubles
+    /// after each failed attempt, up to `reconnect_max`, and starts again from here once a
+    /// link has been open.
     pub reconnect: Duration,
+    /// Longest delay between two connection attempts (5 s).
+    pub reconnect_max: Duration,
     /// How long [`Links::request`] waits for an answer (10 s).
     pub request_timeout: Duration,
     /// Frames waiting for one subscriber before it is dropped as too slow (4096).
@@ -101,6 +106,7 @@ impl LinksConfig {
             heartbeat: Duration::from_secs(2),
             silence: Duration::from_secs(10),
             reconnect: Duration::from_secs(1),
+            reconnect_max: Duration::from_secs(5),
             request_timeout: Duration::from_secs(10),
             queue_capacity: 4096,
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{Instant, sleep, sleep_until, timeout};
+use tokio::time::{Duration, Instant, sleep, sleep_until, timeout};
 use tokio_util::sync::CancellationToken;
 
 use supvisors_core::messages::InternalMessage;
@@ -31,8 +31,9 @@ enum Opening {
 
 /// Keeps the link to `peer` up until `stop` fires (shutdown or isolation).
 pub(crate) async fn run_link(shared: Arc<Shared>, peer: PeerAddress, stop: CancellationToken) {
-    // Reported once per reason: a refused link retries every `reconnect`.
+    // Reported once per reason: a refused link keeps retrying.
     let mut last_refusal: Option<String> = None;
+    let mut delay = shared.cfg.reconnect;
     loop {
         let opening = tokio::select! {
             () = stop.cancelled() => return,
@@ -41,6 +42,7 @@ pub(crate) async fn run_link(shared: Arc<Shared>, peer: PeerAddress, stop: Cance
         match opening {
             Opening::Welcomed(mut framed) => {
                 last_refusal = None;
+                delay = shared.cfg.reconnect;
                 session(&shared, &peer, &mut framed, &stop).await;
             }
             Opening::Refused(reason) => {
@@ -56,9 +58,19 @@ pub(crate) async fn run_link(shared: Arc<Shared>, peer: PeerAddress, stop: Cance
         }
         tokio::select! {
             () = stop.cancelled() => return,
-            () = sleep(shared.cfg.reconnect) => {}
+            () = sleep(delay) => {}
         }
+        delay = next_delay(delay, &shared.cfg);
     }
+}
+
+/// The delay after `delay` for a link still down: doubled, at most `reconnect_max` (never
+/// below `reconnect`, should the two be configured the wrong way round).
+fn next_delay(delay: Duration, cfg: &super::LinksConfig) -> Duration {
+    delay
+        .saturating_mul(2)
+        .min(cfg.reconnect_max)
+        .max(cfg.reconnect)
 }
 
 /// Connects and goes through challenge, HELLO and WELCOME.
@@ -203,5 +215,32 @@ fn on_frame(shared: &Shared, peer: &PeerAddress, kind: FrameKind, pending: &mut 
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reconnection_delay_doubles_up_to_the_maximum() {
+        let mut cfg = super::super::LinksConfig::new(
+            "a",
+            "127.0.0.1:0".parse().expect("address"),
+            Vec::new(),
+            Duration::from_secs(5),
+        );
+        cfg.reconnect = Duration::from_millis(100);
+        cfg.reconnect_max = Duration::from_millis(700);
+        let mut delay = cfg.reconnect;
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            delay = next_delay(delay, &cfg);
+            seen.push(delay.as_millis());
+        }
+        assert_eq!(seen, [200, 400, 700, 700, 700]);
+        // A maximum below the first delay never shortens it.
+        cfg.reconnect_max = Duration::from_millis(10);
+        assert_eq!(next_delay(cfg.reconnect, &cfg), cfg.reconnect);
     }
 }

@@ -79,10 +79,15 @@ fn links_config(supvisors: &SupvisorsConfig) -> LinksConfig {
     config.secret = options.internal_secret.clone();
     // Instances started together are refused until their peers listen: a retry within the
     // first tick period lets the first TICKs reach everyone (1 s, the default, is a whole
-    // tick period more when tick_period is 0.5 s). Not below 100 ms: a peer down for long is
-    // retried 10 times a second at most.
+    // tick period more when tick_period is 0.5 s). Not below 100 ms. A peer down for longer is
+    // retried less and less often, but at least once per tick period: back within a tick, it
+    // is linked again before its next TICK is due.
     let floor = Duration::from_millis(100);
     config.reconnect = config.reconnect.min(options.tick_period / 5).max(floor);
+    config.reconnect_max = config
+        .reconnect_max
+        .min(options.tick_period)
+        .max(config.reconnect);
     config
 }
 
