@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use supvisors_core::messages::InternalMessage;
-use supvisors_net::links::{LinkEvent, PeerAddress, bind};
+use supvisors_net::links::{LinkEvent, LinksConfig, PeerAddress, bind};
 use supvisors_net::wire::{Frame, FrameKind, PbChallenge, PbEmpty, PbHello};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -47,6 +47,11 @@ async fn read_to_end(stream: &mut TcpStream) -> usize {
 
 /// One node "a" whose list also names a hand-written instance "x".
 fn node_with_raw_peer() -> (Node, TcpListener) {
+    node_with_raw_peer_tuned(|cfg| cfg.silence = SILENCE)
+}
+
+/// [`node_with_raw_peer`] with the configuration of "a" adjusted by `tune`.
+fn node_with_raw_peer_tuned(tune: impl FnOnce(&mut LinksConfig)) -> (Node, TcpListener) {
     let raw = bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let (mut listeners, mut peers) = listeners(&["a"]);
     peers.push(PeerAddress::new(
@@ -55,7 +60,7 @@ fn node_with_raw_peer() -> (Node, TcpListener) {
         raw.local_addr().unwrap().port(),
     ));
     let mut cfg = config("a", &peers);
-    cfg.silence = SILENCE;
+    tune(&mut cfg);
     (start(listeners.pop().unwrap(), cfg), raw)
 }
 
@@ -92,17 +97,10 @@ async fn publisher_that_never_speaks_is_dropped_after_silence_and_retried() {
 /// Lower bounds only: a loaded machine can make the gaps longer, never shorter.
 #[tokio::test]
 async fn peer_that_drops_every_connection_is_retried_less_and_less_often() {
-    let raw = bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let (mut listeners, mut peers) = listeners(&["a"]);
-    peers.push(PeerAddress::new(
-        "x",
-        "127.0.0.1",
-        raw.local_addr().unwrap().port(),
-    ));
-    let mut cfg = config("a", &peers);
-    cfg.reconnect = Duration::from_millis(50);
-    cfg.reconnect_max = Duration::from_millis(400);
-    let _a = start(listeners.pop().unwrap(), cfg);
+    let (_a, raw) = node_with_raw_peer_tuned(|cfg| {
+        cfg.reconnect = Duration::from_millis(50);
+        cfg.reconnect_max = Duration::from_millis(400);
+    });
     let mut accepted = Vec::new();
     for _ in 0..7 {
         let (stream, _) = tokio::time::timeout(GUARD, raw.accept())

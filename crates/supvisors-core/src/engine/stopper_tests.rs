@@ -312,21 +312,7 @@ fn q17_event_at_the_instant_of_the_handshake_snapshot_is_replayed() {
 /// loaded state began (a never-started process: the forced state holds).
 #[test]
 fn q17_forced_event_of_a_checking_instance_is_replayed_after_its_handshake() {
-    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
-    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
-    c.tick();
-    c.e.set_state(SupvisorsStates::Initialization, c.now);
-    c.tick_one("a");
-    let mut result = HandshakeResult::failed();
-    result.authorized = Some(true);
-    c.e.handle(
-        Input::Handshake {
-            from: "a".into(),
-            result,
-        },
-        c.now,
-    );
-    c.tick_one("b");
+    let mut c = b_checking();
     let forced = ForcedProcessEvent {
         group: "app".into(),
         name: "p0".into(),
@@ -353,54 +339,48 @@ fn q17_forced_event_of_a_checking_instance_is_replayed_after_its_handshake() {
     // The snapshot is newer than the decision, but the process never started on b.
     let mut snapshot = local_info("app", "p0", Stopped);
     snapshot.now = c.now + 1.0;
+    authorize(&mut c, "b", vec![snapshot]);
+    assert_eq!(state(&c), Some(Fatal));
+}
+
+/// Everybody UNKNOWN again, then a authorized and b CHECKING (its handshake not answered).
+fn b_checking() -> Cluster {
+    let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
+    let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
+    c.tick();
+    c.e.set_state(SupvisorsStates::Initialization, c.now);
+    c.tick_one("a");
+    authorize(&mut c, "a", Vec::new());
+    c.tick_one("b");
+    assert_eq!(
+        c.e.context().instance_state("b"),
+        crate::enums::SupvisorsInstanceStates::Checking
+    );
+    c
+}
+
+/// The handshake with `from` answers: authorized, with this snapshot of its processes.
+fn authorize(c: &mut Cluster, from: &str, processes: Vec<crate::messages::LocalProcessInfo>) {
     let mut result = HandshakeResult::failed();
     result.authorized = Some(true);
-    result.processes = vec![snapshot];
+    result.processes = processes;
     c.e.handle(
         Input::Handshake {
-            from: "b".into(),
+            from: from.into(),
             result,
         },
         c.now,
     );
-    assert_eq!(state(&c), Some(Fatal));
 }
 
 fn q17_replay(cases: &[(f64, Vec<String>)]) {
     for (snapshot_age, expected) in cases.iter().cloned() {
-        let r = rules(&[("app", 0, 0)], &[("app:p0", 0, 0, false)]);
-        let mut c = Cluster::new(r, &[("app", "p0")], |_| {});
-        c.tick();
-        c.e.set_state(SupvisorsStates::Initialization, c.now); // everybody UNKNOWN again
-        c.tick_one("a");
-        let mut result = HandshakeResult::failed();
-        result.authorized = Some(true);
-        c.e.handle(
-            Input::Handshake {
-                from: "a".into(),
-                result,
-            },
-            c.now,
-        );
-        c.tick_one("b");
-        assert_eq!(
-            c.e.context().instance_state("b"),
-            crate::enums::SupvisorsInstanceStates::Checking
-        );
+        let mut c = b_checking();
         c.event("b", "app:p0", Running, true); // kept, not applied
         assert!(running_on_view(&c, "p0").is_empty());
         let mut snapshot = local_info("app", "p0", Stopped);
         snapshot.now = c.now + snapshot_age;
-        let mut result = HandshakeResult::failed();
-        result.authorized = Some(true);
-        result.processes = vec![snapshot];
-        c.e.handle(
-            Input::Handshake {
-                from: "b".into(),
-                result,
-            },
-            c.now,
-        );
+        authorize(&mut c, "b", vec![snapshot]);
         assert_eq!(
             running_on_view(&c, "p0"),
             expected,
