@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 use supvisors_rpc::Value;
-use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject};
+use supvisors_tests::cluster::{Cluster, ClusterSpec, Subject, start_reference};
 use supvisors_tests::xmlrpc::s;
 
 /// Bounds every wait; never asserted.
@@ -112,8 +112,9 @@ fn three_instances_synchronise_with_core_identifiers() {
 #[test]
 fn master_election_matches_python() {
     let _turn = turn();
-    let reference = Cluster::start(Subject::Python, spec(true));
+    // Ours first: both clusters then start together.
     let candidate = Cluster::start(subject(), spec(true));
+    let reference = start_reference(&spec(true), PATIENCE);
     let expected = assert_synchronised(&reference);
     assert_eq!(
         assert_synchronised(&candidate),

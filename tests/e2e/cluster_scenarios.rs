@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use supvisors_tests::cluster::normalize::{placement, snapshot};
 use supvisors_tests::cluster::scenarios::scenario;
-use supvisors_tests::cluster::{Cluster, Subject};
+use supvisors_tests::cluster::{Cluster, Subject, start_reference};
 use supvisors_tests::json_diff;
 
 /// Bounds reaching OPERATION and settling (startsecs up to 40 s in scenario 2); never asserted.
@@ -98,11 +98,9 @@ fn differential(n: u8) {
         .unwrap_or_else(|poison| poison.into_inner());
     let subject = Subject::from_env("CLUSTER_SUBJECT");
     // Both clusters run together: their ports and directories are distinct.
-    let reference = Cluster::start(Subject::Python, scenario(n));
     let candidate = Cluster::start(subject, scenario(n));
-    for cluster in [&reference, &candidate] {
-        cluster.wait_all_state("OPERATION", PATIENCE);
-    }
+    let reference = start_reference(&scenario(n), PATIENCE);
+    candidate.wait_all_state("OPERATION", PATIENCE);
     for cluster in [&reference, &candidate] {
         cluster.wait_settled(PATIENCE);
     }

@@ -10,6 +10,7 @@
 mod daemon;
 mod events;
 pub mod normalize;
+mod reference;
 pub mod scenarios;
 mod spec;
 
@@ -24,6 +25,7 @@ use supvisors_rpc::Value;
 
 pub use daemon::Daemon;
 pub use events::EventLog;
+pub use reference::start_reference;
 pub use spec::{ClusterSpec, InstanceSpec, Ports, Subject, render, supvisors_list};
 
 use crate::xmlrpc::{self, CallError};
