@@ -125,20 +125,6 @@ fn make_conflict(cluster: &Cluster) -> (i64, i64) {
     (old, young)
 }
 
-/// True when the main log of `identifier` says its FSM went through `state` (our
-/// `Supvisors in state X` or the reference's `Supvisors in X`).
-fn went_through(cluster: &Cluster, identifier: &str, state: &str) -> bool {
-    let log = cluster
-        .instance(identifier)
-        .path()
-        .join("log/supervisord.log");
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let ours = format!("Supvisors in state {state}");
-    let python = format!("Supvisors in {state}");
-    text.lines()
-        .any(|l| l.ends_with(&ours) || l.ends_with(&python))
-}
-
 fn master(cluster: &Cluster) -> String {
     cluster.master("n1").unwrap_or_default()
 }
@@ -149,7 +135,7 @@ fn assert_conciliated(cluster: &Cluster) {
     cluster.wait_settled(PATIENCE);
     let master = master(cluster);
     assert!(
-        went_through(cluster, &master, "CONCILIATION"),
+        cluster.fsm_entries(&master, "CONCILIATION") > 0,
         "master {master} never in CONCILIATION\n{}",
         cluster.logs(&master)
     );
@@ -305,7 +291,7 @@ fn unmanaged_programs_may_run_twice() {
     std::thread::sleep(Duration::from_secs(3));
     let master = master(&cluster);
     assert_eq!(cluster.state(&master).as_deref(), Some("OPERATION"));
-    assert!(!went_through(&cluster, &master, "CONCILIATION"));
+    assert!(cluster.fsm_entries(&master, "CONCILIATION") == 0);
     let conflicts = cluster.must("n3", "supvisors.get_conflicts", &[]);
     assert_eq!(conflicts, Json::Array(Vec::new()));
     assert_eq!(local_pid(&cluster, "n1", "free"), Some(first));

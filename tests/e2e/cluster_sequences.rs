@@ -93,22 +93,6 @@ fn p1_placement(cluster: &Cluster) -> (String, i64) {
     (on, pid)
 }
 
-/// How many times instance `identifier`'s main log says its FSM entered `state` (our
-/// `Supvisors in state X` or the reference's `Supvisors in X`).
-fn entries(cluster: &Cluster, identifier: &str, state: &str) -> usize {
-    // The main log only: the daemon's stdout repeats it.
-    let log = cluster
-        .instance(identifier)
-        .path()
-        .join("log/supervisord.log");
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let ours = format!("Supvisors in state {state}");
-    let python = format!("Supvisors in {state}");
-    text.lines()
-        .filter(|l| l.ends_with(&ours) || l.ends_with(&python))
-        .count()
-}
-
 /// Asserts that instance `on` stopped `app` before `base` (decreasing stop_sequence: the
 /// Supvisors global stop, not supervisord's own), both with SIGTERM.
 fn assert_stopped_in_sequence(cluster: &Cluster, on: &str) {
@@ -151,14 +135,14 @@ fn restart_stops_applications_and_restarts_every_daemon_in_place() {
     // Each daemon went through RESTART, then a second synchronisation up to OPERATION.
     for id in IDS {
         cluster.wait_until(PATIENCE, &format!("{id} restarted"), |c| {
-            entries(c, id, "RESTART") >= 1 && entries(c, id, "OPERATION") >= 2
+            c.fsm_entries(id, "RESTART") >= 1 && c.fsm_entries(id, "OPERATION") >= 2
         });
     }
     wait_app(&cluster, "app", "RUNNING");
     cluster.wait_settled(PATIENCE);
     let master = cluster.master("n1").unwrap_or_default();
     assert!(
-        entries(&cluster, &master, "RESTARTING") >= 1,
+        cluster.fsm_entries(&master, "RESTARTING") >= 1,
         "{}",
         cluster.logs(&master)
     );
@@ -192,13 +176,13 @@ fn shutdown_stops_applications_and_every_daemon() {
     cluster.wait_all_ended(PATIENCE);
     assert!(gone(p1), "app:p1 ({p1}) stopped with the daemons");
     assert!(
-        entries(&cluster, &master, "SHUTTING_DOWN") >= 1,
+        cluster.fsm_entries(&master, "SHUTTING_DOWN") >= 1,
         "{}",
         cluster.logs(&master)
     );
     for id in IDS {
         assert!(
-            entries(&cluster, id, "SHUTDOWN") >= 1,
+            cluster.fsm_entries(id, "SHUTDOWN") >= 1,
             "{id}\n{}",
             cluster.logs(id)
         );
@@ -219,7 +203,7 @@ fn restart_sequence_waits_for_deployment_then_operation() {
     wait_app(&cluster, "app", "STOPPED");
     cluster.wait_settled(PATIENCE);
     let caller = non_master(&cluster);
-    let before = entries(&cluster, &caller, "DEPLOYMENT");
+    let before = cluster.fsm_entries(&caller, "DEPLOYMENT");
     // With the Python reference as subject this call may never return: its non-master polls
     // for DEPLOYMENT and can miss a DEPLOYMENT that lasts less than a poll (interfaces
     // §1.7.4 allows it); our engine answers on its own state changes, none missed.
@@ -227,7 +211,7 @@ fn restart_sequence_waits_for_deployment_then_operation() {
     assert_eq!(done, Json::Bool(true));
     // Returned once the caller saw DEPLOYMENT then OPERATION.
     assert!(
-        entries(&cluster, &caller, "DEPLOYMENT") > before,
+        cluster.fsm_entries(&caller, "DEPLOYMENT") > before,
         "{}",
         cluster.logs(&caller)
     );

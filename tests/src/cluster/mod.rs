@@ -192,6 +192,19 @@ impl Cluster {
         })
     }
 
+    /// How many times the main log of instance `identifier` says its FSM entered `state`
+    /// (ours: `Supvisors in state X`; the reference: `Supvisors in X`). The main log only:
+    /// the daemon's stdout repeats it.
+    pub fn fsm_entries(&self, identifier: &str, state: &str) -> usize {
+        let log = self.instance(identifier).path().join("log/supervisord.log");
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let ours = format!("Supvisors in state {state}");
+        let python = format!("Supvisors in {state}");
+        text.lines()
+            .filter(|l| l.ends_with(&ours) || l.ends_with(&python))
+            .count()
+    }
+
     /// The Supvisors FSM state of instance `identifier`, `None` when it does not answer.
     pub fn state(&self, identifier: &str) -> Option<String> {
         let modes = self

@@ -259,8 +259,14 @@ mod tests {
         fn local(&mut self, _: LocalAction) {}
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_lone_instance_ticks_checks_itself_and_reaches_operation() {
+    /// The engine task of a lone instance "a" (0.5 s ticks), its handle, and the requests
+    /// its engine made, recorded by the loopback I/O.
+    fn lone_instance() -> (
+        EngineTask,
+        EngineHandle,
+        Arc<Mutex<Vec<DeferredRequest>>>,
+        Loopback,
+    ) {
         let mut config = EngineConfig::new("a", &["a"]).unwrap();
         config.tick_period = 0.5;
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -271,19 +277,27 @@ mod tests {
             engine: handle.clone(),
             requests: Arc::clone(&requests),
         };
-        let stop = CancellationToken::new();
-        let running = tokio::spawn(task.run(Box::new(io), stop.clone()));
+        (task, handle, requests, io)
+    }
+
+    /// Waits (in paused time) until the published snapshot is in OPERATION.
+    async fn reaches_operation(handle: &EngineHandle) {
         let mut watch = handle.watch();
         let reached = tokio::time::timeout(Duration::from_secs(60), async {
-            loop {
-                if watch.borrow_and_update().state() == SupvisorsStates::Operation {
-                    break;
-                }
+            while watch.borrow_and_update().state() != SupvisorsStates::Operation {
                 let _ = watch.changed().await;
             }
         })
         .await;
         assert!(reached.is_ok(), "state {:?}", handle.engine().state());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lone_instance_ticks_checks_itself_and_reaches_operation() {
+        let (task, handle, requests, io) = lone_instance();
+        let stop = CancellationToken::new();
+        let running = tokio::spawn(task.run(Box::new(io), stop.clone()));
+        reaches_operation(&handle).await;
         assert_eq!(handle.engine().master(), "a");
         assert!(
             requests
@@ -308,20 +322,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn no_tick_before_first_tick_allows_but_commands_are_served() {
-        let mut config = EngineConfig::new("a", &["a"]).unwrap();
-        config.tick_period = 0.5;
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let engine = Engine::new(config, NoRulesEngine);
-        let (task, handle) = EngineTask::new(engine, Duration::from_millis(500));
+        let (task, handle, requests, io) = lone_instance();
         let (allow, allowed) = oneshot::channel::<()>();
         let task = task.first_tick_after(async move {
             let _ = allowed.await;
         });
-        let io = Loopback {
-            local: "a".into(),
-            engine: handle.clone(),
-            requests: Arc::clone(&requests),
-        };
         let stop = CancellationToken::new();
         let running = tokio::spawn(task.run(Box::new(io), stop.clone()));
         tokio::time::sleep(Duration::from_secs(10)).await;
@@ -340,14 +345,7 @@ mod tests {
             "{reply:?}"
         );
         allow.send(()).unwrap();
-        let mut watch = handle.watch();
-        let reached = tokio::time::timeout(Duration::from_secs(60), async {
-            while watch.borrow_and_update().state() != SupvisorsStates::Operation {
-                let _ = watch.changed().await;
-            }
-        })
-        .await;
-        assert!(reached.is_ok(), "state {:?}", handle.engine().state());
+        reaches_operation(&handle).await;
         stop.cancel();
         running.await.unwrap();
     }
